@@ -1,0 +1,174 @@
+"""The default store: one DuckDB file.
+
+A connection is opened per operation and closed after it, because DuckDB
+lets only one process hold a file for writing: a long-lived connection in
+the app would lock out the CLI. DuckDB's own errors are translated here and
+nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from .exc import DuplicateEventError, StoreError, StoreLockedError
+from .filters import EventQuery
+from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, TIMESTAMP
+from .store import SCHEMA_VERSION, Batch, Store, Summary
+
+_SQL_TYPES = {INTEGER: "BIGINT", REAL: "DOUBLE", DATE: "DATE", TIMESTAMP: "TIMESTAMP"}
+_ARROW_TYPES = {INTEGER: pa.int64(), REAL: pa.float64(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us")}
+_COLUMNS = ", ".join(FIELD_NAMES)
+
+_DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS events ("
+    + ", ".join(f"{f.name} {_SQL_TYPES.get(f.kind, 'VARCHAR')}" for f in FIELDS)
+    + ", PRIMARY KEY (event_id))",
+    "CREATE TABLE IF NOT EXISTS batches (batch_id VARCHAR PRIMARY KEY, origin VARCHAR, file_name VARCHAR,"
+    " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT)",
+]
+
+
+class DuckDBStore(Store):
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as con:
+            for statement in _DDL:
+                con.execute(statement)
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None:
+                con.execute("INSERT INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
+            elif int(row[0]) != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} has schema version {row[0]}, this program reads {SCHEMA_VERSION}"
+                )
+
+    def __repr__(self) -> str:
+        return f"DuckDBStore({str(self.path)!r})"
+
+    @contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        try:
+            con = duckdb.connect(str(self.path))
+        except duckdb.IOException as err:
+            if "Could not set lock" in str(err):
+                raise StoreLockedError(
+                    f"The event store {self.path} is in use by another program that is writing to it. "
+                    "Close that program (or wait for its import to finish) and try again."
+                ) from err
+            raise StoreError(f"cannot open the event store {self.path}: {err}") from err
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def insert(self, events: Sequence[dict], batch: Batch) -> int:
+        created = batch.created_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        rows = [{**event, "batch_id": batch.batch_id} for event in events]
+        for row in rows:
+            row["created_at"] = row.get("created_at") or created
+            row["updated_at"] = row.get("updated_at") or created
+        table = pa.table(
+            {
+                name: pa.array([row.get(name) for row in rows], type=_ARROW_TYPES.get(FIELDS_BY_NAME[name].kind, pa.string()))
+                for name in FIELD_NAMES
+            }
+        )
+        with self._connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.register("incoming", table)
+                con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {_COLUMNS} FROM incoming")
+                con.execute(
+                    "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at, $rows)",
+                    {
+                        "batch_id": batch.batch_id,
+                        "origin": batch.origin,
+                        "file_name": batch.file_name,
+                        "file_hash": batch.file_hash,
+                        "coder": batch.coder,
+                        "created_at": created,
+                        "rows": len(rows),
+                    },
+                )
+                con.execute("COMMIT")
+            except duckdb.ConstraintException as err:
+                con.execute("ROLLBACK")
+                raise DuplicateEventError(f"an event id in batch {batch.batch_id} is already stored: {err}") from err
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return len(rows)
+
+    def summary(self, query: EventQuery) -> Summary:
+        where, params = query.where()
+        with self._connect() as con:
+            count, fatalities = con.execute(
+                f"SELECT count(*), coalesce(sum(fatalities), 0) FROM events WHERE {where}", params
+            ).fetchone()
+        return Summary(int(count), int(fatalities))
+
+    def frame(self, query: EventQuery, limit: int | None = None) -> pd.DataFrame:
+        where, params = query.where()
+        sql = f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY event_date DESC, event_id"
+        if limit is not None:
+            sql += " LIMIT $limit"
+            params = {**params, "limit": int(limit)}
+        with self._connect() as con:
+            return con.execute(sql, params).df()
+
+    def iter_events(self, query: EventQuery, chunk_size: int = 10_000) -> Iterator[dict]:
+        where, params = query.where()
+        with self._connect() as con:
+            cursor = con.execute(
+                f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY event_date DESC, event_id", params
+            )
+            while rows := cursor.fetchmany(chunk_size):
+                for row in rows:
+                    yield dict(zip(FIELD_NAMES, row))
+
+    def points(self, query: EventQuery) -> pd.DataFrame:
+        where, params = query.where()
+        with self._connect() as con:
+            return con.execute(
+                "SELECT location, admin1, latitude, longitude, count(*) AS events,"
+                f" coalesce(sum(fatalities), 0) AS fatalities FROM events WHERE {where}"
+                " GROUP BY location, admin1, latitude, longitude ORDER BY events DESC, location",
+                params,
+            ).df()
+
+    def timeline(self, query: EventQuery) -> pd.DataFrame:
+        where, params = query.where()
+        with self._connect() as con:
+            return con.execute(
+                "SELECT date_trunc('month', event_date)::DATE AS month, count(*) AS events,"
+                f" coalesce(sum(fatalities), 0) AS fatalities FROM events WHERE {where}"
+                " GROUP BY month ORDER BY month",
+                params,
+            ).df()
+
+    def distinct(self, column: str) -> list[str]:
+        if column not in FIELDS_BY_NAME:
+            raise ValueError(f"{column!r} is not an event field")
+        with self._connect() as con:
+            rows = con.execute(
+                f"SELECT DISTINCT {column} FROM events WHERE {column} IS NOT NULL AND {column} <> '' ORDER BY 1"
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def date_span(self) -> tuple[dt.date, dt.date] | None:
+        with self._connect() as con:
+            first, last = con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
+        return None if first is None else (first, last)
+
+    def batches(self) -> pd.DataFrame:
+        with self._connect() as con:
+            return con.execute("SELECT * FROM batches ORDER BY created_at DESC, batch_id").df()

@@ -1,0 +1,86 @@
+"""Our own CSV format: every schema field, every cell quoted, text made inert.
+
+Spreadsheet programs run a cell that starts with = + - @ (or a tab, CR or
+LF before one) as a formula. On export such a text cell gets a leading
+apostrophe; a text cell that already starts with an apostrophe gets one
+more, so the reader strips exactly one and the round trip is exact.
+Numbers and dates are written by `format_value` and are never formulas.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import IO, Iterable, Iterator
+
+from .schema import FIELD_NAMES, FIELDS, TEXT, format_value, parse_value
+from .validate import Problem, Reason
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
+_TEXT_FIELDS = frozenset(f.name for f in FIELDS if f.kind == TEXT)
+
+
+def neutralise(cell: str) -> str:
+    """Make a text cell inert in a spreadsheet; `restore` undoes it."""
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def restore(cell: str) -> str:
+    """Undo `neutralise`."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def write_native(events: Iterable[dict], handle: IO[str], bom: bool = False) -> int:
+    """Write events as native CSV to a text handle opened with newline=''.
+
+    Returns the number of rows written.
+    """
+    if bom:
+        handle.write("\ufeff")
+    # QUOTE_ALL: CPython 3.11 leaves a bare CR unquoted otherwise.
+    writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(FIELD_NAMES)
+    count = 0
+    for event in events:
+        row = []
+        for name in FIELD_NAMES:
+            text = format_value(event.get(name))
+            row.append(neutralise(text) if name in _TEXT_FIELDS else text)
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def native_csv(events: Iterable[dict], bom: bool = False) -> str:
+    """The native CSV text of `events`."""
+    buffer = io.StringIO(newline="")
+    write_native(events, buffer, bom=bom)
+    return buffer.getvalue()
+
+
+def read_native(handle: IO[str]) -> Iterator[tuple[int, dict | None, list[Problem]]]:
+    """Parse native CSV: yields (line, event or None, problems) per record.
+
+    `line` is the physical line the record starts on (header = 1). Columns
+    the file lacks are unset; unknown columns are ignored.
+    """
+    reader = csv.DictReader(handle)
+    start = 2
+    for record in reader:
+        event: dict = {}
+        problems: list[Problem] = []
+        for field in FIELDS:
+            text = record.get(field.name)
+            if text is None:
+                event[field.name] = None
+                continue
+            if field.kind == TEXT:
+                text = restore(text)
+            try:
+                event[field.name] = parse_value(field, text)
+            except ValueError as err:
+                reason = Reason.BAD_DATE if "date" in field.name else Reason.BAD_VALUE
+                problems.append(Problem(field.name, reason, str(err), start))
+                event[field.name] = None
+        yield start, (None if problems else event), problems
+        start = reader.line_num + 1

@@ -1,0 +1,101 @@
+"""The store interface: what the pages and the CLI may ask of any backend.
+
+Nothing here names DuckDB; `open_store` picks the backend from a path or a
+DSN. Every method that takes an `EventQuery` applies it through
+`EventQuery.where()`, so all backends filter identically.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import pandas as pd
+
+from .exc import StoreError
+from .filters import EventQuery
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "events.duckdb"
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Summary:
+    count: int
+    fatalities: int
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One write into the store: an import, the demo load, or a saved draft."""
+
+    batch_id: str
+    origin: str
+    file_name: str | None = None
+    file_hash: str | None = None
+    coder: str | None = None
+    created_at: dt.datetime | None = None
+
+
+class Store(abc.ABC):
+    """Events in, filtered views out. Writes are one transaction each."""
+
+    @abc.abstractmethod
+    def insert(self, events: Sequence[dict], batch: Batch) -> int:
+        """Store `events` (parsed, validated) as one batch, all or nothing.
+
+        Returns the number stored. Raises DuplicateEventError if an id is
+        already stored, StoreLockedError if another process is writing.
+        """
+
+    @abc.abstractmethod
+    def summary(self, query: EventQuery) -> Summary:
+        """Count and total fatalities of the matching events."""
+
+    @abc.abstractmethod
+    def frame(self, query: EventQuery, limit: int | None = None) -> pd.DataFrame:
+        """Matching events, newest first, every schema column."""
+
+    @abc.abstractmethod
+    def iter_events(self, query: EventQuery, chunk_size: int = 10_000) -> Iterator[dict]:
+        """Matching events one dict at a time, newest first, for export."""
+
+    @abc.abstractmethod
+    def points(self, query: EventQuery) -> pd.DataFrame:
+        """Matching events aggregated by place: location, admin1, latitude,
+        longitude, events, fatalities. Bounded by the number of places, not
+        of events, so the map stays small at a million rows."""
+
+    @abc.abstractmethod
+    def timeline(self, query: EventQuery) -> pd.DataFrame:
+        """Matching events per month: month (first day), events, fatalities."""
+
+    @abc.abstractmethod
+    def distinct(self, column: str) -> list[str]:
+        """Sorted distinct non-empty values of a schema column."""
+
+    @abc.abstractmethod
+    def date_span(self) -> tuple[dt.date, dt.date] | None:
+        """First and last event_date stored, or None when empty."""
+
+    @abc.abstractmethod
+    def batches(self) -> pd.DataFrame:
+        """Recorded batches, newest first."""
+
+
+def open_store(db: str | os.PathLike | None = None, dsn: str | None = None) -> Store:
+    """The store named by a DuckDB path or a PostgreSQL DSN.
+
+    Without either, `EVENTS_DSN` is used if set, else the default DuckDB
+    file `data/events.duckdb`.
+    """
+    dsn = dsn or (None if db else os.environ.get("EVENTS_DSN"))
+    if dsn:
+        raise StoreError("the PostgreSQL backend is not available yet; use a DuckDB file (--db PATH)")
+    from .duckdb_store import DuckDBStore
+
+    return DuckDBStore(Path(db) if db else DEFAULT_DB)

@@ -1,0 +1,48 @@
+"""Command line: `python -m extract draft --published DATE FILE|- --json`.
+
+Prints a JSON list of draft events with evidence and confidence.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+
+from events.schema import format_value
+
+from .draft import draft_events
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m extract", description="Report text -> draft events")
+    commands = parser.add_subparsers(dest="command", required=True)
+    draft = commands.add_parser("draft", help="draft events from one report")
+    draft.add_argument("file", help="report text file, or - for standard input")
+    draft.add_argument("--published", required=True, type=dt.date.fromisoformat, help="publication date, YYYY-MM-DD")
+    draft.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    args = parser.parse_args(argv)
+
+    if args.file == "-":
+        raw = sys.stdin.read()
+    else:
+        try:
+            with open(args.file, encoding="utf-8") as handle:
+                raw = handle.read()
+        except (OSError, UnicodeDecodeError) as err:
+            print(f"cannot read {args.file}: {err}", file=sys.stderr)
+            return 2
+    drafts = draft_events(raw, args.published)
+    out = [
+        {k: (v if k in ("evidence", "confidence") or not hasattr(v, "isoformat") else format_value(v))
+         for k, v in d.items()}
+        for d in drafts
+    ]
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""A report -> draft events, each field with its evidence and confidence.
+
+A draft carries every schema field plus `evidence` (field -> list of
+{text, start, end}, offsets into the raw report) and `confidence`
+(field -> 0..1). Fields no rule found stay None with confidence 0, so the
+reviewer sees what is missing instead of a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from events import taxonomy
+from events.schema import ACTOR_SEPARATOR, empty_event
+from geo.geocoder import OfflineGeocoder
+
+from . import rules
+from .text import Report
+
+COUNTRY = "Syria"
+
+
+def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None = None) -> list[dict]:
+    """Draft events for one report published on `published`.
+
+    One report gives one draft for now; splitting a report into several
+    events comes with clause splitting (issue 6).
+    """
+    report = Report(raw)
+    geocoder = geocoder or OfflineGeocoder()
+    event = empty_event()
+    evidence: dict[str, list[dict]] = {}
+    confidence: dict[str, float] = {}
+
+    def put(fields: tuple[str, ...], values: tuple, finding: rules.Finding | None, default_confidence=0.0):
+        for name, value in zip(fields, values):
+            event[name] = value
+            if finding is not None:
+                evidence[name] = [s.as_evidence() for s in finding.spans]
+                confidence[name] = finding.confidence
+            else:
+                confidence[name] = default_confidence
+
+    sub_types = rules.find_sub_event_type(report)
+    if sub_types:
+        top = sub_types[0]
+        sub_type = top.value
+        put(("event_type", "sub_event_type", "disorder_type"),
+            (taxonomy.event_type_of(sub_type), sub_type, taxonomy.disorder_type_of(sub_type)), top)
+
+    forces = rules.find_forces(report)
+    named = rules.find_named_actors(report)
+    actor1_finding = forces[0] if forces else (named[0] if named else None)
+    leading: list[tuple[str, str]] = list(actor1_finding.value) if actor1_finding else []
+    if leading:
+        (actor1, inter1), associates = leading[0], leading[1:]
+        put(("actor1", "inter1"), (actor1, inter1), actor1_finding)
+        if associates:
+            put(("assoc_actor_1",), (ACTOR_SEPARATOR.join(a for a, _ in associates),), actor1_finding)
+    taken = {a for a, _ in leading}
+    for finding in named:
+        (actor2, inter2), = finding.value
+        if actor2 not in taken:
+            put(("actor2", "inter2"), (actor2, inter2), finding)
+            if inter2 == "Civilians":
+                put(("civilian_targeting",), ("Civilians targeted",), finding)
+            break
+
+    fatalities = rules.find_fatalities(report)
+    if fatalities:
+        put(("fatalities",), (fatalities[0].value,), fatalities[0])
+    else:
+        # No death reported: ACLED records 0.
+        put(("fatalities",), (0,), None, default_confidence=0.5)
+
+    dates = rules.find_event_date(report, published)
+    if dates:
+        put(("event_date",), (dates[0].value,), dates[0])
+    else:
+        put(("event_date",), (published,), None, default_confidence=0.4)
+    event["time_precision"] = 1
+
+    places = rules.find_place(report, geocoder)
+    if places:
+        place = places[0]
+        raw = place.value.raw
+        put(
+            ("location", "latitude", "longitude", "admin1", "admin2", "admin3", "geo_precision"),
+            (place.value.address, round(place.value.latitude, 4), round(place.value.longitude, 4),
+             raw["admin1"], raw["admin2"], raw["admin3"], raw["geo_precision"]),
+            place,
+        )
+
+    sources = rules.find_source(report)
+    if sources:
+        put(("source",), (ACTOR_SEPARATOR.join(f.value for f in sources),), sources[0])
+
+    event.update(
+        event_id=f"coded:{uuid.uuid4().hex[:12]}",
+        country=COUNTRY,
+        origin="coded",
+        status="draft",
+        notes=_notes(event),
+    )
+    event["evidence"] = evidence
+    event["confidence"] = confidence
+    return [event]
+
+
+def _notes(event: dict) -> str:
+    """An English notes line from the coded fields, as ACLED writes notes."""
+    when = event["event_date"].strftime("%-d %B %Y") if event["event_date"] else "An unknown date"
+    who = event["actor1"] or "Unidentified actors"
+    if event["assoc_actor_1"]:
+        who += f" with {event['assoc_actor_1']}"
+    what = (event["sub_event_type"] or "an event of unknown type").lower()
+    against = f" against {event['actor2']}" if event["actor2"] else ""
+    where = f" in {event['location']} ({event['admin1']})" if event["location"] else ""
+    return f"On {when}, {who}: {what}{against}{where}. {event['fatalities']} fatalities coded."

@@ -1,0 +1,76 @@
+"""Finding lexicon terms in a raw report, with spans in the raw text.
+
+Matching happens on the normalised text (see `geo.normalise`), where
+diacritics, hamza forms and case no longer matter; every hit is mapped
+back to Python string offsets of the raw report, so the evidence shown
+to the analyst is exactly the words they pasted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Iterable
+
+from geo.normalise import normalise, normalise_with_offsets
+
+# An Arabic word may carry one conjunction/preposition clitic (و ب ل ف ك)
+# before the term; the span reported excludes it.
+_CLITIC = "(?:[وبلفك])?"
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    start: int
+    end: int
+
+    def as_evidence(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Hit:
+    span: Span
+    term: str       # the normalised lexicon term that matched
+    value: object   # what the lexicon says the term means
+
+
+class Report:
+    """A raw report with its normalised form and the map between them."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self.key, self._offsets = normalise_with_offsets(raw)
+
+    def span(self, key_start: int, key_end: int) -> Span:
+        start = self._offsets[key_start]
+        end = self._offsets[key_end - 1] + 1
+        return Span(self.raw[start:end], start, end)
+
+    def find(self, lexicon: "Lexicon") -> list[Hit]:
+        """All non-overlapping hits of the lexicon, longest term first, in text order."""
+        hits = []
+        for match in lexicon.pattern.finditer(self.key):
+            start, end = match.span("term")
+            term = match.group("term")
+            hits.append(Hit(self.span(start, end), term, lexicon.values[term]))
+        return hits
+
+
+class Lexicon:
+    """Surface forms -> values, compiled into one regular expression."""
+
+    def __init__(self, entries: Iterable[tuple[str, object]]):
+        self.values: dict[str, object] = {}
+        for surface, value in entries:
+            self.values.setdefault(normalise(surface), value)
+        terms = sorted(self.values, key=len, reverse=True)
+        alternatives = "|".join(re.escape(t) for t in terms)
+        self.pattern = re.compile(rf"(?<!\w){_CLITIC}(?P<term>{alternatives})(?!\w)")
+
+
+@cache
+def compiled(entries: tuple[tuple[str, object], ...]) -> Lexicon:
+    return Lexicon(entries)

@@ -1,0 +1,51 @@
+"""Command line: `python -m geo geocode QUERY [--admin1 NAME] --json`,
+`python -m geo reverse LAT LON --json`.
+
+Exit status 0 when found, 1 when not (coordinates null, a message given).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .geocoder import OfflineGeocoder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo", description="Offline Syrian geocoder")
+    commands = parser.add_subparsers(dest="command", required=True)
+    geocode = commands.add_parser("geocode", help="place phrase -> point")
+    geocode.add_argument("query")
+    geocode.add_argument("--admin1", help="governorate to prefer, any spelling")
+    geocode.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    reverse = commands.add_parser("reverse", help="point -> admin areas")
+    reverse.add_argument("latitude", type=float)
+    reverse.add_argument("longitude", type=float)
+    reverse.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    args = parser.parse_args(argv)
+
+    geocoder = OfflineGeocoder()
+    if args.command == "geocode":
+        location = geocoder.geocode(args.query, admin1=args.admin1)
+        if location is None:
+            out = {"query": args.query, "name": None, "latitude": None, "longitude": None,
+                   "message": f"no place found for {args.query!r}"}
+        else:
+            out = {**location.raw, "query": args.query, "name": location.address,
+                   "latitude": location.latitude, "longitude": location.longitude}
+    else:
+        location = geocoder.reverse((args.latitude, args.longitude))
+        if location is None:
+            out = {"latitude": args.latitude, "longitude": args.longitude, "admin1": None,
+                   "message": "the point is outside Syria's mapped areas"}
+        else:
+            out = {**location.raw, "latitude": args.latitude, "longitude": args.longitude}
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0 if location is not None else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

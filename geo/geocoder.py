@@ -1,0 +1,68 @@
+"""`OfflineGeocoder`: a geopy geocoder over our own gazetteer.
+
+It is a real `geopy.geocoders.base.Geocoder`, so code written for geopy's
+online services works unchanged, but it never touches the network: the
+base class is given an adapter factory that refuses to make one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from geopy.adapters import BaseSyncAdapter
+from geopy.exc import GeocoderServiceError
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+from geopy.point import Point
+
+from .gazetteer import Gazetteer, default_gazetteer
+from .resolve import Resolution, resolve
+
+
+class _NoNetworkAdapter(BaseSyncAdapter):
+    """geopy's transport slot, filled with one that refuses to connect."""
+
+    def get_json(self, url, *, timeout, headers):
+        raise GeocoderServiceError("OfflineGeocoder makes no network requests")
+
+    def get_text(self, url, *, timeout, headers):
+        raise GeocoderServiceError("OfflineGeocoder makes no network requests")
+
+
+class OfflineGeocoder(Geocoder):
+    """Geocode Syrian place phrases from the offline gazetteer.
+
+    `raw` of each Location carries admin1, admin2, admin3, geo_precision,
+    where_prec, rule and candidates.
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        super().__init__(adapter_factory=_NoNetworkAdapter)
+        self.gazetteer = gazetteer or default_gazetteer()
+
+    def geocode(self, query: str, *, exactly_one: bool = True, admin1: str | None = None):
+        """Location for `query` (a list of one when exactly_one is False), or
+        None when nothing matches or the input is unusable."""
+        if not isinstance(query, str):
+            return None
+        found = resolve(self.gazetteer, query, admin1=admin1)
+        if found is None:
+            return None
+        location = _location(found)
+        return location if exactly_one else [location]
+
+    def reverse(self, query, *, exactly_one: bool = True):
+        """Location naming the admin areas that contain the point, or None
+        when the point is outside Syria."""
+        point = Point(query)
+        area = self.gazetteer.subdistrict_at(point.latitude, point.longitude)
+        if area is None:
+            return None
+        raw = {"admin1": area.admin1, "admin2": None, "admin3": area.name}
+        location = Location(f"{area.name}, {area.admin1}", point, raw)
+        return location if exactly_one else [location]
+
+
+def _location(found: Resolution) -> Location:
+    raw = asdict(found)
+    return Location(found.name, (found.latitude, found.longitude), raw)
