@@ -90,10 +90,11 @@ class Store(abc.ABC):
 def open_store(db: str | os.PathLike | None = None, dsn: str | None = None) -> Store:
     """The store named by a DuckDB path or a PostgreSQL DSN.
 
-    Without either, `EVENTS_DSN` is used if set, else the default DuckDB
-    file `data/events.duckdb`.
+    Without either, `EVENTS_DSN` is used if set, else `EVENTS_DB`, else
+    the default DuckDB file `data/events.duckdb`.
     """
     dsn = dsn or (None if db else os.environ.get("EVENTS_DSN"))
+    db = db or os.environ.get("EVENTS_DB")
     if dsn:
         raise StoreError("the PostgreSQL backend is not available yet; use a DuckDB file (--db PATH)")
     from .duckdb_store import DuckDBStore

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -34,6 +35,12 @@ class Place:
     population: int
     source: str
     names: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The name without diacritics (Ḩamāh -> Hamah), as ACLED writes places."""
+        decomposed = unicodedata.normalize("NFKD", self.name)
+        return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,13 @@ def _read_areas(path: Path, name_key: str) -> list[Area]:
         Area(f["properties"][name_key], f["properties"]["admin1"], shape(f["geometry"]))
         for f in collection["features"]
     ]
+
+
+def governorate_outlines() -> dict:
+    """The 14 governorates as a GeoJSON FeatureCollection (property admin1),
+    for drawing the map without a tile server."""
+    with open(GAZETTEER_DIR / "governorates.geojson", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 @cache

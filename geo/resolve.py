@@ -14,7 +14,6 @@ The rule that fired is returned with the point, so a reviewer sees why.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from .admin import canonical_admin1
@@ -82,11 +81,6 @@ def _peel(query: str) -> _Phrase:
     return _Phrase(key.strip(), around, direction)
 
 
-def _display_name(place: Place) -> str:
-    decomposed = unicodedata.normalize("NFKD", place.name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _name_variants(core: str) -> list[str]:
     """The core name, then with one Arabic clitic letter removed (وحماة → حماة)."""
     variants = [core]
@@ -130,7 +124,7 @@ def _region(gazetteer: Gazetteer, query: str, governorate: str) -> Resolution | 
         return None
     return Resolution(
         query=query,
-        name=_display_name(place),
+        name=place.label,
         latitude=place.latitude,
         longitude=place.longitude,
         admin1=governorate,
@@ -146,14 +140,14 @@ def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: _Phrase
     best = places[0]
     area = gazetteer.subdistrict_at(best.latitude, best.longitude)
     others = [
-        {"name": _display_name(p), "latitude": p.latitude, "longitude": p.longitude, "admin1": p.admin1}
+        {"name": p.label, "latitude": p.latitude, "longitude": p.longitude, "admin1": p.admin1}
         for p in places[1:]
     ]
     ambiguous = any(p.admin1 != best.admin1 for p in places[1:])
     near = phrase.around or phrase.direction is not None
     return Resolution(
         query=query,
-        name=_display_name(best),
+        name=best.label,
         latitude=best.latitude,
         longitude=best.longitude,
         admin1=area.admin1 if area else best.admin1,

@@ -1,0 +1,35 @@
+"""Saving an event an analyst coded (from a draft or by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .exc import ValidationError
+from .schema import FIELD_NAMES
+from .store import Batch, Store
+from .validate import Problem, validate_event
+
+
+class CodedEventError(ValidationError):
+    """The coded event is invalid; `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.column}: {p.message}" for p in problems))
+
+
+def save_coded(store: Store, draft: dict, coder: str | None = None) -> dict:
+    """Validate and store one coded event as its own batch; returns the stored event.
+
+    Keys that are not schema fields (a draft's evidence and confidence) are
+    dropped. Raises CodedEventError listing every problem, storing nothing.
+    """
+    event = {name: draft.get(name) for name in FIELD_NAMES}
+    event["origin"] = event["origin"] or "coded"
+    event["coder"] = coder or event["coder"]
+    problems = validate_event(event)
+    if problems:
+        raise CodedEventError(problems)
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    store.insert([event], Batch(batch_id=f"coded-{event['event_id']}", origin="coded", coder=coder, created_at=now))
+    return event

@@ -1,0 +1,32 @@
+"""The embedded default data: demo events written by us, shipped as text.
+
+The database file is built from these CSVs on first run, never committed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .importer import import_path
+from .store import Store
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+# The synthetic events, and the seed report coded by hand.
+DEFAULT_FILES = (DEMO_DIR / "synthetic_events.csv", DEMO_DIR / "hand_coded.csv")
+
+
+def load_default(store: Store) -> int:
+    """Import the default data into an empty store; returns rows stored.
+
+    A store that already holds events is left alone (returns 0).
+    """
+    if store.date_span() is not None:
+        return 0
+    stored = 0
+    for path in DEFAULT_FILES:
+        result, _ = import_path(store, path)
+        if result.rejected:
+            first = result.rejected[0]
+            raise ValueError(f"{path.name} line {first.line}: {first.column}: {first.message}")
+        stored += len(result.accepted)
+    return stored

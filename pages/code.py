@@ -1,0 +1,119 @@
+"""Code a report: paste it, get a draft with its evidence, edit, save."""
+
+import datetime as dt
+
+import streamlit as st
+
+import ui
+from events import taxonomy
+from events.coding import CodedEventError, save_coded
+from events.exc import EventsError
+from extract.draft import draft_events
+from geo.admin import ADMIN1_NAMES
+
+TEXT_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "location", "source")
+
+
+def _start_draft() -> None:
+    draft = draft_events(st.session_state.report_text, st.session_state.published)[0]
+    st.session_state.draft = draft
+    st.session_state.saved = None
+    # Widgets read their values from session state; seed them from the draft.
+    for name, value in draft.items():
+        if name not in ("evidence", "confidence"):
+            st.session_state[f"field_{name}"] = value
+    st.session_state.field_status = "reviewed"
+
+
+def _why(draft: dict, name: str) -> None:
+    """The evidence and confidence behind one field, under its input."""
+    spans = draft["evidence"].get(name)
+    confidence = draft["confidence"].get(name, 0.0)
+    if spans:
+        words = " · ".join(f"“{s['text']}”" for s in spans[:3])
+        st.caption(f"From {words} — confidence {confidence:.0%}")
+    else:
+        st.caption(f"No evidence in the text — confidence {confidence:.0%}")
+
+
+def _form(draft: dict) -> dict:
+    values = dict(draft)
+    left, right = st.columns(2)
+    with left:
+        values["event_date"] = st.date_input("Event date", key="field_event_date")
+        _why(draft, "event_date")
+        types = list(taxonomy.event_types())
+        if st.session_state.get("field_event_type") not in types:
+            st.session_state.field_event_type = types[0]
+        values["event_type"] = st.selectbox("Event type", types, key="field_event_type")
+        _why(draft, "event_type")
+        subs = list(taxonomy.sub_event_types(values["event_type"]))
+        if st.session_state.get("field_sub_event_type") not in subs:
+            st.session_state.field_sub_event_type = subs[0]
+        values["sub_event_type"] = st.selectbox("Sub-event type", subs, key="field_sub_event_type")
+        values["disorder_type"] = taxonomy.disorder_type_of(values["sub_event_type"])
+        for name in ("actor1", "assoc_actor_1", "actor2"):
+            values[name] = st.text_input(name, key=f"field_{name}") or None
+            _why(draft, name)
+        values["fatalities"] = int(st.number_input("Fatalities", min_value=0, step=1, key="field_fatalities"))
+        _why(draft, "fatalities")
+    with right:
+        admin1_options = [""] + list(ADMIN1_NAMES)
+        if st.session_state.get("field_admin1") not in admin1_options:
+            st.session_state.field_admin1 = ""
+        values["admin1"] = st.selectbox("Governorate (admin1)", admin1_options, key="field_admin1") or None
+        _why(draft, "admin1")
+        values["location"] = st.text_input("Location", key="field_location") or None
+        values["latitude"] = st.number_input("Latitude", min_value=-90.0, max_value=90.0, format="%.4f",
+                                             key="field_latitude", value=None)
+        values["longitude"] = st.number_input("Longitude", min_value=-180.0, max_value=180.0, format="%.4f",
+                                              key="field_longitude", value=None)
+        values["geo_precision"] = st.selectbox(
+            "Geo precision", [1, 2, 3], key="field_geo_precision",
+            format_func=lambda p: {1: "1 · town", 2: "2 · near a town / small area", 3: "3 · region"}[p],
+        )
+        _why(draft, "location")
+        values["source"] = st.text_input("Source", key="field_source") or None
+        _why(draft, "source")
+        values["status"] = st.selectbox("Status", ["reviewed", "draft"], key="field_status")
+    values["notes"] = st.text_area("Notes", key="field_notes") or None
+    return values
+
+
+def page() -> None:
+    st.title("Code a report")
+    st.text_area("Report text (Arabic or English)", height=220, key="report_text",
+                 placeholder="Paste a news report here")
+    st.date_input("Published on", key="published", value=dt.date.today())
+    st.button("Draft event", type="primary", on_click=_start_draft,
+              disabled=not st.session_state.get("report_text", "").strip())
+
+    saved = st.session_state.get("saved")
+    if saved:
+        st.success(f"Saved event {saved['event_id']} ({saved['admin1'] or 'no governorate'}). "
+                   "It is on the Explore page now.")
+    draft = st.session_state.get("draft")
+    if not draft:
+        return
+
+    st.subheader("Evidence")
+    spans = [(s["start"], s["end"]) for field in draft["evidence"].values() for s in field]
+    st.html(ui.highlighted(st.session_state.report_text, spans))
+    st.subheader("Draft event")
+    values = _form(draft)
+    if st.button("Save event", type="primary"):
+        try:
+            stored = save_coded(ui.store(), values)
+        except CodedEventError as err:
+            st.error("The event was not saved:\n" + "\n".join(f"- **{p.column}**: {p.message}" for p in err.problems))
+            return
+        except EventsError as err:
+            st.error(f"The event was not saved: {err}")
+            return
+        ui.invalidate()
+        st.session_state.saved = stored
+        st.session_state.draft = None
+        st.rerun()
+
+
+page()

@@ -1,0 +1,120 @@
+"""What the pages share: the store, cached loaders, the map, safe HTML.
+
+Everything here is presentation or caching; what an event is, how it is
+filtered and stored belongs to the core packages.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from events.filters import EventQuery
+from events.store import Store, Summary, open_store
+from geo.gazetteer import governorate_outlines
+
+# Syria fills the view at this zoom on a laptop screen.
+SYRIA_VIEW = pdk.ViewState(latitude=35.0, longitude=38.4, zoom=5.6)
+
+
+@st.cache_resource
+def store() -> Store:
+    """The store named by EVENTS_DSN / EVENTS_DB, else data/events.duckdb."""
+    return open_store()
+
+
+# Loaders are cached per query; `invalidate` drops them after a write.
+@st.cache_data(show_spinner=False)
+def summary(query: EventQuery) -> Summary:
+    return store().summary(query)
+
+
+@st.cache_data(show_spinner=False)
+def points(query: EventQuery) -> pd.DataFrame:
+    return store().points(query)
+
+
+@st.cache_data(show_spinner=False)
+def timeline(query: EventQuery) -> pd.DataFrame:
+    return store().timeline(query)
+
+
+@st.cache_data(show_spinner=False)
+def table(query: EventQuery, limit: int) -> pd.DataFrame:
+    return store().frame(query, limit=limit)
+
+
+@st.cache_data(show_spinner=False)
+def origins() -> list[str]:
+    return store().distinct("origin")
+
+
+def invalidate() -> None:
+    """Forget cached query results: the store has changed."""
+    st.cache_data.clear()
+
+
+@st.cache_data
+def _outlines() -> dict:
+    return governorate_outlines()
+
+
+def event_map(places: pd.DataFrame) -> pdk.Deck:
+    """Governorate outlines and one circle per place, sized by events.
+
+    No base map: map_provider=None draws no tiles and fetches nothing.
+    The tooltip is a `text` template, so values are never read as HTML.
+    """
+    outlines = pdk.Layer(
+        "GeoJsonLayer",
+        _outlines(),
+        stroked=True,
+        filled=True,
+        get_fill_color=[238, 234, 224, 255],
+        get_line_color=[90, 90, 90, 255],
+        line_width_min_pixels=1,
+        pickable=False,
+    )
+    data = places.assign(radius=(places["events"] ** 0.5) * 1500 + 1500)
+    circles = pdk.Layer(
+        "ScatterplotLayer",
+        data,
+        get_position=["longitude", "latitude"],
+        get_radius="radius",
+        get_fill_color=[200, 30, 30, 170],
+        get_line_color=[120, 0, 0, 220],
+        stroked=True,
+        line_width_min_pixels=1,
+        pickable=True,
+    )
+    return pdk.Deck(
+        layers=[outlines, circles],
+        initial_view_state=SYRIA_VIEW,
+        map_provider=None,
+        map_style=None,
+        tooltip={"text": "{location} ({admin1})\n{events} events, {fatalities} fatalities"},
+    )
+
+
+def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
+    """HTML of `text` with the spans marked; every piece of text is escaped.
+
+    dir="auto" lets the browser lay out an Arabic report right to left.
+    """
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    pieces, position = [], 0
+    for start, end in merged:
+        pieces.append(html.escape(text[position:start]))
+        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        position = end
+    pieces.append(html.escape(text[position:]))
+    body = "".join(pieces).replace("\n", "<br>")
+    return f'<div dir="auto" style="line-height:1.8" data-testid="report-evidence">{body}</div>'
