@@ -1,13 +1,12 @@
-"""The app's entry: `streamlit run dashboard.py`. Builds the navigation."""
+"""The app's entry: `streamlit run dashboard.py`. Routes to the pages."""
 
 import streamlit as st
 
-st.set_page_config(page_title="Conflict events", page_icon=":material/map:", layout="wide")
-
 navigation = st.navigation(
     [
-        st.Page("pages/explore.py", title="Explore", icon=":material/map:", url_path="explore", default=True),
-        st.Page("pages/code.py", title="Code a report", icon=":material/edit_note:", url_path="code"),
-    ]
+        st.Page("pages/explore.py", title="Explore", url_path="explore", default=True),
+        st.Page("pages/code.py", title="Code a report", url_path="code"),
+    ],
+    position="hidden",
 )
 navigation.run()

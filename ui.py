@@ -20,6 +20,18 @@ from geo.gazetteer import governorate_outlines
 SYRIA_VIEW = pdk.ViewState(latitude=35.0, longitude=38.4, zoom=5.6)
 
 
+def page_setup(title: str) -> None:
+    """Page config and the links between pages, the same on every page."""
+    st.set_page_config(page_title=f"{title} · Conflict events", page_icon=":material/map:", layout="wide")
+    # Each paragraph of a text box takes the direction of its first letter,
+    # so an Arabic report reads right to left.
+    st.html("<style>textarea, input[type=text] {unicode-bidi: plaintext; text-align: start}</style>")
+    with st.sidebar:
+        st.page_link("pages/explore.py", label="Explore", icon=":material/map:")
+        st.page_link("pages/code.py", label="Code a report", icon=":material/edit_note:")
+        st.divider()
+
+
 @st.cache_resource
 def store() -> Store:
     """The store named by EVENTS_DSN / EVENTS_DB, else data/events.duckdb."""

@@ -19,6 +19,7 @@ from . import rules
 from .text import Report
 
 COUNTRY = "Syria"
+UNIDENTIFIED = ("Unidentified Armed Group (Syria)", "Political militia")
 
 
 def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None = None) -> list[dict]:
@@ -51,13 +52,24 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
 
     forces = rules.find_forces(report)
     named = rules.find_named_actors(report)
-    actor1_finding = forces[0] if forces else (named[0] if named else None)
+    # Forces named with their nationality act (الطيران الحربي السوري);
+    # otherwise the first armed actor named. Civilians are targets, never
+    # the leading actor, except that protesters lead their own protest.
+    armed = [f for f in named if f.value[0][1] not in ("Civilians", "Protesters")]
+    leads = forces + armed
+    if event["event_type"] == "Protests":
+        leads = [f for f in named if f.value[0][1] == "Protesters"] + leads
+    actor1_finding = leads[0] if leads else None
     leading: list[tuple[str, str]] = list(actor1_finding.value) if actor1_finding else []
     if leading:
         (actor1, inter1), associates = leading[0], leading[1:]
         put(("actor1", "inter1"), (actor1, inter1), actor1_finding)
         if associates:
             put(("assoc_actor_1",), (ACTOR_SEPARATOR.join(a for a, _ in associates),), actor1_finding)
+    elif event["disorder_type"] == "Political violence":
+        # ACLED's convention for an unnamed perpetrator; no words support it.
+        leading = [UNIDENTIFIED]
+        put(("actor1", "inter1"), UNIDENTIFIED, None, default_confidence=0.3)
     taken = {a for a, _ in leading}
     for finding in named:
         (actor2, inter2), = finding.value

@@ -142,8 +142,19 @@ _AREA = re.compile(
     r"|(?:near|outskirts of|countryside of) [a-z'-]+(?: [a-z'-]+)?)"
 )
 _LOCATIVE = re.compile(
-    r"(?<!\w)(?:في|بلده|مدينه|قريه|in|near|town of|city of|village of) (?P<phrase>[^\s.,،:؛\"]+(?: [^\s.,،:؛\"]+)?)"
+    r"(?<!\w)(?:(?:في|in|at) )?(?:(?:بلده|مدينه|قريه|(?:the )?(?:town|city|village) of) |(?:في|in|at) )"
+    r"(?P<phrase>[^\s.,،:؛\"]+(?: [^\s.,،:؛\"]+)?)"
 )
+
+
+def _shorter(key: str, start: int, end: int, keep: int) -> list[tuple[int, int]]:
+    """The span, then the span less its last word, down to `keep` words:
+    a pattern may swallow a following word ("near qamishli killed")."""
+    spans = [(start, end)]
+    while key.count(" ", start, end) >= keep:
+        end = key.rindex(" ", start, end)
+        spans.append((start, end))
+    return spans
 
 
 def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding]:
@@ -151,16 +162,10 @@ def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding]:
     word, resolved by the offline geocoder; the value is the geocoder's
     Location. Area phrases come first: they say what the text is about."""
     found = []
-    for pattern, confidence in ((_AREA, 0.7), (_LOCATIVE, 0.6)):
+    for pattern, confidence, keep in ((_AREA, 0.7, 2), (_LOCATIVE, 0.6, 1)):
         for match in pattern.finditer(report.key):
             group = "phrase" if match.group("phrase") else "en"
-            candidates = [match.span(group)]
-            if pattern is _LOCATIVE:
-                start, end = match.span(group)
-                first_word_end = report.key.find(" ", start, end)
-                if first_word_end > 0:
-                    candidates.append((start, first_word_end))
-            for start, end in candidates:
+            for start, end in _shorter(report.key, *match.span(group), keep):
                 span = report.span(start, end)
                 location = geocoder.geocode(span.text)
                 if location is not None:

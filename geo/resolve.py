@@ -97,7 +97,9 @@ def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None) -> Reso
     if not query or not query.strip():
         return None
     whole = canonical_admin1(query)
-    if whole:  # "ريف دمشق" and "Damascus countryside" are a governorate's own names
+    if whole and not gazetteer.lookup(query):
+        # "ريف دمشق", "Damascus countryside": a governorate's own name, not
+        # the countryside of a town.
         return _region(gazetteer, query, whole)
     phrase = _peel(query)
     hint = canonical_admin1(admin1) if admin1 else None

@@ -11,7 +11,11 @@ from events.exc import EventsError
 from extract.draft import draft_events
 from geo.admin import ADMIN1_NAMES
 
-TEXT_FIELDS = ("actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "location", "source")
+ACTOR_LABELS = {
+    "actor1": "Actor 1",
+    "assoc_actor_1": "Associated with actor 1 (separate with ; )",
+    "actor2": "Actor 2",
+}
 
 
 def _start_draft() -> None:
@@ -22,7 +26,7 @@ def _start_draft() -> None:
     for name, value in draft.items():
         if name not in ("evidence", "confidence"):
             st.session_state[f"field_{name}"] = value
-    st.session_state.field_status = "reviewed"
+    st.session_state.field_status = "draft"
 
 
 def _why(draft: dict, name: str) -> None:
@@ -52,8 +56,8 @@ def _form(draft: dict) -> dict:
             st.session_state.field_sub_event_type = subs[0]
         values["sub_event_type"] = st.selectbox("Sub-event type", subs, key="field_sub_event_type")
         values["disorder_type"] = taxonomy.disorder_type_of(values["sub_event_type"])
-        for name in ("actor1", "assoc_actor_1", "actor2"):
-            values[name] = st.text_input(name, key=f"field_{name}") or None
+        for name, label in ACTOR_LABELS.items():
+            values[name] = st.text_input(label, key=f"field_{name}") or None
             _why(draft, name)
         values["fatalities"] = int(st.number_input("Fatalities", min_value=0, step=1, key="field_fatalities"))
         _why(draft, "fatalities")
@@ -75,12 +79,14 @@ def _form(draft: dict) -> dict:
         _why(draft, "location")
         values["source"] = st.text_input("Source", key="field_source") or None
         _why(draft, "source")
-        values["status"] = st.selectbox("Status", ["reviewed", "draft"], key="field_status")
+        values["status"] = st.selectbox("Status", ["draft", "reviewed"], key="field_status",
+                                        help="Draft until a second person has reviewed it")
     values["notes"] = st.text_area("Notes", key="field_notes") or None
     return values
 
 
 def page() -> None:
+    ui.page_setup("Code a report")
     st.title("Code a report")
     st.text_area("Report text (Arabic or English)", height=220, key="report_text",
                  placeholder="Paste a news report here")

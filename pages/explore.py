@@ -61,6 +61,7 @@ def _sidebar(initial: EventQuery) -> EventQuery:
 
 
 def page() -> None:
+    ui.page_setup("Explore")
     st.title("Explore events")
     if "demo" in ui.origins():
         st.info(
@@ -90,7 +91,12 @@ def page() -> None:
     frame = ui.table(query, TABLE_LIMIT)
     if summary.count > TABLE_LIMIT:
         st.caption(f"The newest {TABLE_LIMIT:,} of {summary.count:,} events; the CSV holds them all.")
-    st.dataframe(frame[TABLE_COLUMNS], hide_index=True, width="stretch")
+    st.dataframe(
+        frame[TABLE_COLUMNS],
+        hide_index=True,
+        width="stretch",
+        column_config={"event_date": st.column_config.DateColumn("event_date", format="YYYY-MM-DD")},
+    )
     st.download_button(
         "Download CSV",
         data=lambda: native_csv(ui.store().iter_events(query)),

@@ -1,0 +1,95 @@
+import json
+import subprocess
+import sys
+
+import pytest
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from geo.gazetteer import default_gazetteer
+from geo.geocoder import OfflineGeocoder
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def geocoder():
+    return OfflineGeocoder()
+
+
+def test_is_a_geopy_geocoder_returning_locations(geocoder):
+    location = geocoder.geocode("Saraqib")
+    assert isinstance(geocoder, Geocoder)
+    assert isinstance(location, Location)
+    assert (location.address, location.latitude, location.longitude) == ("Saraqib", 35.8645, 36.8059)
+    assert location.raw["admin1"] == "Idleb"
+    assert location.raw["geo_precision"] == 1
+
+
+@pytest.mark.parametrize(
+    "query, name, admin1, precision, where_prec",
+    [
+        ("ريف حماة", "Hama", "Hama", 3, 4),
+        ("Hama countryside", "Hama", "Hama", 3, 4),
+        ("حماة", "Hamah", "Hama", 1, 1),
+        ("near Saraqib", "Saraqib", "Idleb", 2, 2),
+        ("ريف إدلب الجنوبي", "Idleb", "Idleb", 3, 4),
+        ("ريف دمشق", "Duma", "Rural Damascus", 3, 4),
+        ("Damascus countryside", "Duma", "Rural Damascus", 3, 4),
+        ("Hamah governorate", "Hama", "Hama", 3, 4),
+        ("As-Suwayda", "As-Suwayda", "As-Sweida", 1, 1),
+    ],
+)
+def test_phrases(geocoder, query, name, admin1, precision, where_prec):
+    location = geocoder.geocode(query)
+    assert location.address == name
+    assert location.raw["admin1"] == admin1
+    assert (location.raw["geo_precision"], location.raw["where_prec"]) == (precision, where_prec)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "xyzzy", "1234567", None, 42])
+def test_nothing_found_is_none(geocoder, query):
+    assert geocoder.geocode(query) is None
+
+
+def test_reverse_names_the_governorate(geocoder):
+    location = geocoder.reverse((35.1318, 36.7578))
+    assert location.raw["admin1"] == "Hama"
+    assert geocoder.reverse((35.0, 33.0)) is None  # Cyprus
+
+
+def test_every_place_lies_in_its_own_governorate():
+    gazetteer = default_gazetteer()
+    wrong = [p.name for p in gazetteer.places
+             if (a := gazetteer.subdistrict_at(p.latitude, p.longitude)) is None or a.admin1 != p.admin1]
+    assert len(gazetteer.places) == 308
+    assert wrong == []
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_cli_geocode_hama_countryside():
+    result = _cli("geocode", "ريف حماة", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "query": "ريف حماة",
+        "name": "Hama",
+        "latitude": 35.1318,
+        "longitude": 36.7578,
+        "admin1": "Hama",
+        "admin2": None,
+        "admin3": "Hama",
+        "geo_precision": 3,
+        "where_prec": 4,
+        "rule": "region: governorate named, its capital stands for it",
+        "candidates": [],
+    }
+
+
+def test_cli_not_found_exits_1_with_null_coordinates():
+    result = _cli("geocode", "Atlantis", "--json")
+    assert result.returncode == 1
+    out = json.loads(result.stdout)
+    assert (out["latitude"], out["longitude"]) == (None, None)
+    assert out["message"] == "no place found for 'Atlantis'"

@@ -1,0 +1,97 @@
+import datetime as dt
+import multiprocessing
+
+import duckdb
+import pytest
+
+from events.duckdb_store import DuckDBStore
+from events.exc import DuplicateEventError, StoreError, StoreLockedError
+from events.filters import EventQuery
+from events.store import Batch, Summary
+from tests.helpers import make_event
+
+
+def _batch(name="b1"):
+    return Batch(batch_id=name, origin="native", file_name="t.csv")
+
+
+def test_insert_then_summary(store):
+    stored = store.insert([make_event(1), make_event(2, fatalities=3, admin1="Idleb")], _batch())
+    assert stored == 2
+    assert store.summary(EventQuery()) == Summary(2, 13)
+    assert store.summary(EventQuery(admin1=("Idleb",))) == Summary(1, 3)
+    assert store.summary(EventQuery(admin1=("Aleppo",))) == Summary(0, 0)
+
+
+def test_round_trip_of_values(store):
+    event = make_event(1, notes="عشرات القتلى ' \" ; \r\n =1+1", event_date_end=dt.date(2024, 3, 18),
+                       fatalities_low=5, fatalities_high=20, timestamp=1710000000)
+    store.insert([event], _batch())
+    row = next(store.iter_events(EventQuery()))
+    assert {k: row[k] for k in event if k not in ("batch_id", "created_at", "updated_at")} == {
+        k: v for k, v in event.items() if k not in ("batch_id", "created_at", "updated_at")
+    }
+    assert row["batch_id"] == "b1"
+
+
+def test_a_duplicate_id_stores_nothing_of_the_batch(store):
+    store.insert([make_event(1)], _batch("first"))
+    with pytest.raises(DuplicateEventError):
+        store.insert([make_event(2), make_event(1)], _batch("second"))
+    assert store.summary(EventQuery()).count == 1
+    assert list(store.batches()["batch_id"]) == ["first"]
+
+
+def test_points_aggregate_by_place(store):
+    store.insert([make_event(1), make_event(2, fatalities=2), make_event(3, location="Saraqib", admin1="Idleb",
+                                                                          latitude=35.8645, longitude=36.8059)],
+                 _batch())
+    points = store.points(EventQuery())
+    assert points[["location", "events", "fatalities"]].values.tolist() == [["Hama", 2, 12], ["Saraqib", 1, 10]]
+
+
+def test_timeline_by_month(store):
+    store.insert([make_event(1), make_event(2, event_date=dt.date(2024, 3, 1)),
+                  make_event(3, event_date=dt.date(2024, 5, 9))], _batch())
+    timeline = store.timeline(EventQuery())
+    assert [(m[:10], n) for m, n in zip(timeline["month"].astype(str), timeline["events"])] == [
+        ("2024-03-01", 2), ("2024-05-01", 1)]
+
+
+def test_distinct_refuses_unknown_columns(store):
+    with pytest.raises(ValueError):
+        store.distinct("event_id; DROP TABLE events")
+
+
+def test_schema_version_mismatch_is_refused(tmp_path):
+    path = tmp_path / "old.duckdb"
+    DuckDBStore(path)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="schema version 99"):
+        DuckDBStore(path)
+
+
+def _hold_lock(path, ready, release):
+    con = duckdb.connect(path)
+    con.execute("BEGIN TRANSACTION")
+    ready.set()
+    release.wait(30)
+    con.close()
+
+
+def test_a_second_writer_gets_a_readable_error(tmp_path):
+    path = tmp_path / "locked.duckdb"
+    store = DuckDBStore(path)
+    context = multiprocessing.get_context("spawn")
+    ready, release = context.Event(), context.Event()
+    holder = context.Process(target=_hold_lock, args=(str(path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        with pytest.raises(StoreLockedError, match="in use by another program"):
+            store.summary(EventQuery())
+    finally:
+        release.set()
+        holder.join(30)
