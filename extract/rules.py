@@ -166,9 +166,11 @@ def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding]:
         for match in pattern.finditer(report.key):
             group = "phrase" if match.group("phrase") else "en"
             for start, end in _shorter(report.key, *match.span(group), keep):
-                span = report.span(start, end)
-                location = geocoder.geocode(span.text)
+                location = geocoder.geocode(report.span(start, end).text)
                 if location is not None:
+                    # The evidence keeps the locative word ("in", "مدينة"):
+                    # without it a bare name is not a place to this rule.
+                    span = report.span(match.start() if pattern is _LOCATIVE else start, end)
                     found.append(Finding(location, (span,), confidence))
                     break
     return found

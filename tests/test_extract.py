@@ -1,0 +1,148 @@
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from extract import rules
+from extract.draft import draft_events
+from extract.text import Report
+from geo.geocoder import OfflineGeocoder
+from tests.conftest import FIXTURES, ROOT
+
+REPORTS = FIXTURES / "reports"
+PUBLISHED = dt.date(2024, 5, 10)
+FIELDS = ("event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "fatalities",
+          "admin1", "location", "geo_precision", "source")
+
+
+@pytest.fixture(scope="module")
+def geocoder():
+    return OfflineGeocoder()
+
+
+def _rederive(field: str, text: str, published: dt.date, geocoder):
+    """Apply a field's own rule to the text of one evidence span alone."""
+    report = Report(text)
+    if field in ("event_type", "sub_event_type", "disorder_type"):
+        return rules.find_sub_event_type(report)[0].value
+    if field in ("actor1", "assoc_actor_1", "inter1"):
+        found = rules.find_forces(report) or rules.find_named_actors(report)
+        return found[0].value
+    if field in ("actor2", "inter2", "civilian_targeting"):
+        return rules.find_named_actors(report)[0].value
+    if field == "fatalities":
+        return rules.find_fatalities(report)[0].value
+    if field == "event_date":
+        return rules.find_event_date(report, published)[0].value
+    if field in ("location", "latitude", "longitude", "admin1", "admin2", "admin3", "geo_precision"):
+        return rules.find_place(report, geocoder)[0].value.raw["admin1"]
+    if field == "source":
+        return rules.find_source(report)[0].value
+    raise AssertionError(f"no rule for {field}")
+
+
+def _expected_from_rule(field, draft):
+    if field in ("event_type", "disorder_type"):
+        return draft["sub_event_type"]
+    if field in ("actor1", "assoc_actor_1", "inter1"):
+        return None
+    if field in ("location", "latitude", "longitude", "admin1", "admin2", "admin3", "geo_precision"):
+        return draft["admin1"]
+    return draft[field]
+
+
+def _check_evidence(raw, draft, published, geocoder):
+    assert draft["evidence"], "a draft without evidence"
+    for field, spans in draft["evidence"].items():
+        for span in spans:
+            assert raw[span["start"]:span["end"]] == span["text"]
+            value = _rederive(field, span["text"], published, geocoder)
+            expected = _expected_from_rule(field, draft)
+            if field in ("actor1", "assoc_actor_1", "inter1"):
+                # the rule gives (leading actor, associates...) as (name, inter) pairs
+                names = [name for name, _ in value]
+                assert draft["actor1"] == names[0]
+                assert (draft["assoc_actor_1"] or "") == "; ".join(names[1:])
+            elif field in ("actor2", "inter2", "civilian_targeting"):
+                assert value[0][0] == draft["actor2"]
+            else:
+                assert value == expected, (field, span)
+
+
+def test_seed_report(seed_report, geocoder):
+    published = dt.date(2024, 3, 16)
+    [draft] = draft_events(seed_report, published, geocoder)
+    assert {f: draft[f] for f in FIELDS} == {
+        "event_date": dt.date(2024, 3, 16),
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike",
+        "actor1": "Military Forces of Syria",
+        "assoc_actor_1": "Military Forces of Russia",
+        "actor2": "Unidentified Armed Group (Syria)",
+        "fatalities": 10,
+        "admin1": "Hama",
+        "location": "Hama",
+        "geo_precision": 3,
+        "source": "Arab 48",
+    }
+    assert draft["evidence"]["fatalities"] == [{"text": "مقتل عشرات", "start": 28, "end": 38}]
+    assert draft["evidence"]["actor1"] == [{"text": "الطيران الحربي السوري والروسي", "start": 98, "end": 127}]
+    assert draft["evidence"]["admin1"][0]["text"] == "ريف حماة"
+    assert draft["evidence"]["source"][0]["text"] == "عرب 48"
+    assert draft["evidence"]["event_date"][0]["text"] == "اليوم"
+    _check_evidence(seed_report, draft, published, geocoder)
+
+
+OTHER_REPORTS = {
+    "01_saraqib_shelling_en.txt": {
+        "event_date": dt.date(2024, 5, 9), "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Shelling/artillery/missile attack", "actor1": "Military Forces of Syria",
+        "assoc_actor_1": None, "actor2": "Civilians (Syria)", "fatalities": 2, "admin1": "Idleb",
+        "location": "Saraqib", "geo_precision": 1, "source": "SOHR"},
+    "02_daraa_ied_ar.txt": {
+        "event_date": dt.date(2024, 5, 10), "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Remote explosive/landmine/IED", "actor1": "Unidentified Armed Group (Syria)",
+        "assoc_actor_1": None, "actor2": "Civilians (Syria)", "fatalities": 3, "admin1": "Dar'a",
+        "location": "Dar‘a", "geo_precision": 1, "source": "Enab Baladi"},
+    "03_idlib_clashes_ar.txt": {
+        "event_date": dt.date(2024, 5, 9), "event_type": "Battles", "sub_event_type": "Armed clash",
+        "actor1": "Military Forces of Syria", "assoc_actor_1": None, "actor2": "Hayat Tahrir al-Sham",
+        "fatalities": 5, "admin1": "Idleb", "location": "Idleb", "geo_precision": 3, "source": None},
+    "04_suwayda_protest_en.txt": {
+        "event_date": dt.date(2024, 5, 10), "event_type": "Protests", "sub_event_type": "Peaceful protest",
+        "actor1": "Protesters (Syria)", "assoc_actor_1": None, "actor2": None, "fatalities": 0,
+        "admin1": "As-Sweida", "location": "As-Suwayda", "geo_precision": 1, "source": "Enab Baladi"},
+    "05_qamishli_drone_en.txt": {
+        "event_date": dt.date(2024, 5, 10), "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike", "actor1": "Military Forces of Turkey", "assoc_actor_1": None,
+        "actor2": "Syrian Democratic Forces", "fatalities": 2, "admin1": "Al-Hasakeh",
+        "location": "Al Qamishli", "geo_precision": 2, "source": "North Press Agency"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_REPORTS))
+def test_other_reports(name, geocoder):
+    raw = (REPORTS / name).read_text(encoding="utf-8")
+    [draft] = draft_events(raw, PUBLISHED, geocoder)
+    assert {f: draft[f] for f in FIELDS} == OTHER_REPORTS[name]
+    _check_evidence(raw, draft, PUBLISHED, geocoder)
+
+
+def test_no_trigger_gives_no_type_rather_than_a_guess(geocoder):
+    [draft] = draft_events("The weather in Hama was pleasant today.", PUBLISHED, geocoder)
+    assert (draft["event_type"], draft["sub_event_type"]) == (None, None)
+    assert draft["confidence"].get("event_type", 0) == 0
+
+
+def test_cli_draft_on_a_report_from_stdin():
+    raw = (REPORTS / "03_idlib_clashes_ar.txt").read_text(encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "extract", "draft", "--published", "2024-05-10", "-", "--json"],
+                            cwd=ROOT, input=raw, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    [draft] = json.loads(result.stdout)
+    assert (draft["event_date"], draft["sub_event_type"], draft["fatalities"], draft["admin1"]) == (
+        "2024-05-09", "Armed clash", 5, "Idleb")
+    assert draft["evidence"]["fatalities"] == [{"text": "مقتل 5", "start": 92, "end": 98}]
+    assert draft["confidence"]["fatalities"] == 0.9
