@@ -19,6 +19,9 @@ ACTOR_LABELS = {
 
 
 def _start_draft() -> None:
+    st.session_state.draft_refused = not st.session_state.report_text.strip()
+    if st.session_state.draft_refused:
+        return
     draft = draft_events(st.session_state.report_text, st.session_state.published)[0]
     st.session_state.draft = draft
     st.session_state.saved = None
@@ -91,8 +94,11 @@ def page() -> None:
     st.text_area("Report text (Arabic or English)", height=220, key="report_text",
                  placeholder="Paste a news report here")
     st.date_input("Published on", key="published", value=dt.date.today())
-    st.button("Draft event", type="primary", on_click=_start_draft,
-              disabled=not st.session_state.get("report_text", "").strip())
+    # Never disabled: a pasted report reaches the server only when the text
+    # box loses focus, which is the click on this very button.
+    st.button("Draft event", type="primary", on_click=_start_draft)
+    if st.session_state.get("draft_refused"):
+        st.warning("Paste a report first.")
 
     saved = st.session_state.get("saved")
     if saved:

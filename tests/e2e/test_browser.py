@@ -1,0 +1,107 @@
+"""What a person sees in Chromium. Tests run in file order: the map test
+sees the default data, the coding test then adds one event."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+OUTLINE_FILL = (238, 234, 224)
+
+
+def _map_pixels(page) -> tuple[int, int]:
+    """(governorate-fill pixels, red point pixels) in the map as drawn."""
+    shot = np.asarray(Image.open(io.BytesIO(page.get_by_test_id("stDeckGlJsonChart").screenshot())).convert("RGB"))
+    fill = np.all(shot == OUTLINE_FILL, axis=-1).sum()
+    red = ((shot[..., 0] > 150) & (shot[..., 1] < 110) & (shot[..., 2] < 110)).sum()
+    return int(fill), int(red)
+
+
+def _metric(page, label: str):
+    return page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")
+
+
+def test_explore_draws_outlines_and_points(page, app_url):
+    page.goto(f"{app_url}/explore")
+    expect(_metric(page, "Events")).to_have_text("2,401")
+    expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
+    # WebGL draws a few frames after the element appears: look until the
+    # map shows, within a bound.
+    deadline = time.monotonic() + 30
+    while (pixels := _map_pixels(page)) < (20_000, 500) and time.monotonic() < deadline:
+        pass
+    page.screenshot(path=ARTIFACTS / "explore_default.png", full_page=True)
+    fill, red = pixels
+    assert fill > 20_000, "no governorate outlines drawn"
+    assert red > 500, "no event points drawn"
+
+
+def _type_date(page, label: str, day: dt.date) -> None:
+    for part, value in (("year", f"{day.year}"), ("month", f"{day.month:02d}"), ("day", f"{day.day:02d}")):
+        page.get_by_role("spinbutton", name=f"{part}, {label}").click()
+        page.keyboard.type(value)
+    page.keyboard.press("Escape")
+
+
+def test_code_the_seed_report_and_find_it_on_explore(page, app_url, seed_report):
+    page.goto(f"{app_url}/explore?admin1=Hama")
+    expect(_metric(page, "Events")).to_have_text("237")
+
+    page.goto(f"{app_url}/code")
+    page.get_by_label("Report text (Arabic or English)").fill(seed_report)
+    _type_date(page, "Published on", dt.date(2024, 3, 16))
+    page.get_by_role("button", name="Draft event").click()
+    expect(page.get_by_test_id("report-evidence").locator("mark").first).to_be_visible()
+    expect(page.get_by_role("textbox", name="Actor 1", exact=True)).to_have_value("Military Forces of Syria")
+    expect(page.get_by_role("spinbutton", name="Fatalities", exact=True)).to_have_value("10")
+    page.get_by_role("button", name="Save event").click()
+    expect(page.get_by_text("Saved event coded:")).to_be_visible()
+
+    page.goto(f"{app_url}/explore?admin1=Hama")
+    expect(_metric(page, "Events")).to_have_text("238")
+
+    page.goto(f"{app_url}/explore?admin1=Hama&status=draft")
+    expect(_metric(page, "Events")).to_have_text("1")
+    expect(_metric(page, "Fatalities")).to_have_text("10")
+    table = page.get_by_test_id("stDataFrame")
+    expect(table.get_by_test_id("glide-cell-0-0")).to_have_text("2024-03-16")
+    expect(table.get_by_test_id("glide-cell-2-0")).to_have_text("Air/drone strike")
+    expect(table.get_by_test_id("glide-cell-3-0")).to_have_text("Military Forces of Syria")
+    page.screenshot(path=ARTIFACTS / "explore_after_save.png", full_page=True)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    text = download.value.path().read_bytes().decode("utf-8")
+    [row] = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert row["event_id"].startswith("coded:")
+    assert {k: row[k] for k in ("event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2",
+                                "admin1", "location", "latitude", "longitude", "geo_precision", "fatalities",
+                                "source", "country", "origin", "status")} == {
+        "event_date": "2024-03-16",
+        "event_type": "Explosions/Remote violence",
+        "sub_event_type": "Air/drone strike",
+        "actor1": "Military Forces of Syria",
+        "assoc_actor_1": "Military Forces of Russia",
+        "actor2": "Unidentified Armed Group (Syria)",
+        "admin1": "Hama",
+        "location": "Hama",
+        "latitude": "35.1318",
+        "longitude": "36.7578",
+        "geo_precision": "3",
+        "fatalities": "10",
+        "source": "Arab 48",
+        "country": "Syria",
+        "origin": "coded",
+        "status": "draft",
+    }
