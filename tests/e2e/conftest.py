@@ -53,7 +53,11 @@ def app_url(tmp_path_factory):
 def browser():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: run `make test` as root to install Debian's chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A rerun on a busy machine can take seconds: wait for what a person
+    # would see for up to 30 s rather than Playwright's default 5 s.
+    expect.set_options(timeout=30_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
