@@ -7,6 +7,7 @@ filtered and stored belongs to the core packages.
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 import pydeck as pdk
@@ -109,6 +110,15 @@ def event_map(places: pd.DataFrame) -> pdk.Deck:
         map_style=None,
         tooltip={"text": "{location} ({admin1})\n{events} events, {fatalities} fatalities"},
     )
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """`text` escaped for Streamlit markdown (st.caption, st.error, ...), so
+    user words show as typed: no links, images or formatting from them."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def highlighted(text: str, spans: list[tuple[int, int]]) -> str:

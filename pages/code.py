@@ -37,7 +37,7 @@ def _why(draft: dict, name: str) -> None:
     spans = draft["evidence"].get(name)
     confidence = draft["confidence"].get(name, 0.0)
     if spans:
-        words = " · ".join(f"“{s['text']}”" for s in spans[:3])
+        words = " · ".join(f"“{ui.plain(s['text'])}”" for s in spans[:3])
         st.caption(f"From {words} — confidence {confidence:.0%}")
     else:
         st.caption(f"No evidence in the text — confidence {confidence:.0%}")
@@ -102,7 +102,7 @@ def page() -> None:
 
     saved = st.session_state.get("saved")
     if saved:
-        st.success(f"Saved event {saved['event_id']} ({saved['admin1'] or 'no governorate'}). "
+        st.success(f"Saved event {ui.plain(saved['event_id'])} ({ui.plain(saved['admin1'] or 'no governorate')}). "
                    "It is on the Explore page now.")
     draft = st.session_state.get("draft")
     if not draft:
@@ -117,10 +117,11 @@ def page() -> None:
         try:
             stored = save_coded(ui.store(), values)
         except CodedEventError as err:
-            st.error("The event was not saved:\n" + "\n".join(f"- **{p.column}**: {p.message}" for p in err.problems))
+            st.error("The event was not saved:\n" + "\n".join(f"- **{p.column}**: {ui.plain(p.message)}"
+                                                              for p in err.problems))
             return
         except EventsError as err:
-            st.error(f"The event was not saved: {err}")
+            st.error(f"The event was not saved: {ui.plain(err)}")
             return
         ui.invalidate()
         st.session_state.saved = stored

@@ -23,7 +23,7 @@ def _from_url() -> EventQuery:
     try:
         return EventQuery.from_params({key: st.query_params.get_all(key) for key in FILTERS_BY_KEY})
     except ValueError as err:
-        st.warning(f"Ignored the filters in the address: {err}")
+        st.warning(f"Ignored the filters in the address: {ui.plain(err)}")
         return EventQuery()
 
 
@@ -77,7 +77,7 @@ def page() -> None:
     left.metric("Events", f"{summary.count:,}")
     right.metric("Fatalities", f"{summary.fatalities:,}")
     sentences = query.sentences()
-    st.caption("Showing all events." if not sentences else "Showing events " + "; ".join(sentences) + ".")
+    st.caption("Showing all events." if not sentences else ui.plain("Showing events " + "; ".join(sentences) + "."))
 
     if summary.count == 0:
         st.warning("No events match these filters.")

@@ -46,7 +46,15 @@ def test_explore_reads_filters_from_the_url(demo_store):
     at.run()
     assert not at.exception
     assert [m.value for m in at.metric] == ["237", "248"]
-    assert at.caption[0].value == "Showing events governorate is Hama."
+    assert at.caption[0].value == "Showing events governorate is Hama\\."
+
+
+def test_text_from_the_url_is_shown_as_text_not_markdown(demo_store):
+    at = _page("explore.py")
+    at.query_params["text"] = "![x](http://example.invalid/a.png)"
+    at.run()
+    assert not at.exception
+    assert at.caption[0].value == "Showing events text contains '\\!\\[x\\]\\(http\\://example\\.invalid/a\\.png\\)'\\."
 
 
 def test_code_page_drafts_and_saves(demo_store):
@@ -61,7 +69,7 @@ def test_code_page_drafts_and_saves(demo_store):
     at.number_input(key="field_fatalities").set_value(3)
     next(b for b in at.button if b.label == "Save event").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith("Saved event coded:")
+    assert at.success[0].value.startswith("Saved event coded\\:")
     assert demo_store.summary(EventQuery(admin1=("Idleb",), status="draft")).fatalities == 3
 
 
