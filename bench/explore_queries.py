@@ -1,0 +1,109 @@
+"""Benchmark: what the Explore page asks of the store, against a naive baseline.
+
+    .venv/bin/python -m bench.explore_queries --count 100000 [--repeat 5]
+
+Generates `count` synthetic events (seeded), stores them in a temporary
+DuckDB file, then times each Explore view two ways, `repeat` times:
+
+- ours: the store's summary + points + timeline (aggregated in DuckDB,
+  filters as bound parameters);
+- naive: read every event into pandas, filter and aggregate there, as a
+  quick Streamlit script would on each rerun.
+
+Prints medians, the ratio naive/ours, and the size of the map payload
+(aggregated places vs one JSON object per raw event).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from events.duckdb_store import DuckDBStore
+from events.filters import EventQuery
+from events.store import Batch
+from events.synthetic import generate
+
+VIEWS = {
+    "all events": EventQuery(),
+    "Hama": EventQuery(admin1=("Hama",)),
+    "air strikes 2024, 5+ dead": EventQuery(event_type=("Explosions/Remote violence",),
+                                            date_from=pd.Timestamp("2024-01-01").date(), min_fatalities=5),
+    "text 'clash'": EventQuery(text="clash"),
+}
+
+
+def ours(store: DuckDBStore, query: EventQuery) -> int:
+    store.summary(query)
+    places = store.points(query)
+    store.timeline(query)
+    return len(places)
+
+
+def naive(store: DuckDBStore, query: EventQuery) -> int:
+    frame = store.frame(EventQuery())
+    mask = pd.Series(True, index=frame.index)
+    if query.admin1:
+        mask &= frame["admin1"].isin(query.admin1)
+    if query.event_type:
+        mask &= frame["event_type"].isin(query.event_type)
+    if query.date_from:
+        mask &= frame["event_date"] >= pd.Timestamp(query.date_from)
+    if query.min_fatalities:
+        mask &= frame["fatalities"] >= query.min_fatalities
+    if query.text:
+        mask &= frame["notes"].str.contains(query.text, case=False, regex=False)
+    chosen = frame[mask]
+    chosen["fatalities"].sum()
+    places = chosen.groupby(["location", "admin1", "latitude", "longitude"]).size()
+    chosen.groupby(chosen["event_date"].dt.to_period("M")).size()
+    return len(places)
+
+
+def median_seconds(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = DuckDBStore(Path(tmp) / "bench.duckdb")
+        start = time.perf_counter()
+        events = list(generate(args.count, seed=1, prefix="bench"))
+        generated = time.perf_counter() - start
+        start = time.perf_counter()
+        store.insert(events, Batch("bench", "demo"))
+        inserted = time.perf_counter() - start
+        print(f"{args.count:,} events: generated in {generated:.1f} s, stored in {inserted:.1f} s "
+              f"({args.count / inserted:,.0f} rows/s, one transaction)")
+        print(f"{'view':28} {'ours (s)':>9} {'naive (s)':>10} {'ratio':>7}  places")
+        for name, query in VIEWS.items():
+            places = ours(store, query)
+            assert places == naive(store, query), name
+            fast = median_seconds(lambda: ours(store, query), args.repeat)
+            slow = median_seconds(lambda: naive(store, query), args.repeat)
+            print(f"{name:28} {fast:9.3f} {slow:10.3f} {slow / fast:6.1f}x  {places:,}")
+        points = store.points(EventQuery())
+        aggregated = len(points.to_json(orient="records"))
+        raw = len(json.dumps([{"latitude": e["latitude"], "longitude": e["longitude"], "location": e["location"],
+                               "event_type": e["event_type"], "fatalities": e["fatalities"]} for e in events]))
+        print(f"map payload: aggregated {aggregated / 1e3:,.0f} kB vs raw points {raw / 1e6:,.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
