@@ -16,6 +16,7 @@ from typing import Iterator, Sequence
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 
 from .exc import DuplicateEventError, StoreError, StoreLockedError
 from .filters import EventQuery
@@ -32,8 +33,18 @@ _DDL = [
     + ", ".join(f"{f.name} {_SQL_TYPES.get(f.kind, 'VARCHAR')}" for f in FIELDS)
     + ", PRIMARY KEY (event_id))",
     "CREATE TABLE IF NOT EXISTS batches (batch_id VARCHAR PRIMARY KEY, origin VARCHAR, file_name VARCHAR,"
-    " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT)",
+    " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT)",
+    # Rows a later batch replaced, kept so that undoing that batch restores them.
+    "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events LIMIT 0",
 ]
+
+
+def _arrow(events: Sequence[dict]) -> pa.Table:
+    return pa.table({
+        name: pa.array([event.get(name) for event in events],
+                       type=_ARROW_TYPES.get(FIELDS_BY_NAME[name].kind, pa.string()))
+        for name in FIELD_NAMES
+    })
 
 
 class DuckDBStore(Store):
@@ -70,25 +81,30 @@ class DuckDBStore(Store):
         finally:
             con.close()
 
-    def insert(self, events: Sequence[dict], batch: Batch) -> int:
+    def insert(self, events: Sequence[dict] | pa.Table, batch: Batch, replace: Sequence[str] = ()) -> int:
         created = batch.created_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        rows = [{**event, "batch_id": batch.batch_id} for event in events]
-        for row in rows:
-            row["created_at"] = row.get("created_at") or created
-            row["updated_at"] = row.get("updated_at") or created
-        table = pa.table(
-            {
-                name: pa.array([row.get(name) for row in rows], type=_ARROW_TYPES.get(FIELDS_BY_NAME[name].kind, pa.string()))
-                for name in FIELD_NAMES
-            }
-        )
+        table = events if isinstance(events, pa.Table) else _arrow(events)
+        count = table.num_rows
+        stamp = pa.array([created] * count, pa.timestamp("us"))
+        table = (table.set_column(table.schema.get_field_index("batch_id"), "batch_id",
+                                  pa.array([batch.batch_id] * count, pa.string()))
+                 .set_column(table.schema.get_field_index("created_at"), "created_at",
+                             pa.compute.coalesce(table["created_at"].cast(pa.timestamp("us")), stamp))
+                 .set_column(table.schema.get_field_index("updated_at"), "updated_at",
+                             pa.compute.coalesce(table["updated_at"].cast(pa.timestamp("us")), stamp)))
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
+                if replace:
+                    con.register("replaced_ids", pa.table({"event_id": pa.array(list(replace), pa.string())}))
+                    con.execute("INSERT INTO replaced_events SELECT *, $batch FROM events "
+                                "WHERE event_id IN (SELECT event_id FROM replaced_ids)", {"batch": batch.batch_id})
+                    con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM replaced_ids)")
                 con.register("incoming", table)
                 con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {_COLUMNS} FROM incoming")
                 con.execute(
-                    "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at, $rows)",
+                    "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
+                    " $rows, $rejected, $skipped)",
                     {
                         "batch_id": batch.batch_id,
                         "origin": batch.origin,
@@ -96,7 +112,9 @@ class DuckDBStore(Store):
                         "file_hash": batch.file_hash,
                         "coder": batch.coder,
                         "created_at": created,
-                        "rows": len(rows),
+                        "rows": count,
+                        "rejected": batch.rejected,
+                        "skipped": batch.skipped,
                     },
                 )
                 con.execute("COMMIT")
@@ -106,7 +124,29 @@ class DuckDBStore(Store):
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-        return len(rows)
+        return count
+
+    def stored_timestamps(self, ids: pa.Array) -> pa.Table:
+        with self._connect() as con:
+            con.register("wanted", pa.table({"event_id": ids}))
+            return con.sql("SELECT event_id, timestamp FROM events WHERE event_id IN "
+                           "(SELECT event_id FROM wanted)").to_arrow_table()
+
+    def undo_batch(self, batch_id: str) -> int:
+        with self._connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                (removed,) = con.execute("SELECT count(*) FROM events WHERE batch_id = $b", {"b": batch_id}).fetchone()
+                con.execute("DELETE FROM events WHERE batch_id = $b", {"b": batch_id})
+                con.execute(f"INSERT INTO events SELECT {_COLUMNS} FROM replaced_events WHERE superseded_by = $b",
+                            {"b": batch_id})
+                con.execute("DELETE FROM replaced_events WHERE superseded_by = $b", {"b": batch_id})
+                con.execute("DELETE FROM batches WHERE batch_id = $b", {"b": batch_id})
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return int(removed)
 
     def summary(self, query: EventQuery) -> Summary:
         where, params = query.where()

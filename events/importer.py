@@ -1,23 +1,56 @@
-"""Import: read a file, validate every row, then commit the accepted rows.
+"""Import: read a file, check every row, then commit exactly the accepted rows.
 
-`preview` reads and validates without touching the store and reports each
-rejected row with its line, column and reason; `commit` writes exactly the
-accepted rows of a preview in one transaction. Only our native CSV is read
-for now; the ACLED, UCDP and GDELT adapters come with issue 4.
+`preview` reads and checks a file without writing anything: the accepted
+rows (typed, ready to store), each rejected row with its physical line,
+column, reason code and raw text, and the rows skipped on purpose (not a
+violent GDELT code; an id already stored and not newer). `commit` writes
+the accepted rows of a preview as one batch in one transaction; in strict
+mode it writes nothing when anything was rejected.
+
+Rows already stored are replaced when the incoming `timestamp` is newer
+(ACLED is a living dataset: an event keeps its id and gets a new
+timestamp when it changes); otherwise they are skipped and counted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import hashlib
-import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from .exc import ValidationError
-from .native import read_native
+import duckdb
+import pyarrow as pa
+
+from geo.admin import ADMIN1_NAMES
+
+from . import checks, formats
+from .exc import EventsError, ValidationError
+from .reading import decode, read_table
+from .schema import FIELD_NAMES
 from .store import Batch, Store
-from .validate import Problem, validate_event
+from .taxonomy import VOCABULARIES
+from .validate import Problem, Reason
+
+Progress = Callable[[float, str], None]
+
+
+class ImportFileError(ValidationError):
+    """The file cannot be read as events at all (nothing was stored)."""
+
+
+class StrictImportRefused(EventsError):
+    """Strict mode: the file has rejected rows, so nothing was stored."""
+
+
+@dataclass
+class Skipped:
+    line: int
+    reason: Reason
+    message: str
 
 
 @dataclass
@@ -25,51 +58,175 @@ class ImportPreview:
     file_name: str
     file_hash: str
     format: str
+    encoding: str
     rows_read: int = 0
-    accepted: list[dict] = field(default_factory=list)
+    accepted: pa.Table | None = None
     rejected: list[Problem] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    replaced_ids: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    restricted: bool = False
+
+    @property
+    def accepted_count(self) -> int:
+        return 0 if self.accepted is None else self.accepted.num_rows
+
+    @property
+    def duplicates(self) -> int:
+        """Rows whose id is already stored and that were not newer."""
+        return sum(1 for s in self.skipped if s.reason is Reason.ALREADY_STORED)
 
 
-def preview(data: bytes, file_name: str, origin: str | None = None) -> ImportPreview:
-    """Parse and validate `data` (the file's bytes) without storing anything.
+def _sql_columns(expression: str, positions: dict[str, int]) -> str:
+    """Replace {source column} by the staged column holding it, or NULL.
+    Source names never enter SQL: staged columns are c0, c1, ..."""
+    return re.sub(r"\{([^}]+)\}", lambda m: f"c{positions[m.group(1)]}" if m.group(1) in positions else "NULL",
+                  expression)
 
-    `origin` overrides each row's origin (the demo load sets "demo").
-    Raises ValidationError when the bytes are not UTF-8 text.
+
+def _load_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"CREATE TABLE taxonomy AS SELECT * FROM read_csv('{VOCABULARIES / 'acled_taxonomy.csv'}', "
+                "all_varchar=true)")
+    con.execute(f"CREATE TABLE actor_types AS SELECT CAST(inter_code AS INTEGER) AS inter_code, inter_text "
+                f"FROM read_csv('{VOCABULARIES / 'actor_types.csv'}', all_varchar=true)")
+    con.execute(f"CREATE TABLE fips_countries AS SELECT * FROM read_csv('{VOCABULARIES / 'fips_countries.csv'}', "
+                "all_varchar=true)")
+    con.execute(f"CREATE TABLE fips_admin1 AS SELECT * FROM read_csv('{VOCABULARIES / 'fips_admin1.csv'}', "
+                "all_varchar=true)")
+    con.execute("CREATE TABLE admin1_names (admin1 VARCHAR)")
+    con.executemany("INSERT INTO admin1_names VALUES (?)", [[name] for name in ADMIN1_NAMES])
+
+
+def preview(data: bytes, file_name: str, store: Store | None = None, format: str = "auto",
+            area: checks.Area = checks.Area(), progress: Progress | None = None) -> ImportPreview:
+    """Read and check a file's bytes; nothing is written.
+
+    Raises ImportFileError when the file is not a table of events in a
+    known format (or lacks a required column).
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ValidationError(f"{file_name} is not UTF-8 text: {err}") from err
-    result = ImportPreview(file_name, hashlib.sha256(data).hexdigest(), "native")
-    for line, event, problems in read_native(io.StringIO(text, newline="")):
-        result.rows_read += 1
-        if event is not None:
-            if origin:
-                event["origin"] = origin
-            problems = validate_event(event)
-        if problems:
-            result.rejected.extend(Problem(p.column, p.reason, p.message, line) for p in problems)
-        else:
-            result.accepted.append(event)
+    report = progress or (lambda fraction, message: None)
+    report(0.0, "reading")
+    text, encoding = decode(data)
+    first = text.split("\n", 1)[0]
+    table = read_table(text)
+    fmt = formats.FORMATS.get(format) if format != "auto" else formats.detect(table.header)
+    if fmt is None:
+        raise ImportFileError(f"{file_name}: unknown format (header starts {first[:80]!r}); "
+                              f"choose one of {', '.join(formats.FORMATS)}")
+    if fmt.columns and not set(fmt.required) <= set(table.header):
+        table = read_table(text, header=list(fmt.columns), delimiter=table.delimiter)
+    result = ImportPreview(file_name, hashlib.sha256(data).hexdigest(), fmt.name, encoding,
+                           restricted=fmt.restricted)
+    if encoding == "windows-1256":
+        result.notices.append("The file is in Windows-1256 (Arabic); it was read as such.")
+    missing = [c for c in fmt.required if c not in table.header]
+    if missing:
+        raise ImportFileError(f"{file_name}: missing required column(s) {', '.join(missing)} "
+                              f"for the {fmt.name} format")
+    extra = [c for c in table.header if c not in FIELD_NAMES]
+    if extra and fmt is formats.NATIVE:
+        result.notices.append(f"Columns not in our schema were ignored: {', '.join(extra)}.")
+    result.rows_read = len(table.rows) + len(table.problems)
+    result.rejected.extend(table.problems)
+    report(0.4, "checking")
+
+    positions = {name: i for i, name in enumerate(table.header)}
+    columns = list(zip(*table.rows)) if table.rows else [()] * len(table.header)
+    staged = pa.table({**{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)},
+                       "_line": pa.array(table.lines, pa.int64())})
+    con = duckdb.connect()
+    _load_vocabularies(con)
+    con.register("staged_arrow", staged)
+    con.execute("CREATE TABLE staged AS SELECT * FROM staged_arrow")
+    bad_bytes = [i for i, col in enumerate(columns) if any("\ufffd" in v for v in col)]
+    if bad_bytes:
+        condition = " OR ".join(f"contains(c{i}, '\ufffd')" for i in bad_bytes)
+        for (line,) in con.execute(f"SELECT _line FROM staged WHERE {condition} ORDER BY _line").fetchall():
+            result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
+                                           line, table.physical[line - 1]))
+        con.execute(f"DELETE FROM staged WHERE {condition}")
+    for condition, reason in fmt.skip:
+        code, message = reason.split(": ", 1)
+        rows = con.execute(f"SELECT _line FROM staged WHERE {_sql_columns(condition, positions)} ORDER BY _line")
+        result.skipped += [Skipped(line, Reason(code), message) for (line,) in rows.fetchall()]
+        con.execute(f"DELETE FROM staged WHERE {_sql_columns(condition, positions)}")
+
+    select = []
+    for name in FIELD_NAMES:
+        expression = _sql_columns(fmt.fields[name], positions) if name in fmt.fields else "NULL"
+        if name == "origin":
+            expression = f"coalesce({expression}, '{fmt.origin}')"
+        elif name == "status":
+            expression = f"coalesce({expression}, '{fmt.status}')"
+        select.append(f"CAST({expression} AS VARCHAR) AS {name}")
+    con.execute(f"CREATE TABLE mapped AS SELECT _line, {', '.join(select)} FROM staged")
+
+    problems = []
+    for condition, name, reason, message in checks.checks(area):
+        for line, text_message in con.execute(
+                f"SELECT _line, {message} FROM mapped WHERE {condition}").fetchall():
+            problems.append(Problem(fmt.source_column(name), reason, text_message, line, table.physical[line - 1]))
+    for line, event_id in con.execute(
+            "SELECT _line, event_id FROM (SELECT _line, event_id, row_number() OVER (PARTITION BY event_id "
+            "ORDER BY _line) AS n FROM mapped WHERE event_id IS NOT NULL) WHERE n > 1").fetchall():
+        problems.append(Problem(fmt.source_column("event_id"), Reason.DUPLICATE_IN_FILE,
+                                f"id {event_id} already appears earlier in the file", line,
+                                table.physical[line - 1]))
+    bad_lines = sorted({p.line for p in problems})
+    con.register("bad", pa.table({"_line": pa.array(bad_lines, pa.int64())}))
+    con.execute("CREATE TABLE good AS SELECT * FROM mapped WHERE _line NOT IN (SELECT _line FROM bad)")
+    report(0.8, "comparing with the store")
+
+    if store is not None:
+        ids = con.sql("SELECT event_id FROM good").to_arrow_table()
+        stored = store.stored_timestamps(ids.column(0) if ids.num_rows else pa.array([], pa.string()))
+        con.register("stored", stored)
+        newer = "TRY_CAST(g.timestamp AS BIGINT) > coalesce(s.timestamp, -1)"
+        for line, event_id, is_newer in con.execute(
+                f"SELECT g._line, g.event_id, {newer} FROM good g JOIN stored s USING (event_id) "
+                "ORDER BY g._line").fetchall():
+            if is_newer:
+                result.replaced_ids.append(event_id)
+            else:
+                result.skipped.append(Skipped(line, Reason.ALREADY_STORED,
+                                              f"{event_id} is already stored and this row is not newer"))
+        con.execute(f"DELETE FROM good WHERE event_id IN (SELECT event_id FROM stored s JOIN good g "
+                    f"USING (event_id) WHERE NOT {newer})")
+    result.accepted = con.sql(f"SELECT {checks.typed_select()} FROM good ORDER BY _line").to_arrow_table()
+    result.rejected = sorted(result.rejected + problems, key=lambda p: (p.line or 0, p.column or ""))
+    result.skipped.sort(key=lambda s: s.line)
+    con.close()
+    report(1.0, "checked")
     return result
 
 
-def commit(store: Store, result: ImportPreview, coder: str | None = None) -> Batch:
-    """Store the accepted rows of `result` as one batch, in one transaction."""
+def commit(store: Store, result: ImportPreview, coder: str | None = None, strict: bool = False) -> Batch:
+    """Store the accepted rows of `result` as one batch, in one transaction.
+
+    Raises StrictImportRefused (storing nothing) in strict mode when rows
+    were rejected.
+    """
+    if strict and result.rejected:
+        raise StrictImportRefused(f"{len(result.rejected)} problem(s) in {result.file_name}; strict mode stored "
+                                  "nothing")
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     batch = Batch(
-        batch_id=f"import-{now:%Y%m%dT%H%M%S}-{result.file_hash[:8]}",
+        batch_id=f"import-{now:%Y%m%dT%H%M%S%f}-{result.file_hash[:8]}",
         origin=result.format,
         file_name=result.file_name,
         file_hash=result.file_hash,
-        coder=coder,
+        coder=coder or getpass.getuser(),
         created_at=now,
+        rejected=len({p.line for p in result.rejected}),
+        skipped=len(result.skipped),
     )
-    store.insert(result.accepted, batch)
+    store.insert(result.accepted, batch, replace=result.replaced_ids)
     return batch
 
 
-def import_path(store: Store, path: Path, origin: str | None = None) -> tuple[ImportPreview, Batch]:
+def import_path(store: Store, path: Path, format: str = "auto", strict: bool = False,
+                progress: Progress | None = None) -> tuple[ImportPreview, Batch]:
     """Preview and commit a file in one call (the CLI and the demo load)."""
-    result = preview(Path(path).read_bytes(), Path(path).name, origin=origin)
-    return result, commit(store, result)
+    path = Path(path)
+    result = preview(path.read_bytes(), path.name, store, format=format, progress=progress)
+    return result, commit(store, result, strict=strict)

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 import pandas as pd
+import pyarrow as pa
 
 from .exc import StoreError
 from .filters import EventQuery
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "events.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -39,18 +40,32 @@ class Batch:
     file_hash: str | None = None
     coder: str | None = None
     created_at: dt.datetime | None = None
+    rejected: int = 0
+    skipped: int = 0
 
 
 class Store(abc.ABC):
     """Events in, filtered views out. Writes are one transaction each."""
 
     @abc.abstractmethod
-    def insert(self, events: Sequence[dict], batch: Batch) -> int:
-        """Store `events` (parsed, validated) as one batch, all or nothing.
+    def insert(self, events: Sequence[dict] | pa.Table, batch: Batch, replace: Sequence[str] = ()) -> int:
+        """Store `events` (checked, typed: dicts or an Arrow table with the
+        schema's columns) as one batch, all or nothing.
 
-        Returns the number stored. Raises DuplicateEventError if an id is
-        already stored, StoreLockedError if another process is writing.
+        Stored events whose ids are in `replace` are set aside first (so the
+        batch can be undone). Returns the number stored. Raises
+        DuplicateEventError if another id is already stored,
+        StoreLockedError if another process is writing.
         """
+
+    @abc.abstractmethod
+    def stored_timestamps(self, ids: pa.Array) -> pa.Table:
+        """(event_id, timestamp) of those of `ids` already stored."""
+
+    @abc.abstractmethod
+    def undo_batch(self, batch_id: str) -> int:
+        """Remove a batch's events and bring back the ones it replaced, in
+        one transaction. Returns the number of events removed."""
 
     @abc.abstractmethod
     def summary(self, query: EventQuery) -> Summary:

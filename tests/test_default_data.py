@@ -1,5 +1,3 @@
-import io
-
 from events.default_data import DEFAULT_FILES
 from events.importer import preview
 from events.synthetic import generate
@@ -9,11 +7,12 @@ from events.native import native_csv
 
 def test_default_data_is_valid_and_large_enough():
     synthetic, hand_coded = (preview(p.read_bytes(), p.name) for p in DEFAULT_FILES)
-    assert (synthetic.rows_read, synthetic.rejected) == (2400, [])
-    assert (hand_coded.rows_read, hand_coded.rejected) == (1, [])
-    assert {e["admin1"] for e in synthetic.accepted} == set(ADMIN1_NAMES)
-    assert {e["origin"] for e in synthetic.accepted} == {"demo"}
-    [seed] = hand_coded.accepted
+    assert (synthetic.rows_read, synthetic.accepted_count, synthetic.rejected) == (2400, 2400, [])
+    assert (hand_coded.rows_read, hand_coded.accepted_count, hand_coded.rejected) == (1, 1, [])
+    events = synthetic.accepted.to_pylist()
+    assert {e["admin1"] for e in events} == set(ADMIN1_NAMES)
+    assert {e["origin"] for e in events} == {"demo"}
+    [seed] = hand_coded.accepted.to_pylist()
     assert (seed["admin1"], seed["sub_event_type"], seed["fatalities"], seed["source"]) == (
         "Hama", "Air/drone strike", 10, "Arab 48")
 

@@ -1,0 +1,103 @@
+"""Reading a delimited file into records, each with its physical line.
+
+This layer knows bytes, encodings, quotes and field counts, nothing of
+events. A record that cannot be read (a wrong number of fields, an
+unterminated quote, bytes that are not text) is reported with the line it
+starts on (header = 1) and its raw text; every other record is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from .validate import Problem, Reason
+
+# Windows-1256 is how Arabic spreadsheets are saved on Windows; a file that
+# is not UTF-8 but decodes to mostly Arabic letters in it is taken as such.
+_ARABIC = range(0x0600, 0x0700)
+_LINE_ENDS = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass
+class Table:
+    """Records as read: `header`, then rows of strings, each with its line."""
+
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    delimiter: str = ","
+    physical: list[str] = field(default_factory=list)  # the file's lines, for quoting a bad record
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) of a file's bytes: UTF-8 (with or without BOM),
+    else Windows-1256 when that reads as Arabic text, else UTF-8 with each
+    undecodable byte replaced by U+FFFD so that only those lines are lost.
+    """
+    try:
+        return data.decode("utf-8-sig"), ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    except UnicodeDecodeError:
+        pass
+    as_utf8 = data.decode("utf-8-sig", errors="replace")
+    # A few bad bytes in a UTF-8 file are damage to report line by line;
+    # mostly undecodable non-ASCII text is another encoding.
+    non_ascii = len(data.translate(None, bytes(range(0x80))))
+    if as_utf8.count("\ufffd") * 10 < non_ascii:
+        return as_utf8, "utf-8 with undecodable bytes"
+    try:
+        text = data.decode("cp1256")
+    except UnicodeDecodeError:
+        return as_utf8, "utf-8 with undecodable bytes"
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(ord(c) in _ARABIC for c in letters) >= 0.2 * len(letters):
+        return text, "windows-1256"
+    return as_utf8, "utf-8 with undecodable bytes"
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """Tab for GDELT-style files, else comma."""
+    return "\t" if first_line.count("\t") > first_line.count(",") else ","
+
+
+def read_table(text: str, header: list[str] | None = None, delimiter: str | None = None) -> Table:
+    """Parse `text`; the first record is the header unless `header` is given.
+
+    Each record must have as many fields as the header; an unterminated
+    quote is reported on the line where the quoted field starts.
+    """
+    first_line = text.split("\n", 1)[0]
+    delimiter = delimiter or sniff_delimiter(first_line)
+    # The csv module counts CR, LF and CRLF as line ends; so must we.
+    physical = _LINE_ENDS.split(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    table = Table(header=list(header) if header else [], delimiter=delimiter, physical=physical)
+    start = 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            message = str(err)
+            reason = Reason.UNTERMINATED_QUOTE if "unexpected end of data" in message else Reason.BAD_QUOTE
+            raw = physical[start - 1] if start <= len(physical) else ""
+            table.problems.append(Problem(None, reason, f"cannot read the record: {message}", start, raw))
+            break
+        end = reader.line_num
+        if not table.header and header is None and start == 1:
+            table.header = [name.strip() for name in record]
+        elif record and any(record):
+            if len(record) != len(table.header):
+                table.problems.append(Problem(
+                    None, Reason.WRONG_FIELD_COUNT, f"expected {len(table.header)} fields, found {len(record)}",
+                    start, "\n".join(physical[start - 1:end]),
+                ))
+            else:
+                table.rows.append(record)
+                table.lines.append(start)
+        start = end + 1
+    return table
