@@ -2,13 +2,17 @@
 
   python -m events init [--db PATH]                  build the store from the default data
   python -m events generate --count N --out FILE     synthetic events as native CSV
-  python -m events import FILE [--db PATH] --json    import a native CSV
+  python -m events import FILE [--format F] [--strict] [--dry-run] --json
+                                                     import ACLED, UCDP GED, GDELT or native files
+  python -m events undo BATCH_ID                     remove an import (restoring what it replaced)
+  python -m events batches --json                    the recorded imports
   python -m events query [filters] --json            {count, fatalities}
-  python -m events export --out FILE [filters]       native CSV of the filtered set
+  python -m events export --out FILE [--format native|acled|geojson] [filters]
 
 Filters: --from DATE --to DATE --type T... --admin1 NAME... --min-fatalities N
 --text S --status draft|reviewed|all (the same definitions the pages use).
-Exit status: 0 done, 2 the input or the store could not be used.
+Exit status: 0 done (an import with rejected rows included), 1 strict mode
+refused the import, 2 the input or the store could not be used.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from pathlib import Path
 
 from .exc import EventsError
 from .filters import EventQuery
+from .export import FORMATS as EXPORT_FORMATS
+from .export import export
+from .formats import FORMATS
 from .native import write_native
 from .store import open_store
 
@@ -49,6 +56,49 @@ def _print(obj) -> None:
     sys.stdout.write("\n")
 
 
+def _import(store, args: argparse.Namespace) -> int:
+    from .importer import StrictImportRefused, commit, preview
+
+    path = Path(args.file)
+    result = preview(path.read_bytes(), path.name, store, format=args.format,
+                     progress=None if args.json else _progress)
+    batch, status = None, 0
+    if not args.dry_run:
+        try:
+            batch = commit(store, result, strict=args.strict)
+        except StrictImportRefused as err:
+            print(f"error: {err}", file=sys.stderr)
+            status = 1
+    report = {
+        "format": result.format,
+        "rows_read": result.rows_read,
+        "accepted": result.accepted_count,
+        "rejected": [{"line": p.line, "column": p.column, "reason": p.reason.value, "message": p.message}
+                     for p in result.rejected],
+        "skipped": [{"line": s.line, "reason": s.reason.value} for s in result.skipped],
+        "duplicates": result.duplicates,
+        "replaced": len(result.replaced_ids) if batch else 0,
+        "committed": batch is not None,
+        "batch_id": batch.batch_id if batch else None,
+    }
+    if args.json:
+        _print(report)
+    else:
+        for problem in result.rejected:
+            print(f"line {problem.line}: {problem.column or '-'}: {problem.reason.value}: {problem.message}")
+        print(f"{result.format}: {result.rows_read} rows read, {result.accepted_count} accepted, "
+              f"{len(result.rejected)} problems, {len(result.skipped)} skipped "
+              f"({result.duplicates} already stored); "
+              + (f"committed as {batch.batch_id}" if batch else "nothing stored"))
+    for notice in result.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    return status
+
+
+def _progress(fraction: float, message: str) -> None:
+    print(f"{fraction:4.0%} {message}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m events", description="Conflict events: store, query, export")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -58,16 +108,26 @@ def main(argv: list[str] | None = None) -> int:
     generate.add_argument("--count", type=int, default=2000)
     generate.add_argument("--seed", type=int, default=7)
     generate.add_argument("--out", required=True)
-    importing = commands.add_parser("import", help="import a native CSV file")
+    importing = commands.add_parser("import", help="import an events file")
     importing.add_argument("file")
-    importing.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    importing.add_argument("--format", default="auto", choices=("auto", *FORMATS))
+    importing.add_argument("--strict", action="store_true", help="store nothing if any row is rejected")
+    importing.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    importing.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_store(importing)
+    undo = commands.add_parser("undo", help="remove an imported batch")
+    undo.add_argument("batch_id")
+    _add_store(undo)
+    batches = commands.add_parser("batches", help="list recorded batches")
+    batches.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    _add_store(batches)
     query = commands.add_parser("query", help="count and fatalities of the filtered events")
     query.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     _add_store(query)
     _add_filters(query)
     export = commands.add_parser("export", help="write the filtered events as native CSV")
     export.add_argument("--out", required=True)
+    export.add_argument("--format", default="native", choices=EXPORT_FORMATS)
     export.add_argument("--bom", action="store_true", help="start with a UTF-8 BOM, for Excel")
     _add_store(export)
     _add_filters(export)
@@ -89,25 +149,21 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{store}: {stored} default events loaded" if stored else f"{store}: already holds events",
                   file=sys.stderr)
         elif args.command == "import":
-            from .importer import import_path
-
-            result, batch = import_path(store, Path(args.file))
-            _print({
-                "format": result.format,
-                "rows_read": result.rows_read,
-                "accepted": len(result.accepted),
-                "rejected": [{"line": p.line, "column": p.column, "reason": p.reason.value, "message": p.message}
-                             for p in result.rejected],
-                "committed": True,
-                "batch_id": batch.batch_id,
-            })
+            return _import(store, args)
+        elif args.command == "undo":
+            removed = store.undo_batch(args.batch_id)
+            print(f"batch {args.batch_id}: {removed} events removed", file=sys.stderr)
+        elif args.command == "batches":
+            _print(store.batches().to_dict(orient="records"))
         elif args.command == "query":
             summary = store.summary(_query(args))
             _print({"count": summary.count, "fatalities": summary.fatalities})
         elif args.command == "export":
             with open(args.out, "w", encoding="utf-8", newline="") as handle:
-                written = write_native(store.iter_events(_query(args)), handle, bom=args.bom)
-            print(f"wrote {written} events to {args.out}", file=sys.stderr)
+                result = export(store.iter_events(_query(args)), handle, format=args.format, bom=args.bom)
+            for warning in result.warnings():
+                print(f"warning: {warning}", file=sys.stderr)
+            print(f"wrote {result.rows} events to {args.out}", file=sys.stderr)
     except (EventsError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

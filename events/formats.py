@@ -176,7 +176,10 @@ GDELT = Format(
     fields={
         "event_id": "'gdelt:' || trim({GLOBALEVENTID})",
         "source_id": "'gdelt:' || trim({GLOBALEVENTID})",
-        "event_date": "coalesce(strftime(try_strptime(trim({SQLDATE}), '%Y%m%d'), '%Y-%m-%d'), trim({SQLDATE}))",
+        # strptime alone would read "2024031" as 1 March: demand 8 digits.
+        "event_date": "CASE WHEN length(trim({SQLDATE})) = 8 AND regexp_full_match(trim({SQLDATE}), '[0-9]+') THEN "
+                      "coalesce(strftime(try_strptime(trim({SQLDATE}), '%Y%m%d'), '%Y-%m-%d'), trim({SQLDATE})) "
+                      "ELSE trim({SQLDATE}) END",
         "time_precision": "'1'",
         "sub_event_type": _CAMEO_SUB_EVENT,
         "event_type": "(SELECT event_type FROM taxonomy t WHERE t.sub_event_type = " + _CAMEO_SUB_EVENT + ")",
@@ -184,8 +187,8 @@ GDELT = Format(
         "actor1": _nz("Actor1Name"), "actor2": _nz("Actor2Name"),
         "country": "coalesce((SELECT name FROM fips_countries f WHERE f.code = trim({ActionGeo_CountryCode})), "
                    + _nz("ActionGeo_CountryCode") + ")",
-        "admin1": "coalesce((SELECT admin1 FROM fips_admin1 f WHERE f.code = trim({ActionGeo_ADM1Code})), "
-                  + _nz("ActionGeo_ADM1Code") + ")",
+        # A country-level event carries the country code here ("SY"): no admin1.
+        "admin1": "(SELECT admin1 FROM fips_admin1 f WHERE f.code = trim({ActionGeo_ADM1Code}))",
         "location": _nz("ActionGeo_FullName"),
         "latitude": _nz("ActionGeo_Lat"), "longitude": _nz("ActionGeo_Long"),
         "geo_precision": "CASE WHEN trim({ActionGeo_Type}) IN ('3', '4') THEN '1' ELSE '3' END",

@@ -25,7 +25,7 @@ from typing import Callable
 import duckdb
 import pyarrow as pa
 
-from geo.admin import ADMIN1_NAMES
+from geo.admin import ADMIN1_NAMES, canonical_admin1
 
 from . import checks, formats
 from .exc import EventsError, ValidationError
@@ -160,6 +160,16 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
             expression = f"coalesce({expression}, '{fmt.status}')"
         select.append(f"CAST({expression} AS VARCHAR) AS {name}")
     con.execute(f"CREATE TABLE mapped AS SELECT _line, {', '.join(select)} FROM staged")
+    # Sources spell governorates their own way ("Hamah governorate"): map
+    # each distinct spelling once to the canonical name.
+    spellings = [name for (name,) in con.execute(
+        "SELECT DISTINCT admin1 FROM mapped WHERE country = 'Syria' AND admin1 IS NOT NULL").fetchall()]
+    canonical = {name: canonical_admin1(name) for name in spellings}
+    renames = {name: to for name, to in canonical.items() if to and to != name}
+    if renames:
+        con.register("renames", pa.table({"spelling": list(renames), "admin1": list(renames.values())}))
+        con.execute("UPDATE mapped SET admin1 = renames.admin1 FROM renames "
+                    "WHERE mapped.country = 'Syria' AND mapped.admin1 = renames.spelling")
 
     problems = []
     for condition, name, reason, message in checks.checks(area):
