@@ -25,7 +25,7 @@ from pathlib import Path
 from .exc import EventsError
 from .filters import EventQuery
 from .export import FORMATS as EXPORT_FORMATS
-from .export import export
+from .export import export as export_events
 from .formats import FORMATS
 from .native import write_native
 from .store import open_store
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             _print({"count": summary.count, "fatalities": summary.fatalities})
         elif args.command == "export":
             with open(args.out, "w", encoding="utf-8", newline="") as handle:
-                result = export(store.iter_events(_query(args)), handle, format=args.format, bom=args.bom)
+                result = export_events(store.iter_events(_query(args)), handle, format=args.format, bom=args.bom)
             for warning in result.warnings():
                 print(f"warning: {warning}", file=sys.stderr)
             print(f"wrote {result.rows} events to {args.out}", file=sys.stderr)
