@@ -52,8 +52,8 @@ def decode(data: bytes) -> tuple[str, str]:
         text = data.decode("cp1256")
     except UnicodeDecodeError:
         return as_utf8, "utf-8 with undecodable bytes"
-    letters = [c for c in text if c.isalpha()]
-    if letters and sum(ord(c) in _ARABIC for c in letters) >= 0.2 * len(letters):
+    letters = [c for c in text if ord(c) >= 0x80 and c.isalpha()]
+    if letters and sum(ord(c) in _ARABIC for c in letters) >= 0.8 * len(letters):
         return text, "windows-1256"
     return as_utf8, "utf-8 with undecodable bytes"
 
@@ -82,11 +82,13 @@ def read_table(text: str, header: list[str] | None = None, delimiter: str | None
         except StopIteration:
             break
         except csv.Error as err:
-            message = str(err)
-            reason = Reason.UNTERMINATED_QUOTE if "unexpected end of data" in message else Reason.BAD_QUOTE
+            # A quote opened and not closed where it should be; reading
+            # goes on at the next line.
             raw = physical[start - 1] if start <= len(physical) else ""
-            table.problems.append(Problem(None, reason, f"cannot read the record: {message}", start, raw))
-            break
+            table.problems.append(Problem(None, Reason.UNTERMINATED_QUOTE,
+                                          f"a quoted field is not closed properly ({err})", start, raw))
+            start = reader.line_num + 1
+            continue
         end = reader.line_num
         if not table.header and header is None and start == 1:
             table.header = [name.strip() for name in record]

@@ -45,7 +45,6 @@ class Reason(str, enum.Enum):
     BAD_ENCODING = "bad_encoding"
     WRONG_FIELD_COUNT = "wrong_number_of_fields"
     UNTERMINATED_QUOTE = "unterminated_quote"
-    BAD_QUOTE = "bad_quote"
     NOT_VIOLENT = "not_violent"
 
 
