@@ -209,7 +209,7 @@ NATIVE = Format(
     fields={
         name: (f"CASE WHEN starts_with({{{name}}}, '''') THEN substr({{{name}}}, 2) ELSE NULLIF({{{name}}}, '') END"
                if name in _TEXT_FIELDS else f"NULLIF(trim({{{name}}}), '')")
-        for name in FIELD_NAMES if name not in ("batch_id", "created_at", "updated_at")
+        for name in FIELD_NAMES if name != "batch_id"  # the batch is the import's own
     },
 )
 

@@ -14,11 +14,13 @@ timestamp when it changes); otherwise they are skipped and counted.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import getpass
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable
 
@@ -84,17 +86,27 @@ def _sql_columns(expression: str, positions: dict[str, int]) -> str:
                   expression)
 
 
+@cache
+def _vocabularies() -> dict[str, pa.Table]:
+    """The lookup tables the adapters and checks join against, read once."""
+    def read(name: str) -> pa.Table:
+        with open(VOCABULARIES / name, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        return pa.table({key: pa.array([row[key] for row in rows], pa.string()) for key in rows[0]})
+
+    actor_types = read("actor_types.csv")
+    return {
+        "taxonomy": read("acled_taxonomy.csv"),
+        "actor_types": actor_types.set_column(0, "inter_code", actor_types["inter_code"].cast(pa.int32())),
+        "fips_countries": read("fips_countries.csv"),
+        "fips_admin1": read("fips_admin1.csv"),
+        "admin1_names": pa.table({"admin1": pa.array(ADMIN1_NAMES, pa.string())}),
+    }
+
+
 def _load_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"CREATE TABLE taxonomy AS SELECT * FROM read_csv('{VOCABULARIES / 'acled_taxonomy.csv'}', "
-                "all_varchar=true)")
-    con.execute(f"CREATE TABLE actor_types AS SELECT CAST(inter_code AS INTEGER) AS inter_code, inter_text "
-                f"FROM read_csv('{VOCABULARIES / 'actor_types.csv'}', all_varchar=true)")
-    con.execute(f"CREATE TABLE fips_countries AS SELECT * FROM read_csv('{VOCABULARIES / 'fips_countries.csv'}', "
-                "all_varchar=true)")
-    con.execute(f"CREATE TABLE fips_admin1 AS SELECT * FROM read_csv('{VOCABULARIES / 'fips_admin1.csv'}', "
-                "all_varchar=true)")
-    con.execute("CREATE TABLE admin1_names (admin1 VARCHAR)")
-    con.executemany("INSERT INTO admin1_names VALUES (?)", [[name] for name in ADMIN1_NAMES])
+    for name, table in _vocabularies().items():
+        con.register(name, table)
 
 
 def preview(data: bytes, file_name: str, store: Store | None = None, format: str = "auto",
@@ -171,11 +183,14 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         con.execute("UPDATE mapped SET admin1 = renames.admin1 FROM renames "
                     "WHERE mapped.country = 'Syria' AND mapped.admin1 = renames.spelling")
 
+    # One query for all checks: DuckDB runs the union in a single pass plan.
+    every_check = checks.checks(area)
+    union = " UNION ALL ".join(f"SELECT _line, {i} AS check_no, {message} AS message FROM mapped WHERE {condition}"
+                               for i, (condition, _, _, message) in enumerate(every_check))
     problems = []
-    for condition, name, reason, message in checks.checks(area):
-        for line, text_message in con.execute(
-                f"SELECT _line, {message} FROM mapped WHERE {condition}").fetchall():
-            problems.append(Problem(fmt.source_column(name), reason, text_message, line, table.physical[line - 1]))
+    for line, number, text_message in con.execute(union).fetchall():
+        _, name, reason, _ = every_check[number]
+        problems.append(Problem(fmt.source_column(name), reason, text_message, line, table.physical[line - 1]))
     for line, event_id in con.execute(
             "SELECT _line, event_id FROM (SELECT _line, event_id, row_number() OVER (PARTITION BY event_id "
             "ORDER BY _line) AS n FROM mapped WHERE event_id IS NOT NULL) WHERE n > 1").fetchall():

@@ -5,16 +5,16 @@ LF before one) as a formula. On export such a text cell gets a leading
 apostrophe; a text cell that already starts with an apostrophe gets one
 more, so the reader strips exactly one and the round trip is exact.
 Numbers and dates are written by `format_value` and are never formulas.
+Reading is the importer's job (formats.NATIVE undoes the apostrophe).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import IO, Iterable, Iterator
+from typing import IO, Iterable
 
-from .schema import FIELD_NAMES, FIELDS, TEXT, format_value, parse_value
-from .validate import Problem, Reason
+from .schema import FIELD_NAMES, FIELDS, TEXT, format_value
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "'")
 _TEXT_FIELDS = frozenset(f.name for f in FIELDS if f.kind == TEXT)
@@ -56,31 +56,3 @@ def native_csv(events: Iterable[dict], bom: bool = False) -> str:
     buffer = io.StringIO(newline="")
     write_native(events, buffer, bom=bom)
     return buffer.getvalue()
-
-
-def read_native(handle: IO[str]) -> Iterator[tuple[int, dict | None, list[Problem]]]:
-    """Parse native CSV: yields (line, event or None, problems) per record.
-
-    `line` is the physical line the record starts on (header = 1). Columns
-    the file lacks are unset; unknown columns are ignored.
-    """
-    reader = csv.DictReader(handle)
-    start = 2
-    for record in reader:
-        event: dict = {}
-        problems: list[Problem] = []
-        for field in FIELDS:
-            text = record.get(field.name)
-            if text is None:
-                event[field.name] = None
-                continue
-            if field.kind == TEXT:
-                text = restore(text)
-            try:
-                event[field.name] = parse_value(field, text)
-            except ValueError as err:
-                reason = Reason.BAD_DATE if "date" in field.name else Reason.BAD_VALUE
-                problems.append(Problem(field.name, reason, str(err), start))
-                event[field.name] = None
-        yield start, (None if problems else event), problems
-        start = reader.line_num + 1

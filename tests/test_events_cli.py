@@ -80,3 +80,58 @@ def test_import_reports_rejects_with_lines(tmp_path):
     assert out["rejected"] == [{"line": 3, "column": "latitude", "reason": "latitude_out_of_range",
                                 "message": "latitude 95.0 is outside -90..90"}]
     assert _query(db) == {"count": 2, "fatalities": 20}
+
+
+def test_import_cli_exit_codes_and_report(tmp_path):
+    from tests.conftest import FIXTURES
+
+    db = str(tmp_path / "events.duckdb")
+    fixture = str(FIXTURES / "formats" / "acled_current.csv")
+    strict = _cli("import", fixture, "--db", db, "--strict", "--json")
+    assert strict.returncode == 1
+    assert json.loads(strict.stdout)["committed"] is False
+    dry = _cli("import", fixture, "--db", db, "--dry-run", "--json")
+    assert dry.returncode == 0
+    out = json.loads(dry.stdout)
+    assert (out["format"], out["rows_read"], out["accepted"], out["committed"], out["batch_id"]) == (
+        "acled", 8, 3, False, None)
+    assert [(r["line"], r["reason"]) for r in out["rejected"]] == [
+        (5, "latitude_out_of_range"), (6, "unknown_event_type"), (8, "bad_date"), (9, "bad_fatalities"),
+        (10, "duplicate_id_in_file")]
+    assert _query(db) == {"count": 0, "fatalities": 0}
+    first = json.loads(_cli("import", fixture, "--db", db, "--json").stdout)
+    second = json.loads(_cli("import", fixture, "--db", db, "--json").stdout)
+    assert (first["accepted"], first["duplicates"], second["accepted"], second["duplicates"]) == (3, 0, 0, 3)
+    assert second["skipped"] == [{"line": 2, "reason": "id_already_stored"}, {"line": 3, "reason": "id_already_stored"},
+                                 {"line": 7, "reason": "id_already_stored"}]
+    assert _query(db) == {"count": 3, "fatalities": 11}
+    undo = _cli("undo", first["batch_id"], "--db", db)
+    assert undo.returncode == 0 and "3 events removed" in undo.stderr
+    missing = _cli("import", str(tmp_path / "nope.csv"), "--db", db, "--json")
+    assert missing.returncode == 2 and "error:" in missing.stderr
+    (tmp_path / "odd.csv").write_text("a,b\n1,2\n")
+    odd = _cli("import", str(tmp_path / "odd.csv"), "--db", db, "--json")
+    assert odd.returncode == 2 and "unknown format" in odd.stderr
+
+
+def test_export_formats_and_the_acled_warning(tmp_path):
+    from tests.conftest import FIXTURES
+
+    db = str(tmp_path / "events.duckdb")
+    assert _cli("import", str(FIXTURES / "formats" / "acled_current.csv"), "--db", db, "--json").returncode == 0
+    out = tmp_path / "acled.csv"
+    result = _cli("export", "--db", db, "--out", str(out), "--format", "acled")
+    assert result.returncode == 0
+    assert "warning: 3 exported row(s) come from ACLED: ACLED's terms of use forbid" in result.stderr
+    with open(out, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    first = next(r for r in rows if r["event_id_cnty"] == "SYR900001")
+    assert {k: first[k] for k in ("year", "interaction", "iso", "region", "admin1", "fatalities")} == {
+        "year": "2024", "interaction": "State forces-Political militia", "iso": "760", "region": "Middle East",
+        "admin1": "Hama", "fatalities": "10"}
+    geo = tmp_path / "events.geojson"
+    assert _cli("export", "--db", db, "--out", str(geo), "--format", "geojson").returncode == 0
+    collection = json.loads(geo.read_text(encoding="utf-8"))
+    point = next(f for f in collection["features"] if f["properties"]["event_id"] == "acled:SYR900002")
+    assert point["geometry"] == {"type": "Point", "coordinates": [36.8059, 35.8645]}
+    assert point["properties"]["notes"] == "Two lines\nof notes, بالعربية"
