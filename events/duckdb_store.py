@@ -9,6 +9,8 @@ nowhere else.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -37,6 +39,14 @@ _DDL = [
     # Rows a later batch replaced, kept so that undoing that batch restores them.
     "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events LIMIT 0",
 ]
+
+
+def _crash_test_pause() -> None:
+    """With EVENTS_CRASH_TEST=pause-before-commit, stop inside the write
+    transaction until killed: how the crash test kills an import midway."""
+    if os.environ.get("EVENTS_CRASH_TEST") == "pause-before-commit":
+        print("paused before commit", file=sys.stderr, flush=True)
+        sys.stdin.readline()
 
 
 def _arrow(events: Sequence[dict]) -> pa.Table:
@@ -102,6 +112,7 @@ class DuckDBStore(Store):
                     con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM replaced_ids)")
                 con.register("incoming", table)
                 con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {_COLUMNS} FROM incoming")
+                _crash_test_pause()
                 con.execute(
                     "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
                     " $rows, $rejected, $skipped)",
