@@ -30,6 +30,7 @@ def page_setup(title: str) -> None:
     with st.sidebar:
         st.page_link("pages/explore.py", label="Explore", icon=":material/map:")
         st.page_link("pages/code.py", label="Code a report", icon=":material/edit_note:")
+        st.page_link("pages/upload.py", label="Upload", icon=":material/upload_file:")
         st.divider()
 
 
