@@ -150,7 +150,8 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     _load_vocabularies(con)
     con.register("staged_arrow", staged)
     con.execute("CREATE TABLE staged AS SELECT * FROM staged_arrow")
-    bad_bytes = [i for i, col in enumerate(columns) if any("\ufffd" in v for v in col)]
+    bad_bytes = ([i for i, col in enumerate(columns) if any("\ufffd" in v for v in col)]
+                 if "\ufffd" in text else [])
     if bad_bytes:
         condition = " OR ".join(f"contains(c{i}, '\ufffd')" for i in bad_bytes)
         for (line,) in con.execute(f"SELECT _line FROM staged WHERE {condition} ORDER BY _line").fetchall():

@@ -1,0 +1,131 @@
+"""Benchmark: importing an ACLED-format CSV with 1% bad rows, ours vs naive.
+
+    .venv/bin/python -m bench.import_bench --rows 1000000 [--naive-rows 50000] [--repeat 3]
+
+The file is made from seeded synthetic events written in ACLED's column set
+(events.export), with every 100th row broken (latitude 95). Each run is a
+fresh process importing into a fresh DuckDB file, so peak memory (max RSS)
+is the import's own. The naive baseline is what a first attempt looks like:
+pandas read_csv, per-row Python validation, executemany inserts; it is
+measured on fewer rows and its rate extrapolated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BAD_EVERY = 100
+
+
+def make_file(path: Path, rows: int) -> int:
+    """Write the ACLED-format file; returns the number of bad rows."""
+    from events.export import export
+    from events.synthetic import generate
+
+    def broken():
+        for number, event in enumerate(generate(rows, seed=42, prefix="bench"), start=1):
+            if number % BAD_EVERY == 0:
+                event["latitude"] = 95.0
+            event["origin"] = "acled"
+            event["source_id"] = f"acled:SYR{number}"
+            yield event
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        export(broken(), handle, format="acled")
+    return rows // BAD_EVERY
+
+
+def ours(path: str, db: str) -> dict:
+    from events.duckdb_store import DuckDBStore
+    from events.importer import commit, preview
+
+    store = DuckDBStore(Path(db))
+    start = time.perf_counter()
+    result = preview(Path(path).read_bytes(), Path(path).name, store)
+    commit(store, result)
+    return {"seconds": time.perf_counter() - start, "accepted": result.accepted_count,
+            "rejected": len(result.rejected)}
+
+
+def naive(path: str, db: str) -> dict:
+    import duckdb
+    import pandas as pd
+
+    from events import taxonomy
+
+    start = time.perf_counter()
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    con = duckdb.connect(db)
+    con.execute("CREATE TABLE events (event_id VARCHAR PRIMARY KEY, event_date DATE, event_type VARCHAR, "
+                "sub_event_type VARCHAR, latitude DOUBLE, longitude DOUBLE, fatalities BIGINT, notes VARCHAR)")
+    good, rejected = [], 0
+    for row in frame.to_dict("records"):
+        try:
+            lat, lon, dead = float(row["latitude"]), float(row["longitude"]), int(row["fatalities"])
+            ok = (-90 <= lat <= 90 and -180 <= lon <= 180 and dead >= 0
+                  and row["sub_event_type"] in taxonomy.sub_event_types(row["event_type"]))
+            pd.Timestamp(row["event_date"])
+        except ValueError:
+            ok = False
+        if ok:
+            good.append(("acled:" + row["event_id_cnty"], row["event_date"], row["event_type"],
+                         row["sub_event_type"], lat, lon, dead, row["notes"]))
+        else:
+            rejected += 1
+    con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)", good)
+    con.close()
+    return {"seconds": time.perf_counter() - start, "accepted": len(good), "rejected": rejected}
+
+
+def run_child(kind: str, path: Path, workdir: Path, number: int) -> dict:
+    db = workdir / f"{kind}-{number}.duckdb"
+    out = subprocess.run([sys.executable, "-m", "bench.import_bench", "--child", kind, str(path), str(db)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--naive-rows", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, path, db = args.child
+        result = (ours if kind == "ours" else naive)(path, db)
+        result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        for kind, rows in (("ours", args.rows), ("naive", args.naive_rows)):
+            path = workdir / f"acled-{rows}.csv"
+            bad = make_file(path, rows)
+            runs = [run_child(kind, path, workdir, n) for n in range(args.repeat)]
+            for run in runs:
+                assert run["rejected"] == bad, (kind, run["rejected"], bad)
+                assert run["accepted"] == rows - bad
+            seconds = statistics.median(r["seconds"] for r in runs)
+            rss = max(r["max_rss_mb"] for r in runs)
+            size = path.stat().st_size / 1e6
+            print(f"{kind:6} {rows:>9,} rows ({size:,.0f} MB, {bad:,} bad): median {seconds:7.2f} s, "
+                  f"{rows / seconds:>9,.0f} rows/s, peak RSS {rss:,.0f} MB")
+            if kind == "ours":
+                ours_rate = rows / seconds
+            else:
+                print(f"naive extrapolated to {args.rows:,} rows: {args.rows / (rows / seconds):,.0f} s; "
+                      f"ours is {ours_rate / (rows / seconds):,.0f}x faster")
+
+
+if __name__ == "__main__":
+    main()
