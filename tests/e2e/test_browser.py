@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import time
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
+from tests.conftest import FIXTURES
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -105,3 +107,26 @@ def test_code_the_seed_report_and_find_it_on_explore(page, app_url, seed_report)
         "origin": "coded",
         "status": "draft",
     }
+
+
+def _count(page, app_url: str, query: str = "") -> int:
+    page.goto(f"{app_url}/explore{query}")
+    value = _metric(page, "Events")
+    expect(value).to_have_text(re.compile(r"^[0-9,]+$"))
+    return int(value.inner_text().replace(",", ""))
+
+
+def test_upload_shows_rejects_then_stores_the_good_rows(page, app_url):
+    before = _count(page, app_url, "?text=Test%20outlet")
+    page.goto(f"{app_url}/upload")
+    page.locator("input[type=file]").set_input_files(FIXTURES / "formats" / "acled_current.csv")
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("Rejected rows")).to_be_visible()
+    table = page.get_by_test_id("stDataFrame").first
+    expect(table.get_by_test_id("glide-cell-0-0")).to_have_text("5")
+    expect(table.get_by_test_id("glide-cell-2-0")).to_have_text("latitude_out_of_range")
+    expect(page.get_by_text("whose terms of use forbid")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "upload_preview.png", full_page=True)
+    page.get_by_role("button", name="Store 3 accepted rows").click()
+    expect(page.get_by_text("Stored 3 events as batch import-")).to_be_visible()
+    assert _count(page, app_url, "?text=Test%20outlet") == before + 3
