@@ -10,10 +10,18 @@ what is stored.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from functools import cache
 
-from .schema import DATE, FIELDS, GEO_PRECISIONS, INTEGER, REAL, STATUSES, TIME_PRECISIONS
-from .validate import Reason
+import duckdb
+import pyarrow as pa
+
+from geo.admin import ADMIN1_NAMES
+
+from .schema import DATE, FIELD_NAMES, FIELDS, GEO_PRECISIONS, INTEGER, REAL, STATUSES, TIME_PRECISIONS, format_value
+from .problems import Problem, Reason
+from .taxonomy import VOCABULARIES
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,29 @@ class Area:
     west: float = -180.0
     north: float = 90.0
     east: float = 180.0
+
+
+@cache
+def _vocabularies() -> dict[str, pa.Table]:
+    """The lookup tables the adapters and checks join against, read once."""
+    def read(name: str) -> pa.Table:
+        with open(VOCABULARIES / name, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        return pa.table({key: pa.array([row[key] for row in rows], pa.string()) for key in rows[0]})
+
+    actor_types = read("actor_types.csv")
+    return {
+        "taxonomy": read("acled_taxonomy.csv"),
+        "actor_types": actor_types.set_column(0, "inter_code", actor_types["inter_code"].cast(pa.int32())),
+        "fips_countries": read("fips_countries.csv"),
+        "fips_admin1": read("fips_admin1.csv"),
+        "admin1_names": pa.table({"admin1": pa.array(ADMIN1_NAMES, pa.string())}),
+    }
+
+
+def load_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
+    for name, table in _vocabularies().items():
+        con.register(name, table)
 
 
 _SQL_TYPES = {INTEGER: "BIGINT", REAL: "DOUBLE", DATE: "DATE"}
@@ -60,13 +91,13 @@ def checks(area: Area) -> list[tuple[str, str, Reason, str]]:
          f"{area.north} AND {lon} BETWEEN {area.west} AND {area.east})", "latitude", Reason.OUTSIDE_AREA,
          f"'the point ' || latitude || ', ' || longitude || ' is outside the configured area "
          f"({area.south}..{area.north}, {area.west}..{area.east})'"),
-        ("TRY_CAST(fatalities AS BIGINT) < 0", "fatalities", Reason.BAD_FATALITIES,
-         "'fatalities cannot be negative: ' || fatalities"),
         ("event_type NOT IN (SELECT event_type FROM taxonomy)", "event_type", Reason.UNKNOWN_EVENT_TYPE,
          "'unknown event type: ' || event_type"),
         ("event_type IN (SELECT event_type FROM taxonomy) AND (event_type, sub_event_type) NOT IN "
          "(SELECT event_type, sub_event_type FROM taxonomy)", "sub_event_type", Reason.SUB_TYPE_MISMATCH,
          "'''' || sub_event_type || ''' is not a sub-event type of ''' || event_type || ''''"),
+        ("TRY_CAST(fatalities AS BIGINT) < 0", "fatalities", Reason.BAD_FATALITIES,
+         "'fatalities cannot be negative: ' || fatalities"),
         (f"TRY_CAST(time_precision AS BIGINT) NOT IN {TIME_PRECISIONS}", "time_precision", Reason.BAD_VALUE,
          "'time_precision must be 1, 2 or 3, not ' || time_precision"),
         (f"TRY_CAST(geo_precision AS BIGINT) NOT IN {GEO_PRECISIONS}", "geo_precision", Reason.BAD_VALUE,
@@ -87,3 +118,33 @@ def typed_select() -> str:
         kind = _SQL_TYPES.get(f.kind) or ("TIMESTAMP" if f.kind == "timestamp" else None)
         parts.append(f"TRY_CAST({f.name} AS {kind}) AS {f.name}" if kind else f.name)
     return ", ".join(parts)
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, area: Area) -> list[tuple[int, str, Reason, str]]:
+    """(line, field, reason, message) for every failed check on table `mapped`.
+
+    One query: DuckDB plans the union of all checks together.
+    """
+    every_check = checks(area)
+    union = " UNION ALL ".join(f"SELECT _line, {i} AS check_no, {message} AS message FROM mapped WHERE {condition}"
+                               for i, (condition, _, _, message) in enumerate(every_check))
+    found = []
+    for line, number, message in con.execute(union + " ORDER BY _line, check_no").fetchall():
+        _, name, reason, _ = every_check[number]
+        found.append((line, name, reason, message))
+    return found
+
+
+def find_problems(events: list[dict], area: Area = Area()) -> list[list[Problem]]:
+    """The problems of each event (typed values), by the same checks as imports."""
+    con = duckdb.connect()
+    load_vocabularies(con)
+    texts = {name: pa.array([None if e.get(name) is None else format_value(e.get(name)) for e in events],
+                            pa.string()) for name in FIELD_NAMES}
+    con.register("events_in", pa.table({**texts, "_line": pa.array(range(len(events)), pa.int64())}))
+    con.execute("CREATE TABLE mapped AS SELECT * FROM events_in")
+    problems: list[list[Problem]] = [[] for _ in events]
+    for line, name, reason, message in run_checks(con, area):
+        problems[line].append(Problem(name, reason, message))
+    con.close()
+    return problems

@@ -7,7 +7,8 @@ import datetime as dt
 from .exc import ValidationError
 from .schema import FIELD_NAMES
 from .store import Batch, Store
-from .validate import Problem, validate_event
+from .problems import Problem
+from .validate import validate_event
 
 
 class CodedEventError(ValidationError):

@@ -14,28 +14,25 @@ timestamp when it changes); otherwise they are skipped and counted.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import getpass
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Callable
 
 import duckdb
 import pyarrow as pa
 
-from geo.admin import ADMIN1_NAMES, canonical_admin1
+from geo.admin import canonical_admin1
 
 from . import checks, formats
 from .exc import EventsError, ValidationError
 from .reading import decode, read_table
 from .schema import FIELD_NAMES
 from .store import Batch, Store
-from .taxonomy import VOCABULARIES
-from .validate import Problem, Reason
+from .problems import Problem, Reason
 
 Progress = Callable[[float, str], None]
 
@@ -86,29 +83,6 @@ def _sql_columns(expression: str, positions: dict[str, int]) -> str:
                   expression)
 
 
-@cache
-def _vocabularies() -> dict[str, pa.Table]:
-    """The lookup tables the adapters and checks join against, read once."""
-    def read(name: str) -> pa.Table:
-        with open(VOCABULARIES / name, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        return pa.table({key: pa.array([row[key] for row in rows], pa.string()) for key in rows[0]})
-
-    actor_types = read("actor_types.csv")
-    return {
-        "taxonomy": read("acled_taxonomy.csv"),
-        "actor_types": actor_types.set_column(0, "inter_code", actor_types["inter_code"].cast(pa.int32())),
-        "fips_countries": read("fips_countries.csv"),
-        "fips_admin1": read("fips_admin1.csv"),
-        "admin1_names": pa.table({"admin1": pa.array(ADMIN1_NAMES, pa.string())}),
-    }
-
-
-def _load_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
-    for name, table in _vocabularies().items():
-        con.register(name, table)
-
-
 def preview(data: bytes, file_name: str, store: Store | None = None, format: str = "auto",
             area: checks.Area = checks.Area(), progress: Progress | None = None) -> ImportPreview:
     """Read and check a file's bytes; nothing is written.
@@ -147,7 +121,7 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     staged = pa.table({**{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)},
                        "_line": pa.array(table.lines, pa.int64())})
     con = duckdb.connect()
-    _load_vocabularies(con)
+    checks.load_vocabularies(con)
     con.register("staged_arrow", staged)
     con.execute("CREATE TABLE staged AS SELECT * FROM staged_arrow")
     bad_bytes = ([i for i, col in enumerate(columns) if any("\ufffd" in v for v in col)]
@@ -184,14 +158,8 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         con.execute("UPDATE mapped SET admin1 = renames.admin1 FROM renames "
                     "WHERE mapped.country = 'Syria' AND mapped.admin1 = renames.spelling")
 
-    # One query for all checks: DuckDB runs the union in a single pass plan.
-    every_check = checks.checks(area)
-    union = " UNION ALL ".join(f"SELECT _line, {i} AS check_no, {message} AS message FROM mapped WHERE {condition}"
-                               for i, (condition, _, _, message) in enumerate(every_check))
-    problems = []
-    for line, number, text_message in con.execute(union).fetchall():
-        _, name, reason, _ = every_check[number]
-        problems.append(Problem(fmt.source_column(name), reason, text_message, line, table.physical[line - 1]))
+    problems = [Problem(fmt.source_column(name), reason, message, line, table.physical[line - 1])
+                for line, name, reason, message in checks.run_checks(con, area)]
     for line, event_id in con.execute(
             "SELECT _line, event_id FROM (SELECT _line, event_id, row_number() OVER (PARTITION BY event_id "
             "ORDER BY _line) AS n FROM mapped WHERE event_id IS NOT NULL) WHERE n > 1").fetchall():

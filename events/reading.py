@@ -13,7 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from .validate import Problem, Reason
+from .problems import Problem, Reason
 
 # Windows-1256 is how Arabic spreadsheets are saved on Windows; a file that
 # is not UTF-8 but decodes to mostly Arabic letters in it is taken as such.
