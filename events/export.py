@@ -14,7 +14,7 @@ from functools import cache
 from typing import IO, Iterable
 
 from . import taxonomy
-from .native import neutralise, write_native
+from .native import csv_writer, neutralise, write_native
 from .schema import FIELD_NAMES, format_value
 from .taxonomy import VOCABULARIES
 
@@ -86,9 +86,7 @@ def export(events: Iterable[dict], handle: IO[str], format: str = "native", bom:
     if format == "native":
         rows = write_native(events, handle, bom=bom)
     elif format == "acled":
-        if bom:
-            handle.write("\ufeff")
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+        writer = csv_writer(handle, bom)
         writer.writerow(ACLED_COLUMNS)
         rows = 0
         for event in events:

@@ -30,15 +30,20 @@ def restore(cell: str) -> str:
     return cell[1:] if cell.startswith("'") else cell
 
 
+def csv_writer(handle: IO[str], bom: bool = False):
+    """A CSV writer that quotes every field (CPython 3.11 leaves a bare CR
+    unquoted otherwise), after an optional UTF-8 BOM for Excel."""
+    if bom:
+        handle.write("\ufeff")
+    return csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+
+
 def write_native(events: Iterable[dict], handle: IO[str], bom: bool = False) -> int:
     """Write events as native CSV to a text handle opened with newline=''.
 
     Returns the number of rows written.
     """
-    if bom:
-        handle.write("\ufeff")
-    # QUOTE_ALL: CPython 3.11 leaves a bare CR unquoted otherwise.
-    writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer = csv_writer(handle, bom)
     writer.writerow(FIELD_NAMES)
     count = 0
     for event in events:
