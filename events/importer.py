@@ -112,25 +112,22 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     extra = [c for c in table.header if c not in FIELD_NAMES]
     if extra and fmt is formats.NATIVE:
         result.notices.append(f"Columns not in our schema were ignored: {', '.join(extra)}.")
-    result.rows_read = len(table.rows) + len(table.problems)
+    result.rows_read = table.records + len(table.problems)
     result.rejected.extend(table.problems)
     report(0.4, "checking")
 
     positions = {name: i for i, name in enumerate(table.header)}
-    columns = list(zip(*table.rows)) if table.rows else [()] * len(table.header)
-    staged = pa.table({**{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)},
-                       "_line": pa.array(table.lines, pa.int64())})
     con = duckdb.connect()
     checks.load_vocabularies(con)
-    con.register("staged_arrow", staged)
+    con.register("staged_arrow", table.arrow())
     con.execute("CREATE TABLE staged AS SELECT * FROM staged_arrow")
-    bad_bytes = ([i for i, col in enumerate(columns) if any("\ufffd" in v for v in col)]
-                 if "\ufffd" in text else [])
-    if bad_bytes:
-        condition = " OR ".join(f"contains(c{i}, '\ufffd')" for i in bad_bytes)
+    con.unregister("staged_arrow")
+    table.batches = []
+    if "\ufffd" in text:
+        condition = " OR ".join(f"contains(c{i}, '\ufffd')" for i in range(len(table.header)))
         for (line,) in con.execute(f"SELECT _line FROM staged WHERE {condition} ORDER BY _line").fetchall():
             result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
-                                           line, table.physical[line - 1]))
+                                           line, table.raw(line)))
         con.execute(f"DELETE FROM staged WHERE {condition}")
     for condition, reason in fmt.skip:
         code, message = reason.split(": ", 1)
@@ -147,6 +144,7 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
             expression = f"coalesce({expression}, '{fmt.status}')"
         select.append(f"CAST({expression} AS VARCHAR) AS {name}")
     con.execute(f"CREATE TABLE mapped AS SELECT _line, {', '.join(select)} FROM staged")
+    con.execute("DROP TABLE staged")
     # Sources spell governorates their own way ("Hamah governorate"): map
     # each distinct spelling once to the canonical name.
     spellings = [name for (name,) in con.execute(
@@ -158,17 +156,18 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         con.execute("UPDATE mapped SET admin1 = renames.admin1 FROM renames "
                     "WHERE mapped.country = 'Syria' AND mapped.admin1 = renames.spelling")
 
-    problems = [Problem(fmt.source_column(name), reason, message, line, table.physical[line - 1])
+    problems = [Problem(fmt.source_column(name), reason, message, line, table.raw(line))
                 for line, name, reason, message in checks.run_checks(con, area)]
     for line, event_id in con.execute(
             "SELECT _line, event_id FROM (SELECT _line, event_id, row_number() OVER (PARTITION BY event_id "
             "ORDER BY _line) AS n FROM mapped WHERE event_id IS NOT NULL) WHERE n > 1").fetchall():
         problems.append(Problem(fmt.source_column("event_id"), Reason.DUPLICATE_IN_FILE,
                                 f"id {event_id} already appears earlier in the file", line,
-                                table.physical[line - 1]))
+                                table.raw(line)))
     bad_lines = sorted({p.line for p in problems})
     con.register("bad", pa.table({"_line": pa.array(bad_lines, pa.int64())}))
     con.execute("CREATE TABLE good AS SELECT * FROM mapped WHERE _line NOT IN (SELECT _line FROM bad)")
+    con.execute("DROP TABLE mapped")
     report(0.8, "comparing with the store")
 
     if store is not None:

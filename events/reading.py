@@ -11,7 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from array import array
 from dataclasses import dataclass, field
+
+import pyarrow as pa
 
 from .problems import Problem, Reason
 
@@ -21,16 +24,51 @@ _ARABIC = range(0x0600, 0x0700)
 _LINE_ENDS = re.compile(r"\r\n|\r|\n")
 
 
+_CHUNK = 50_000  # records turned into Arrow at a time: Python strings are ~10x larger
+
+
 @dataclass
 class Table:
-    """Records as read: `header`, then rows of strings, each with its line."""
+    """Records as read: `header`, then the good records as Arrow batches of
+    strings (columns c0, c1, ... in header order) with the line each starts on."""
 
     header: list[str]
-    rows: list[list[str]] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    text: str = ""
     delimiter: str = ","
-    physical: list[str] = field(default_factory=list)  # the file's lines, for quoting a bad record
+    batches: list[pa.RecordBatch] = field(default_factory=list)
+    lines: array = field(default_factory=lambda: array("q"))
+    problems: list[Problem] = field(default_factory=list)
+    line_starts: array = field(default_factory=lambda: array("q"))
+    _pending: list[list[str]] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return len(self.lines)
+
+    def raw(self, first: int, last: int | None = None) -> str:
+        """The text of physical lines first..last (1-based, inclusive)."""
+        last = last or first
+        end = self.line_starts[last] if last < len(self.line_starts) else len(self.text)
+        return self.text[self.line_starts[first - 1]:end].rstrip("\r\n")
+
+    def _add(self, record: list[str], line: int) -> None:
+        self._pending.append(record)
+        self.lines.append(line)
+        if len(self._pending) >= _CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            columns = list(zip(*self._pending))
+            self.batches.append(pa.record_batch([pa.array(c, pa.string()) for c in columns],
+                                                names=[f"c{i}" for i in range(len(columns))]))
+            self._pending = []
+
+    def arrow(self) -> pa.Table:
+        """The good records with a `_line` column, as one Arrow table."""
+        schema = pa.schema([(f"c{i}", pa.string()) for i in range(len(self.header))])
+        table = pa.Table.from_batches(self.batches, schema=schema)
+        return table.append_column("_line", pa.array(self.lines, pa.int64()))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -71,10 +109,12 @@ def read_table(text: str, header: list[str] | None = None, delimiter: str | None
     """
     first_line = text.split("\n", 1)[0]
     delimiter = delimiter or sniff_delimiter(first_line)
-    # The csv module counts CR, LF and CRLF as line ends; so must we.
-    physical = _LINE_ENDS.split(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    table = Table(header=list(header) if header else [], delimiter=delimiter, physical=physical)
+    table = Table(header=list(header) if header else [], text=text, delimiter=delimiter)
+    # Offsets of line starts, not the lines: a copy of a large file is too dear.
+    # The csv module counts CR, LF and CRLF as line ends; so must we.
+    table.line_starts = array("q", [0])
+    table.line_starts.extend(m.end() for m in _LINE_ENDS.finditer(text))
     start = 1
     while True:
         try:
@@ -84,9 +124,8 @@ def read_table(text: str, header: list[str] | None = None, delimiter: str | None
         except csv.Error as err:
             # A quote opened and not closed where it should be; reading
             # goes on at the next line.
-            raw = physical[start - 1] if start <= len(physical) else ""
             table.problems.append(Problem(None, Reason.UNTERMINATED_QUOTE,
-                                          f"a quoted field is not closed properly ({err})", start, raw))
+                                          f"a quoted field is not closed properly ({err})", start, table.raw(start)))
             start = reader.line_num + 1
             continue
         end = reader.line_num
@@ -96,10 +135,10 @@ def read_table(text: str, header: list[str] | None = None, delimiter: str | None
             if len(record) != len(table.header):
                 table.problems.append(Problem(
                     None, Reason.WRONG_FIELD_COUNT, f"expected {len(table.header)} fields, found {len(record)}",
-                    start, "\n".join(physical[start - 1:end]),
+                    start, table.raw(start, end),
                 ))
             else:
-                table.rows.append(record)
-                table.lines.append(start)
+                table._add(record, start)
         start = end + 1
+    table._flush()
     return table
