@@ -19,7 +19,19 @@ import pyarrow as pa
 
 from geo.admin import ADMIN1_NAMES
 
-from .schema import DATE, FIELD_NAMES, FIELDS, GEO_PRECISIONS, INTEGER, REAL, STATUSES, TIME_PRECISIONS, format_value
+from .schema import (
+    DATE,
+    FIELD_NAMES,
+    FIELDS,
+    GEO_PRECISIONS,
+    INTEGER,
+    REAL,
+    SQL_TYPES,
+    STATUSES,
+    TIME_PRECISIONS,
+    TIMESTAMP,
+    format_value,
+)
 from .problems import Problem, Reason
 from .taxonomy import VOCABULARIES
 
@@ -57,7 +69,13 @@ def load_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
         con.register(name, table)
 
 
-_SQL_TYPES = {INTEGER: "BIGINT", REAL: "DOUBLE", DATE: "DATE"}
+# What a value must look like before it is cast: TRY_CAST alone would
+# round 2.7 to 3, read 0x10 as 16 and accept "infinity" as a date.
+_SHAPES = {
+    INTEGER: "[+-]?[0-9]+",
+    DATE: "[0-9]{4}-[0-9]{2}-[0-9]{2}",
+    TIMESTAMP: "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?)?",
+}
 
 
 def _quote(value: str) -> str:
@@ -71,12 +89,14 @@ def checks(area: Area) -> list[tuple[str, str, Reason, str]]:
         name = f.name
         if f.required:
             rows.append((f"{name} IS NULL", name, Reason.MISSING_VALUE, _quote(f"{name} is required")))
-        kind = _SQL_TYPES.get(f.kind)
+        kind = SQL_TYPES.get(f.kind)
         if kind:
-            reason = (Reason.BAD_DATE if f.kind == DATE else
+            reason = (Reason.BAD_DATE if f.kind in (DATE, TIMESTAMP) else
                       Reason.BAD_FATALITIES if name.startswith("fatalities") else Reason.BAD_VALUE)
-            noun = {DATE: "a date (YYYY-MM-DD)", INTEGER: "a whole number", REAL: "a number"}[f.kind]
-            rows.append((f"{name} IS NOT NULL AND TRY_CAST({name} AS {kind}) IS NULL", name, reason,
+            noun = {DATE: "a date (YYYY-MM-DD)", TIMESTAMP: "a date and time", INTEGER: "a whole number",
+                    REAL: "a number"}[f.kind]
+            shape = f"NOT regexp_full_match(trim({name}), '{_SHAPES[f.kind]}') OR " if f.kind in _SHAPES else ""
+            rows.append((f"{name} IS NOT NULL AND ({shape}TRY_CAST({name} AS {kind}) IS NULL)", name, reason,
                          f"{_quote(f'{name} is not {noun}: ')} || {name}"))
         elif f.max_length:
             rows.append((f"length({name}) > {f.max_length}", name, Reason.TOO_LONG,
@@ -115,7 +135,7 @@ def typed_select() -> str:
     """SELECT list casting every text field of `mapped` to its schema type."""
     parts = []
     for f in FIELDS:
-        kind = _SQL_TYPES.get(f.kind) or ("TIMESTAMP" if f.kind == "timestamp" else None)
+        kind = SQL_TYPES.get(f.kind)
         parts.append(f"TRY_CAST({f.name} AS {kind}) AS {f.name}" if kind else f.name)
     return ", ".join(parts)
 

@@ -22,17 +22,16 @@ import pyarrow.compute  # noqa: F401  (pa.compute)
 
 from .exc import DuplicateEventError, StoreError, StoreLockedError
 from .filters import EventQuery
-from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, TIMESTAMP
+from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, SQL_TYPES, TIMESTAMP
 from .store import SCHEMA_VERSION, Batch, Store, Summary
 
-_SQL_TYPES = {INTEGER: "BIGINT", REAL: "DOUBLE", DATE: "DATE", TIMESTAMP: "TIMESTAMP"}
 _ARROW_TYPES = {INTEGER: pa.int64(), REAL: pa.float64(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us")}
 _COLUMNS = ", ".join(FIELD_NAMES)
 
 _DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     "CREATE TABLE IF NOT EXISTS events ("
-    + ", ".join(f"{f.name} {_SQL_TYPES.get(f.kind, 'VARCHAR')}" for f in FIELDS)
+    + ", ".join(f"{f.name} {SQL_TYPES.get(f.kind, 'VARCHAR')}" for f in FIELDS)
     + ", PRIMARY KEY (event_id))",
     "CREATE TABLE IF NOT EXISTS batches (batch_id VARCHAR PRIMARY KEY, origin VARCHAR, file_name VARCHAR,"
     " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT)",
@@ -147,6 +146,15 @@ class DuckDBStore(Store):
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
+                if con.execute("SELECT count(*) FROM batches WHERE batch_id = $b", {"b": batch_id}).fetchone()[0] == 0:
+                    raise StoreError(f"there is no batch {batch_id}")
+                later = con.execute("SELECT DISTINCT superseded_by FROM replaced_events WHERE batch_id = $b",
+                                    {"b": batch_id}).fetchall()
+                if later:
+                    # Its rows were replaced since: undoing it now would leave
+                    # the later batch pointing at rows that are gone.
+                    raise StoreError(f"batch {batch_id} was partly replaced by {', '.join(b for (b,) in later)}; "
+                                     "undo that first")
                 (removed,) = con.execute("SELECT count(*) FROM events WHERE batch_id = $b", {"b": batch_id}).fetchone()
                 con.execute("DELETE FROM events WHERE batch_id = $b", {"b": batch_id})
                 con.execute(f"INSERT INTO events SELECT {_COLUMNS} FROM replaced_events WHERE superseded_by = $b",

@@ -91,7 +91,8 @@ def export(events: Iterable[dict], handle: IO[str], format: str = "native", bom:
         rows = 0
         for event in events:
             row = acled_row(event)
-            writer.writerow([row[c] if c in _ACLED_NUMERIC else neutralise(row[c]) for c in ACLED_COLUMNS])
+            writer.writerow([row[c] if c in _ACLED_NUMERIC or row[c] == "" else neutralise(row[c])
+                             for c in ACLED_COLUMNS])
             rows += 1
     elif format == "geojson":
         rows = 0

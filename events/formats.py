@@ -55,8 +55,8 @@ def _nz(column: str) -> str:
 _TAXONOMY_DISORDER = "(SELECT disorder_type FROM taxonomy t WHERE t.sub_event_type = {sub_event_type})"
 
 _ACLED_COMMON = {
-    "event_id": "'acled:' || {event_id_cnty}",
-    "source_id": "'acled:' || {event_id_cnty}",
+    "event_id": "'acled:' || NULLIF(trim({event_id_cnty}), '')",
+    "source_id": "'acled:' || NULLIF(trim({event_id_cnty}), '')",
     "time_precision": _nz("time_precision"),
     "event_type": _nz("event_type"),
     # Both spellings occur in ACLED's own documents.
@@ -110,8 +110,8 @@ UCDP_GED = Format(
     required=("id", "type_of_violence", "date_start", "date_end", "date_prec", "where_prec", "latitude",
               "longitude", "best", "country"),
     fields={
-        "event_id": "'ucdp:' || trim({id})",
-        "source_id": "'ucdp:' || trim({id})",
+        "event_id": "'ucdp:' || NULLIF(trim({id}), '')",
+        "source_id": "'ucdp:' || NULLIF(trim({id}), '')",
         "event_date": "left(trim({date_start}), 10)",
         "event_date_end": "left(trim({date_end}), 10)",
         "time_precision": "CASE trim({date_prec}) WHEN '1' THEN '1' WHEN '2' THEN '2' WHEN '3' THEN '2' "
@@ -174,8 +174,8 @@ GDELT = Format(
     skip=(("trim({EventRootCode}) NOT IN ('18', '19', '20')",
            "not_violent: CAMEO root code is not 18, 19 or 20"),),
     fields={
-        "event_id": "'gdelt:' || trim({GLOBALEVENTID})",
-        "source_id": "'gdelt:' || trim({GLOBALEVENTID})",
+        "event_id": "'gdelt:' || NULLIF(trim({GLOBALEVENTID}), '')",
+        "source_id": "'gdelt:' || NULLIF(trim({GLOBALEVENTID}), '')",
         # strptime alone would read "2024031" as 1 March: demand 8 digits.
         "event_date": "CASE WHEN length(trim({SQLDATE})) = 8 AND regexp_full_match(trim({SQLDATE}), '[0-9]+') THEN "
                       "coalesce(strftime(try_strptime(trim({SQLDATE}), '%Y%m%d'), '%Y-%m-%d'), trim({SQLDATE})) "

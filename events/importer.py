@@ -29,7 +29,7 @@ from geo.admin import canonical_admin1
 
 from . import checks, formats
 from .exc import EventsError, ValidationError
-from .reading import decode, read_table
+from .reading import UNDECODABLE, decode, read_table
 from .schema import FIELD_NAMES
 from .store import Batch, Store
 from .problems import Problem, Reason
@@ -123,7 +123,7 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     con.execute("CREATE TABLE staged AS SELECT * FROM staged_arrow")
     con.unregister("staged_arrow")
     table.batches = []
-    if "\ufffd" in text:
+    if encoding == UNDECODABLE:
         condition = " OR ".join(f"contains(c{i}, '\ufffd')" for i in range(len(table.header)))
         for (line,) in con.execute(f"SELECT _line FROM staged WHERE {condition} ORDER BY _line").fetchall():
             result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
@@ -174,7 +174,8 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         ids = con.sql("SELECT event_id FROM good").to_arrow_table()
         stored = store.stored_timestamps(ids.column(0) if ids.num_rows else pa.array([], pa.string()))
         con.register("stored", stored)
-        newer = "TRY_CAST(g.timestamp AS BIGINT) > coalesce(s.timestamp, -1)"
+        # A row without a timestamp is never newer: it cannot replace anything.
+        newer = "coalesce(TRY_CAST(g.timestamp AS BIGINT) > coalesce(s.timestamp, -1), false)"
         for line, event_id, is_newer in con.execute(
                 f"SELECT g._line, g.event_id, {newer} FROM good g JOIN stored s USING (event_id) "
                 "ORDER BY g._line").fetchall():

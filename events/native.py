@@ -21,8 +21,12 @@ _TEXT_FIELDS = frozenset(f.name for f in FIELDS if f.kind == TEXT)
 
 
 def neutralise(cell: str) -> str:
-    """Make a text cell inert in a spreadsheet; `restore` undoes it."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    """Make a text cell inert in a spreadsheet; `restore` undoes it.
+
+    An empty text becomes a lone apostrophe, so that it stays distinct from
+    an unset value (an empty cell) through export and import.
+    """
+    return "'" + cell if cell == "" or cell.startswith(_FORMULA_STARTS) else cell
 
 
 def restore(cell: str) -> str:
@@ -49,8 +53,8 @@ def write_native(events: Iterable[dict], handle: IO[str], bom: bool = False) -> 
     for event in events:
         row = []
         for name in FIELD_NAMES:
-            text = format_value(event.get(name))
-            row.append(neutralise(text) if name in _TEXT_FIELDS else text)
+            value = event.get(name)
+            row.append(neutralise(value) if name in _TEXT_FIELDS and value is not None else format_value(value))
         writer.writerow(row)
         count += 1
     return count

@@ -71,6 +71,9 @@ class Table:
         return table.append_column("_line", pa.array(self.lines, pa.int64()))
 
 
+UNDECODABLE = "utf-8 with undecodable bytes"
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name) of a file's bytes: UTF-8 (with or without BOM),
     else Windows-1256 when that reads as Arabic text, else UTF-8 with each
@@ -81,19 +84,17 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     as_utf8 = data.decode("utf-8-sig", errors="replace")
-    # A few bad bytes in a UTF-8 file are damage to report line by line;
-    # mostly undecodable non-ASCII text is another encoding.
-    non_ascii = len(data.translate(None, bytes(range(0x80))))
-    if as_utf8.count("\ufffd") * 10 < non_ascii:
-        return as_utf8, "utf-8 with undecodable bytes"
-    try:
-        text = data.decode("cp1256")
-    except UnicodeDecodeError:
-        return as_utf8, "utf-8 with undecodable bytes"
+    # A few bad bytes in UTF-8 text are damage to report line by line;
+    # mostly undecodable non-ASCII text is another encoding. Characters,
+    # not bytes, are compared: UTF-8 Arabic takes two bytes a letter.
+    non_ascii = sum(1 for c in as_utf8 if ord(c) > 0x7F)
+    if as_utf8.count("\ufffd") * 2 < non_ascii:
+        return as_utf8, UNDECODABLE
+    text = data.decode("cp1256", errors="replace")  # cp1256 maps almost every byte
     letters = [c for c in text if ord(c) >= 0x80 and c.isalpha()]
     if letters and sum(ord(c) in _ARABIC for c in letters) >= 0.8 * len(letters):
         return text, "windows-1256"
-    return as_utf8, "utf-8 with undecodable bytes"
+    return as_utf8, UNDECODABLE
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -109,12 +110,18 @@ def read_table(text: str, header: list[str] | None = None, delimiter: str | None
     """
     first_line = text.split("\n", 1)[0]
     delimiter = delimiter or sniff_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     table = Table(header=list(header) if header else [], text=text, delimiter=delimiter)
     # Offsets of line starts, not the lines: a copy of a large file is too dear.
     # The csv module counts CR, LF and CRLF as line ends; so must we.
     table.line_starts = array("q", [0])
     table.line_starts.extend(m.end() for m in _LINE_ENDS.finditer(text))
+
+    def reader_from(line: int):
+        """A reader starting at physical line `line`, and the line before it."""
+        begin = table.line_starts[line - 1] if line - 1 < len(table.line_starts) else len(text)
+        return csv.reader(io.StringIO(text[begin:], newline=""), delimiter=delimiter, strict=True), line - 1
+
+    reader, base = reader_from(1)
     start = 1
     while True:
         try:
@@ -122,16 +129,18 @@ def read_table(text: str, header: list[str] | None = None, delimiter: str | None
         except StopIteration:
             break
         except csv.Error as err:
-            # A quote opened and not closed where it should be; reading
-            # goes on at the next line.
+            # A quote opened and not closed where it should be. Reading goes
+            # on at the next line, so a quote open to the end of the file
+            # costs one record, not all that follow.
             table.problems.append(Problem(None, Reason.UNTERMINATED_QUOTE,
                                           f"a quoted field is not closed properly ({err})", start, table.raw(start)))
-            start = reader.line_num + 1
+            start += 1
+            reader, base = reader_from(start)
             continue
-        end = reader.line_num
+        end = base + reader.line_num
         if not table.header and header is None and start == 1:
             table.header = [name.strip() for name in record]
-        elif record and any(record):
+        elif record:  # [] is a blank line; a row of empty fields is checked like any other
             if len(record) != len(table.header):
                 table.problems.append(Problem(
                     None, Reason.WRONG_FIELD_COUNT, f"expected {len(table.header)} fields, found {len(record)}",

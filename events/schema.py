@@ -13,6 +13,9 @@ from dataclasses import dataclass
 # Kinds of value a field holds; each backend maps them to its own SQL types.
 TEXT, INTEGER, REAL, DATE, TIMESTAMP = "text", "integer", "real", "date", "timestamp"
 
+# How each kind is spelled in SQL (DuckDB's names) by the store and the checks.
+SQL_TYPES = {INTEGER: "BIGINT", REAL: "DOUBLE", DATE: "DATE", TIMESTAMP: "TIMESTAMP"}
+
 ACTOR_SEPARATOR = "; "
 STATUSES = ("draft", "reviewed")
 TIME_PRECISIONS = (1, 2, 3)

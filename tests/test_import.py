@@ -9,6 +9,7 @@ from events.checks import Area
 from events.filters import EventQuery
 from events.importer import ImportFileError, StrictImportRefused, commit, preview
 from events.native import native_csv
+from events.store import Batch
 from events.synthetic import generate
 from tests.conftest import FIXTURES
 from tests.helpers import make_event
@@ -202,3 +203,81 @@ def test_progress_is_reported():
     seen = []
     preview(_native(make_event(1)), "p.csv", progress=lambda fraction, message: seen.append(fraction))
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_rows_without_timestamp_are_skipped_not_duplicated(store):
+    data = _native(make_event(1), make_event(2))  # no timestamp: never newer
+    commit(store, preview(data, "a.csv", store))
+    again = preview(data, "a.csv", store)
+    assert (again.accepted_count, again.duplicates) == (0, 2)
+    commit(store, again)
+    assert store.summary(EventQuery()).count == 2
+
+
+def test_utf8_arabic_with_one_stray_byte_stays_utf8():
+    data = _native(make_event(1, notes="حماة"), make_event(2), make_event(3, notes="ريف")).replace(
+        b'"test:2"', b'"test:\xe92"')
+    result = preview(data, "mixed.csv")
+    assert result.encoding == "utf-8 with undecodable bytes"
+    assert _rejects(result) == [(3, None, "bad_encoding")]
+    assert [r["notes"] for r in result.accepted.to_pylist()] == ["حماة", "ريف"]
+
+
+def test_a_real_replacement_character_in_utf8_is_kept():
+    result = preview(_native(make_event(1, notes="broken \ufffd glyph")), "ok.csv")
+    assert (result.rejected, result.accepted.to_pylist()[0]["notes"]) == ([], "broken \ufffd glyph")
+
+
+@pytest.mark.parametrize("column, value, reason", [
+    ("fatalities", "2.7", "bad_fatalities"),
+    ("fatalities", "0x10", "bad_fatalities"),
+    ("event_date", "infinity", "bad_date"),
+    ("time_precision", "1.4", "bad_value"),
+    ("created_at", "garbage", "bad_date"),
+])
+def test_values_are_not_rounded_or_guessed(column, value, reason):
+    text = native_csv([make_event(1)])
+    header, row = text.split("\r\n")[:2]
+    cells = row.split('","')
+    cells[header.split(",").index(f'"{column}"')] = value
+    data = (header + "\r\n" + '","'.join(cells) + "\r\n").encode()
+    assert _rejects(preview(data, "v.csv")) == [(2, column, reason)]
+
+
+def test_an_empty_source_id_is_missing_not_namespaced():
+    text = (FORMATS / "acled_current.csv").read_text(encoding="utf-8").replace("SYR900002,", ",", 1)
+    assert (3, "event_id_cnty", "missing_value") in _rejects(preview(text.encode(), "noid.csv"))
+
+
+def test_no_record_is_lost():
+    text = native_csv([make_event(1), make_event(2)])
+    header, first, second = text.split("\r\n")[:3]
+    empty = ",".join(['""'] * len(header.split(",")))
+    broken = first.replace('"test:1"', '"test:9', 1)  # quote left open to the end of the file
+    data = "\r\n".join([header, second, empty, broken, first, ""]).encode()
+    result = preview(data, "lossless.csv")
+    lines = {p.line for p in result.rejected}
+    assert result.accepted_count + len(lines) == result.rows_read == 4
+    assert (3, "event_id", "missing_value") in _rejects(result)
+    assert (4, None, "unterminated_quote") in _rejects(result)
+    assert [r["event_id"] for r in result.accepted.to_pylist()] == ["test:2", "test:1"]
+
+
+def test_empty_text_round_trips_apart_from_unset(store):
+    store.insert([make_event(1, notes="", location=None)], Batch("b", "native"))
+    [back] = preview(native_csv(store.iter_events(EventQuery())).encode(), "e.csv").accepted.to_pylist()
+    assert (back["notes"], back["location"]) == ("", None)
+
+
+def test_undo_in_the_wrong_order_is_refused(store):
+    from events.exc import StoreError
+
+    v1 = commit(store, preview(_native(make_event(1, timestamp=1)), "v1.csv", store))
+    v2 = commit(store, preview(_native(make_event(1, timestamp=2)), "v2.csv", store))
+    with pytest.raises(StoreError, match="undo that first"):
+        store.undo_batch(v1.batch_id)
+    assert store.undo_batch(v2.batch_id) == 1
+    assert store.undo_batch(v1.batch_id) == 1
+    assert store.summary(EventQuery()).count == 0
+    with pytest.raises(StoreError, match="no batch"):
+        store.undo_batch(v1.batch_id)
