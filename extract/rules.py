@@ -86,6 +86,12 @@ def find_named_actors(report: Report) -> list[Finding]:
 
 # --- fatalities -----------------------------------------------------------
 
+_MONTHS = "|".join(normalise(m) for m in (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
+    "تشرين الأول", "تشرين الثاني", "كانون الأول", "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"))
+
 _NEGATIONS = tuple(
     normalise(t)
     for t in ("لم يسفر عن سقوط قتلى", "دون وقوع قتلى", "دون وقوع اصابات", "no casualties", "no one was killed",
@@ -110,7 +116,9 @@ def find_fatalities(report: Report) -> list[Finding]:
     number = rf"(?:\d+|{amounts})"
     patterns = (
         re.compile(rf"(?<!\w)[وب]?(?P<phrase>(?:{deaths}) (?:of |at least |نحو |حوالي )?(?P<n>{number}))(?!\w)"),
-        re.compile(rf"(?<!\w)(?P<phrase>(?P<n>{number}) (?:\w+ ){{0,2}}(?:were |have been |are )?(?:{deaths}))(?!\w)"),
+        # "1 May ... killed" is a date, not one death.
+        re.compile(rf"(?<!\w)(?P<phrase>(?P<n>{number}) (?!(?:{_MONTHS})(?!\w))(?:\w+ ){{0,2}}"
+                   rf"(?:were |have been |are )?(?:{deaths}))(?!\w)"),
     )
     quantities = lexicons.quantities().values
     found = []

@@ -65,7 +65,11 @@ class Lexicon:
     def __init__(self, entries: Iterable[tuple[str, object]]):
         self.values: dict[str, object] = {}
         for surface, value in entries:
-            self.values.setdefault(normalise(surface), value)
+            term = normalise(surface)
+            self.values.setdefault(term, value)
+            if term.startswith("ال"):
+                # ل before the article drops its alif: ل + الطيران = للطيران.
+                self.values.setdefault("ل" + term[1:], value)
         terms = sorted(self.values, key=len, reverse=True)
         alternatives = "|".join(re.escape(t) for t in terms)
         self.pattern = re.compile(rf"(?<!\w){_CLITIC}(?P<term>{alternatives})(?!\w)")

@@ -46,39 +46,42 @@ class Resolution:
     candidates: list[dict] = field(default_factory=list)
 
 
+_REGION_WORDS = {"ريف", "ارياف", "باديه", "countryside of", "countryside", "region"}
+
+
 @dataclass(frozen=True)
 class _Phrase:
-    core: str          # the place name left after peeling
+    bare: str          # the phrase less clitics and directions ("ريف دمشق")
+    core: str          # the place name left after peeling the area word too
     around: bool       # an area word was present (countryside, near, ...)
+    region: bool       # that word names a region (countryside), not a vicinity (near)
     direction: str | None
 
 
 def _peel(query: str) -> _Phrase:
     key = normalise(query)
-    around, direction = False, None
+    around = region = False
+    direction = None
     for clitic in _CLITICS_AR:
         for word in _AREA_WORDS_AR:
             if key.startswith(clitic + word):
                 key = key[len(clitic):]
-    for word in _AREA_WORDS_AR + _AREA_WORDS_EN:
-        if key.startswith(word + " "):
-            key, around = key[len(word) + 1:], True
-            break
     for word in _DIRECTIONS_AR:
         if key.endswith(" " + word):
             key, direction = key[: -len(word) - 1], word
             break
-    changed = True
-    while changed:
-        changed = False
-        for word in _DIRECTIONS_EN:
-            if key.startswith(word + " "):
-                key, direction, changed = key[len(word) + 1:], direction or word, True
-        for word in _AREA_SUFFIXES_EN:
-            if key.endswith(" " + word):
-                key, changed = key[: -len(word) - 1], True
-                around = around or word not in ("governorate", "province")
-    return _Phrase(key.strip(), around, direction)
+    while (word := next((w for w in _DIRECTIONS_EN if key.startswith(w + " ")), None)) is not None:
+        key, direction = key[len(word) + 1:], direction or word
+    bare = key
+    for word in _AREA_WORDS_AR + _AREA_WORDS_EN:
+        if key.startswith(word + " "):
+            key, around, region = key[len(word) + 1:], True, word in _REGION_WORDS
+            break
+    while (word := next((w for w in _AREA_SUFFIXES_EN if key.endswith(" " + w)), None)) is not None:
+        key = key[: -len(word) - 1]
+        if word not in ("governorate", "province"):
+            around, region = True, region or word in _REGION_WORDS
+    return _Phrase(bare.strip(), key.strip(), around, region, direction)
 
 
 def _name_variants(core: str) -> list[str]:
@@ -96,16 +99,16 @@ def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None) -> Reso
     """
     if not query or not query.strip():
         return None
-    whole = canonical_admin1(query)
-    if whole and not gazetteer.lookup(query):
+    phrase = _peel(query)
+    whole = canonical_admin1(phrase.bare)
+    if whole and not gazetteer.lookup(phrase.bare):
         # "ريف دمشق", "Damascus countryside": a governorate's own name, not
         # the countryside of a town.
         return _region(gazetteer, query, whole)
-    phrase = _peel(query)
     hint = canonical_admin1(admin1) if admin1 else None
     for core in _name_variants(phrase.core):
         governorate = canonical_admin1(core)
-        if governorate and (phrase.around or not gazetteer.lookup(core) or _named_as_region(query)):
+        if governorate and (phrase.region or not gazetteer.lookup(core) or _named_as_region(query)):
             return _region(gazetteer, query, governorate)
         places = gazetteer.lookup(core)
         if hint:

@@ -146,3 +146,18 @@ def test_cli_draft_on_a_report_from_stdin():
         "2024-05-09", "Armed clash", 5, "Idleb")
     assert draft["evidence"]["fatalities"] == [{"text": "مقتل 5", "start": 92, "end": 98}]
     assert draft["confidence"]["fatalities"] == 0.9
+
+
+@pytest.mark.parametrize("text, expected", [
+    # ل before the article drops its alif: للطيران still names the air force.
+    ("غارات للطيران الحربي السوري والروسي على ريف حماة ومقتل عشرات المسلحين اليوم",
+     {"actor1": "Military Forces of Syria", "assoc_actor_1": "Military Forces of Russia", "fatalities": 10}),
+    # A day of the month is not a death toll.
+    ("On 1 May shelling killed two civilians in the town of Saraqib", {"fatalities": 2, "admin1": "Idleb"}),
+    ("١٥ قتيلا في غارة على مدينة إدلب اليوم", {"fatalities": 15, "sub_event_type": "Air/drone strike"}),
+    ("Clashes near Aleppo today, SOHR said.", {"source": "SOHR", "admin1": "Aleppo", "geo_precision": 2}),
+])
+def test_short_reports(text, expected, geocoder):
+    [draft] = draft_events(text, PUBLISHED, geocoder)
+    assert {k: draft[k] for k in expected} == expected
+    _check_evidence(text, draft, PUBLISHED, geocoder)

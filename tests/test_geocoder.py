@@ -37,6 +37,12 @@ def test_is_a_geopy_geocoder_returning_locations(geocoder):
         ("Damascus countryside", "Duma", "Rural Damascus", 3, 4),
         ("Hamah governorate", "Hama", "Hama", 3, 4),
         ("As-Suwayda", "As-Suwayda", "As-Sweida", 1, 1),
+        ("ريف دمشق الغربي", "Duma", "Rural Damascus", 3, 4),
+        ("بريف دمشق", "Duma", "Rural Damascus", 3, 4),
+        ("western Damascus countryside", "Duma", "Rural Damascus", 3, 4),
+        ("near Aleppo", "Aleppo", "Aleppo", 2, 2),
+        ("outskirts of Aleppo", "Aleppo", "Aleppo", 2, 2),
+        ("محيط حلب", "Aleppo", "Aleppo", 2, 2),
     ],
 )
 def test_phrases(geocoder, query, name, admin1, precision, where_prec):
