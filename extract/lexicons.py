@@ -68,3 +68,15 @@ def outlets() -> Lexicon:
 def time_words() -> Lexicon:
     """Relative time words -> days before the publication date."""
     return Lexicon((r["surface"], int(r["days_before"])) for r in _rows("time_words.csv"))
+
+
+@cache
+def _actor_types() -> dict[str, str]:
+    types = {r["actor"]: r["inter"] for r in _rows("actors.csv")}
+    types.update((r["actor"], r["inter"]) for r in _rows("forces.csv") if r["kind"] == "adjective")
+    return types
+
+
+def actor_type(actor: str | None) -> str | None:
+    """ACLED's actor type (inter) of an actor name our lexicons know, else None."""
+    return _actor_types().get(actor) if actor else None

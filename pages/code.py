@@ -9,6 +9,7 @@ from events import taxonomy
 from events.coding import CodedEventError, save_coded
 from events.exc import EventsError
 from extract.draft import draft_events
+from extract.lexicons import actor_type
 from geo.admin import ADMIN1_NAMES
 
 ACTOR_LABELS = {
@@ -62,6 +63,9 @@ def _form(draft: dict) -> dict:
         for name, label in ACTOR_LABELS.items():
             values[name] = st.text_input(label, key=f"field_{name}") or None
             _why(draft, name)
+        # An edited actor keeps no stale type: known names get theirs, others none.
+        values["inter1"], values["inter2"] = actor_type(values["actor1"]), actor_type(values["actor2"])
+        values["civilian_targeting"] = "Civilians targeted" if values["inter2"] == "Civilians" else None
         values["fatalities"] = int(st.number_input("Fatalities", min_value=0, step=1, key="field_fatalities"))
         _why(draft, "fatalities")
     with right:

@@ -67,10 +67,14 @@ def test_code_page_drafts_and_saves(demo_store):
     assert at.selectbox(key="field_sub_event_type").value == "Shelling/artillery/missile attack"
     assert at.number_input(key="field_fatalities").value == 2
     at.number_input(key="field_fatalities").set_value(3)
+    at.text_input(key="field_actor1").set_value("Hayat Tahrir al-Sham")
     next(b for b in at.button if b.label == "Save event").click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Saved event coded\\:")
-    assert demo_store.summary(EventQuery(admin1=("Idleb",), status="draft")).fatalities == 3
+    [saved] = list(demo_store.iter_events(EventQuery(admin1=("Idleb",), status="draft")))
+    assert (saved["fatalities"], saved["actor1"], saved["inter1"], saved["actor2"], saved["inter2"],
+            saved["civilian_targeting"]) == (3, "Hayat Tahrir al-Sham", "Rebel group", "Civilians (Syria)",
+                                             "Civilians", "Civilians targeted")
 
 
 def test_code_page_refuses_an_invalid_event_and_says_why(demo_store):
