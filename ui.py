@@ -7,12 +7,14 @@ filtered and stored belongs to the core packages.
 from __future__ import annotations
 
 import html
+import io
 import re
 
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from events.export import export
 from events.filters import EventQuery
 from events.store import Store, Summary, open_store
 from geo.gazetteer import governorate_outlines
@@ -64,6 +66,13 @@ def table(query: EventQuery, limit: int) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def origins() -> list[str]:
     return store().distinct("origin")
+
+
+def export_text(query: EventQuery, format: str) -> str:
+    """The filtered events as the text of an export file."""
+    buffer = io.StringIO(newline="")
+    export(store().iter_events(query), buffer, format=format)
+    return buffer.getvalue()
 
 
 def invalidate() -> None:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
+from .checks import Area
 from .exc import EventsError
 from .filters import EventQuery
 from .export import FORMATS as EXPORT_FORMATS
@@ -44,10 +46,11 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-fatalities", dest="min_fatalities")
     parser.add_argument("--text", help="text in notes, location, actors or source")
     parser.add_argument("--status", choices=("draft", "reviewed", "all"), default="all")
+    parser.add_argument("--origin", action="append", default=[], help="acled, ucdp, gdelt, native, coded, demo")
 
 
 def _query(args: argparse.Namespace) -> EventQuery:
-    keys = ("date_from", "date_to", "event_type", "admin1", "min_fatalities", "text", "status")
+    keys = ("date_from", "date_to", "event_type", "admin1", "min_fatalities", "text", "status", "origin")
     return EventQuery.from_params({k: getattr(args, k) or [] for k in keys})
 
 
@@ -60,7 +63,8 @@ def _import(store, args: argparse.Namespace) -> int:
     from .importer import StrictImportRefused, commit, preview
 
     path = Path(args.file)
-    result = preview(path.read_bytes(), path.name, store, format=args.format,
+    area = _area(args.area) if isinstance(args.area, str) else (args.area or Area())
+    result = preview(path.read_bytes(), path.name, store, format=args.format, area=area,
                      progress=None if args.json else _progress)
     batch, status = None, 0
     if not args.dry_run:
@@ -95,6 +99,14 @@ def _import(store, args: argparse.Namespace) -> int:
     return status
 
 
+def _area(text: str) -> Area:
+    try:
+        south, west, north, east = (float(part) for part in text.split(","))
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"area must be SOUTH,WEST,NORTH,EAST in degrees, not {text!r}") from err
+    return Area(south, west, north, east)
+
+
 def _progress(fraction: float, message: str) -> None:
     print(f"{fraction:4.0%} {message}", file=sys.stderr)
 
@@ -113,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     importing.add_argument("--format", default="auto", choices=("auto", *FORMATS))
     importing.add_argument("--strict", action="store_true", help="store nothing if any row is rejected")
     importing.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    importing.add_argument("--area", type=_area, default=os.environ.get("EVENTS_AREA"),
+                           help="refuse points outside SOUTH,WEST,NORTH,EAST (default: EVENTS_AREA, else the world)")
     importing.add_argument("--json", action="store_true", help="print the report as JSON")
     _add_store(importing)
     undo = commands.add_parser("undo", help="remove an imported batch")

@@ -43,6 +43,7 @@ FILTERS: tuple[Filter, ...] = (
         lambda value: _like_pattern(str(value)),
     ),
     Filter("status", "Status", "status = $status", "status is {value}"),
+    Filter("origin", "Origin", "origin = ANY($origin)", "origin is {value}", list),
 )
 FILTERS_BY_KEY = {f.key: f for f in FILTERS}
 
@@ -58,6 +59,7 @@ class EventQuery:
     min_fatalities: int | None = None
     text: str | None = None
     status: str | None = None
+    origin: tuple[str, ...] = ()
 
     def active(self) -> dict[str, object]:
         """The filters that are on, key -> value."""
@@ -113,7 +115,7 @@ class EventQuery:
                     values[f.name] = dt.date.fromisoformat(items[0])
                 elif f.name == "min_fatalities":
                     values[f.name] = int(items[0])
-                elif f.name in ("event_type", "admin1"):
+                elif f.name in ("event_type", "admin1", "origin"):
                     values[f.name] = tuple(items)
                 else:
                     values[f.name] = items[0]

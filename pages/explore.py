@@ -11,10 +11,12 @@ import streamlit as st
 import ui
 from events import taxonomy
 from events.filters import FILTERS_BY_KEY, EventQuery
-from events.native import native_csv
+from events.export import FORMATS as EXPORT_FORMATS
+from events.export import RESTRICTED_ORIGINS
 from geo.admin import ADMIN1_NAMES
 
 TABLE_LIMIT = 1000
+EXPORT_LABELS = {"native": "CSV (all fields)", "acled": "CSV (ACLED columns)", "geojson": "GeoJSON"}
 TABLE_COLUMNS = ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "location", "admin1",
                  "fatalities", "geo_precision", "source", "notes", "status", "event_id"]
 
@@ -97,11 +99,18 @@ def page() -> None:
         width="stretch",
         column_config={"event_date": st.column_config.DateColumn("event_date", format="YYYY-MM-DD")},
     )
+    left, right = st.columns([1, 3])
+    format = left.selectbox("Export as", EXPORT_FORMATS, key="export_format",
+                            format_func=lambda f: EXPORT_LABELS[f])
+    restricted = ui.summary(query.replace(origin=tuple(RESTRICTED_ORIGINS))).count
+    if restricted:
+        st.warning(ui.plain(f"{restricted:,} of these events come from ACLED, whose terms of use forbid "
+                            "giving its raw data to others. Keep the export to yourself."))
     st.download_button(
-        "Download CSV",
-        data=lambda: native_csv(ui.store().iter_events(query)),
-        file_name="events.csv",
-        mime="text/csv",
+        "Download the filtered events",
+        data=lambda: ui.export_text(query, format),
+        file_name=f"events.{'geojson' if format == 'geojson' else 'csv'}",
+        mime="application/geo+json" if format == "geojson" else "text/csv",
         icon=":material/download:",
     )
 

@@ -135,3 +135,18 @@ def test_export_formats_and_the_acled_warning(tmp_path):
     point = next(f for f in collection["features"] if f["properties"]["event_id"] == "acled:SYR900002")
     assert point["geometry"] == {"type": "Point", "coordinates": [36.8059, 35.8645]}
     assert point["properties"]["notes"] == "Two lines\nof notes, بالعربية"
+
+
+def test_origin_filter_and_configured_area(tmp_path):
+    from tests.conftest import FIXTURES
+
+    db = str(tmp_path / "events.duckdb")
+    fixture = str(FIXTURES / "formats" / "acled_current.csv")
+    out = json.loads(_cli("import", fixture, "--db", db, "--area", "35.5,35.5,37.5,42.5", "--json").stdout)
+    assert [(r["line"], r["reason"]) for r in out["rejected"]][:2] == [(2, "outside_configured_area"),
+                                                                     (5, "latitude_out_of_range")]
+    assert out["accepted"] == 1  # only Saraqib lies north of 35.5
+    assert _query(db, "--origin", "acled") == {"count": 1, "fatalities": 0}
+    assert _query(db, "--origin", "ucdp") == {"count": 0, "fatalities": 0}
+    bad = _cli("import", fixture, "--db", db, "--area", "north", "--json")
+    assert bad.returncode == 2 and "SOUTH,WEST,NORTH,EAST" in bad.stderr

@@ -83,7 +83,7 @@ def test_code_the_seed_report_and_find_it_on_explore(page, app_url, seed_report)
     page.screenshot(path=ARTIFACTS / "explore_after_save.png", full_page=True)
 
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download CSV").click()
+        page.get_by_role("button", name="Download the filtered events").click()
     text = download.value.path().read_bytes().decode("utf-8")
     [row] = list(csv.DictReader(io.StringIO(text, newline="")))
     assert row["event_id"].startswith("coded:")
@@ -130,3 +130,4 @@ def test_upload_shows_rejects_then_stores_the_good_rows(page, app_url):
     page.get_by_role("button", name="Store 3 accepted rows").click()
     expect(page.get_by_text("Stored 3 events as batch import-")).to_be_visible()
     assert _count(page, app_url, "?text=Test%20outlet") == before + 3
+    expect(page.get_by_text("3 of these events come from ACLED")).to_be_visible()
