@@ -95,8 +95,8 @@ def main() -> None:
         for name, query in VIEWS.items():
             places = ours(store, query)
             assert places == naive(store, query), name
-            fast = median_seconds(lambda: ours(store, query), args.repeat)
-            slow = median_seconds(lambda: naive(store, query), args.repeat)
+            fast = median_seconds(lambda q=query: ours(store, q), args.repeat)
+            slow = median_seconds(lambda q=query: naive(store, q), args.repeat)
             print(f"{name:28} {fast:9.3f} {slow:10.3f} {slow / fast:6.1f}x  {places:,}")
         points = store.points(EventQuery())
         aggregated = len(points.to_json(orient="records"))

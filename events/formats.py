@@ -24,7 +24,7 @@ so an adapter only renames, derives and converts notations. Sources:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Mapping
 
 from .schema import FIELD_NAMES, FIELDS, TEXT
@@ -40,7 +40,6 @@ class Format:
     skip: tuple[tuple[str, str], ...] = ()   # (SQL condition, reason) for rows not imported
     status: str = "reviewed"
     restricted: bool = False                 # its terms restrict redistribution
-    notes: tuple[str, ...] = field(default=())
 
     def source_column(self, schema_field: str) -> str:
         """The source column a field is read from, for reports to the user."""

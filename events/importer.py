@@ -29,7 +29,7 @@ from geo.admin import canonical_admin1
 
 from . import checks, formats
 from .exc import EventsError, ValidationError
-from .reading import UNDECODABLE, decode, read_table
+from .reading import UNDECODABLE, Table, decode, read_table
 from .schema import FIELD_NAMES
 from .store import Batch, Store
 from .problems import Problem, Reason
@@ -116,14 +116,31 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     result.rejected.extend(table.problems)
     report(0.4, "checking")
 
-    positions = {name: i for i, name in enumerate(table.header)}
     con = duckdb.connect()
     checks.load_vocabularies(con)
+    positions = {name: i for i, name in enumerate(table.header)}
+    _stage(con, table, fmt, positions, result)
+    _map(con, fmt, positions)
+    problems = _check(con, table, fmt, area)
+    report(0.8, "comparing with the store")
+    if store is not None:
+        _compare_with_store(con, store, result)
+    result.accepted = con.sql(f"SELECT {checks.typed_select()} FROM good ORDER BY _line").to_arrow_table()
+    result.rejected = sorted(result.rejected + problems, key=lambda p: (p.line or 0, p.column or ""))
+    result.skipped.sort(key=lambda s: s.line)
+    con.close()
+    report(1.0, "checked")
+    return result
+
+
+def _stage(con: duckdb.DuckDBPyConnection, table: Table, fmt: formats.Format, positions: dict[str, int],
+           result: ImportPreview) -> None:
+    """Table `staged`: the records as text, less undecodable and skipped ones."""
     con.register("staged_arrow", table.arrow())
     con.execute("CREATE TABLE staged AS SELECT * FROM staged_arrow")
     con.unregister("staged_arrow")
     table.batches = []
-    if encoding == UNDECODABLE:
+    if result.encoding == UNDECODABLE:
         condition = " OR ".join(f"contains(c{i}, '\ufffd')" for i in range(len(table.header)))
         for (line,) in con.execute(f"SELECT _line FROM staged WHERE {condition} ORDER BY _line").fetchall():
             result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
@@ -135,6 +152,9 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         result.skipped += [Skipped(line, Reason(code), message) for (line,) in rows.fetchall()]
         con.execute(f"DELETE FROM staged WHERE {_sql_columns(condition, positions)}")
 
+
+def _map(con: duckdb.DuckDBPyConnection, fmt: formats.Format, positions: dict[str, int]) -> None:
+    """Table `mapped`: one text column per schema field, by the format's adapter."""
     select = []
     for name in FIELD_NAMES:
         expression = _sql_columns(fmt.fields[name], positions) if name in fmt.fields else "NULL"
@@ -156,42 +176,40 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         con.execute("UPDATE mapped SET admin1 = renames.admin1 FROM renames "
                     "WHERE mapped.country = 'Syria' AND mapped.admin1 = renames.spelling")
 
+
+def _check(con: duckdb.DuckDBPyConnection, table: Table, fmt: formats.Format, area: checks.Area) -> list[Problem]:
+    """The problems of the mapped rows; table `good` holds the rows without any."""
     problems = [Problem(fmt.source_column(name), reason, message, line, table.raw(line))
                 for line, name, reason, message in checks.run_checks(con, area)]
     for line, event_id in con.execute(
             "SELECT _line, event_id FROM (SELECT _line, event_id, row_number() OVER (PARTITION BY event_id "
             "ORDER BY _line) AS n FROM mapped WHERE event_id IS NOT NULL) WHERE n > 1").fetchall():
         problems.append(Problem(fmt.source_column("event_id"), Reason.DUPLICATE_IN_FILE,
-                                f"id {event_id} already appears earlier in the file", line,
-                                table.raw(line)))
+                                f"id {event_id} already appears earlier in the file", line, table.raw(line)))
     bad_lines = sorted({p.line for p in problems})
     con.register("bad", pa.table({"_line": pa.array(bad_lines, pa.int64())}))
     con.execute("CREATE TABLE good AS SELECT * FROM mapped WHERE _line NOT IN (SELECT _line FROM bad)")
     con.execute("DROP TABLE mapped")
-    report(0.8, "comparing with the store")
+    return problems
 
-    if store is not None:
-        ids = con.sql("SELECT event_id FROM good").to_arrow_table()
-        stored = store.stored_timestamps(ids.column(0) if ids.num_rows else pa.array([], pa.string()))
-        con.register("stored", stored)
-        # A row without a timestamp is never newer: it cannot replace anything.
-        newer = "coalesce(TRY_CAST(g.timestamp AS BIGINT) > coalesce(s.timestamp, -1), false)"
-        for line, event_id, is_newer in con.execute(
-                f"SELECT g._line, g.event_id, {newer} FROM good g JOIN stored s USING (event_id) "
-                "ORDER BY g._line").fetchall():
-            if is_newer:
-                result.replaced_ids.append(event_id)
-            else:
-                result.skipped.append(Skipped(line, Reason.ALREADY_STORED,
-                                              f"{event_id} is already stored and this row is not newer"))
-        con.execute(f"DELETE FROM good WHERE event_id IN (SELECT event_id FROM stored s JOIN good g "
-                    f"USING (event_id) WHERE NOT {newer})")
-    result.accepted = con.sql(f"SELECT {checks.typed_select()} FROM good ORDER BY _line").to_arrow_table()
-    result.rejected = sorted(result.rejected + problems, key=lambda p: (p.line or 0, p.column or ""))
-    result.skipped.sort(key=lambda s: s.line)
-    con.close()
-    report(1.0, "checked")
-    return result
+
+def _compare_with_store(con: duckdb.DuckDBPyConnection, store: Store, result: ImportPreview) -> None:
+    """Rows already stored: newer ones will replace, the rest are skipped."""
+    ids = con.sql("SELECT event_id FROM good").to_arrow_table()
+    stored = store.stored_timestamps(ids.column(0) if ids.num_rows else pa.array([], pa.string()))
+    con.register("stored", stored)
+    # A row without a timestamp is never newer: it cannot replace anything.
+    newer = "coalesce(TRY_CAST(g.timestamp AS BIGINT) > coalesce(s.timestamp, -1), false)"
+    for line, event_id, is_newer in con.execute(
+            f"SELECT g._line, g.event_id, {newer} FROM good g JOIN stored s USING (event_id) "
+            "ORDER BY g._line").fetchall():
+        if is_newer:
+            result.replaced_ids.append(event_id)
+        else:
+            result.skipped.append(Skipped(line, Reason.ALREADY_STORED,
+                                          f"{event_id} is already stored and this row is not newer"))
+    con.execute(f"DELETE FROM good WHERE event_id IN (SELECT event_id FROM stored s JOIN good g "
+                f"USING (event_id) WHERE NOT {newer})")
 
 
 def commit(store: Store, result: ImportPreview, coder: str | None = None, strict: bool = False) -> Batch:
