@@ -38,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         location = geocoder.reverse((args.latitude, args.longitude))
         if location is None:
+            inside_earth = -90 <= args.latitude <= 90 and -180 <= args.longitude <= 180
             out = {"latitude": args.latitude, "longitude": args.longitude, "admin1": None,
-                   "message": "the point is outside Syria's mapped areas"}
+                   "message": "the point is outside Syria's mapped areas" if inside_earth
+                   else "latitude must be in -90..90 and longitude in -180..180"}
         else:
             out = {**location.raw, "latitude": args.latitude, "longitude": args.longitude}
     json.dump(out, sys.stdout, ensure_ascii=False, indent=2)

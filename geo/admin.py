@@ -29,6 +29,7 @@ ADMIN1_ALIASES: dict[str, tuple[str, ...]] = {
 ADMIN1_NAMES: tuple[str, ...] = tuple(sorted(ADMIN1_ALIASES))
 
 _SUFFIXES = (" governorate", " province", " muhafazat", " محافظة")
+_SUFFIX_KEYS = tuple(normalise(suffix) for suffix in _SUFFIXES)
 _BY_KEY: dict[str, str] = {}
 for _canonical, _aliases in ADMIN1_ALIASES.items():
     for _alias in (_canonical, *_aliases):
@@ -47,7 +48,7 @@ def canonical_admin1(name: str | None) -> str | None:
     for prefix in ("محافظه ", "muhafazat "):
         if key.startswith(prefix):
             key = key[len(prefix):]
-    for suffix in _SUFFIXES:
-        if key.endswith(normalise(suffix)):
-            key = key[: -len(normalise(suffix))].strip()
+    for suffix in _SUFFIX_KEYS:
+        if key.endswith(suffix):
+            key = key[: -len(suffix)].strip()
     return _BY_KEY.get(key)

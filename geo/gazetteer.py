@@ -61,6 +61,10 @@ class Gazetteer:
         self.subdistricts = _read_areas(self.directory / "subdistricts.geojson", "name")
         self.governorates = _read_areas(self.directory / "governorates.geojson", "admin1")
         self._tree = STRtree([a.geometry for a in self.subdistricts])
+        # The points asked about again and again are the places' own: look
+        # them up once (bounded, unlike a cache of every point ever asked).
+        self._place_areas = {(p.latitude, p.longitude): self._subdistrict_at(p.latitude, p.longitude)
+                             for p in self.places}
         self._by_key: dict[str, list[Place]] = {}
         for place in self.places:
             for key in {k for name in place.names for k in (normalise(name), latin_key(name))}:
@@ -77,6 +81,10 @@ class Gazetteer:
     def subdistrict_at(self, latitude: float, longitude: float) -> Area | None:
         """The subdistrict containing the point; the nearest one within ~10 km
         if the point falls in a gap between the coarse polygons; else None."""
+        key = (latitude, longitude)
+        return self._place_areas[key] if key in self._place_areas else self._subdistrict_at(latitude, longitude)
+
+    def _subdistrict_at(self, latitude: float, longitude: float) -> Area | None:
         point = Point(longitude, latitude)
         for index in self._tree.query(point, predicate="intersects"):
             return self.subdistricts[int(index)]

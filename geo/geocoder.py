@@ -7,8 +7,6 @@ base class is given an adapter factory that refuses to make one.
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
@@ -53,8 +51,11 @@ class OfflineGeocoder(Geocoder):
 
     def reverse(self, query, *, exactly_one: bool = True):
         """Location naming the admin areas that contain the point, or None
-        when the point is outside Syria."""
-        point = Point(query)
+        when the point is outside Syria or is not a point at all."""
+        try:
+            point = Point(query)
+        except (TypeError, ValueError):
+            return None  # not a point on Earth: nothing there, as for noise in geocode
         area = self.gazetteer.subdistrict_at(point.latitude, point.longitude)
         if area is None:
             return None
@@ -64,5 +65,5 @@ class OfflineGeocoder(Geocoder):
 
 
 def _location(found: Resolution) -> Location:
-    raw = asdict(found)
+    raw = dict(vars(found))  # shallow: asdict's deep copy costs a third of a lookup
     return Location(found.name, (found.latitude, found.longitude), raw)

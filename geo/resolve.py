@@ -63,9 +63,9 @@ def _peel(query: str) -> _Phrase:
     around = region = False
     direction = None
     for clitic in _CLITICS_AR:
-        for word in _AREA_WORDS_AR:
-            if key.startswith(clitic + word):
-                key = key[len(clitic):]
+        if key.startswith(clitic) and key[len(clitic):].startswith(_AREA_WORDS_AR):
+            key = key[len(clitic):]
+            break
     for word in _DIRECTIONS_AR:
         if key.endswith(" " + word):
             key, direction = key[: -len(word) - 1], word

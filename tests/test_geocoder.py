@@ -99,3 +99,33 @@ def test_cli_not_found_exits_1_with_null_coordinates():
     out = json.loads(result.stdout)
     assert (out["latitude"], out["longitude"]) == (None, None)
     assert out["message"] == "no place found for 'Atlantis'"
+
+
+def _noise(size: int) -> str:
+    import random
+
+    rng = random.Random(1)
+    alphabet = "abcXYZ ءآأؤإئابةتثجحخد0123456789 \t\n!@#$%^&*()_+{}|:<>?" + "\u064b\u0640\u200f\ufffd"
+    return "".join(rng.choice(alphabet) for _ in range(size))
+
+
+@pytest.mark.parametrize("query", ["", _noise(10_000), "0123456789", "٣٤٥", "Hama حماة Hama", "ريف", "near",
+                                   "countryside of", "\u200f\u200f", "' OR 1=1 --"])
+def test_bad_input_gives_none_or_a_place_never_a_traceback(geocoder, query):
+    location = geocoder.geocode(query)
+    assert location is None or location.raw["admin1"] in {
+        "Aleppo", "Al-Hasakeh", "Ar-Raqqa", "As-Sweida", "Damascus", "Dar'a", "Deir-ez-Zor", "Hama", "Homs",
+        "Idleb", "Lattakia", "Quneitra", "Rural Damascus", "Tartous"}
+
+
+def test_cli_survives_noise_and_a_point_in_cyprus():
+    noise = _cli("geocode", _noise(10_000), "--json")
+    assert noise.returncode in (0, 1) and "Traceback" not in noise.stderr
+    cyprus = _cli("reverse", "35.0", "33.0", "--json")
+    assert cyprus.returncode == 1
+    assert json.loads(cyprus.stdout)["message"] == "the point is outside Syria's mapped areas"
+    bad = _cli("reverse", "north", "east", "--json")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    off_earth = _cli("reverse", "1000", "0", "--json")
+    assert off_earth.returncode == 1
+    assert json.loads(off_earth.stdout)["message"] == "latitude must be in -90..90 and longitude in -180..180"
