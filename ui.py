@@ -18,6 +18,7 @@ from events.export import export
 from events.filters import EventQuery
 from events.store import Store, Summary, open_store
 from geo.gazetteer import governorate_outlines
+from geo.geocoder import OfflineGeocoder
 
 # Syria fills the view at this zoom on a laptop screen.
 SYRIA_VIEW = pdk.ViewState(latitude=35.0, longitude=38.4, zoom=5.6)
@@ -40,6 +41,18 @@ def page_setup(title: str) -> None:
 def store() -> Store:
     """The store named by EVENTS_DSN / EVENTS_DB, else data/events.duckdb."""
     return open_store()
+
+
+@st.cache_resource(max_entries=2)
+def _geocoder(store_version: str) -> OfflineGeocoder:
+    return OfflineGeocoder(extra_places=store().learned_places())
+
+
+def geocoder() -> OfflineGeocoder:
+    """The offline geocoder, knowing the places learned from stored events;
+    rebuilt when a batch is added or undone."""
+    batches = store().batches()
+    return _geocoder(f"{len(batches)}:{batches['batch_id'].iloc[0] if len(batches) else ''}")
 
 
 # Loaders are cached per query; `invalidate` drops them after a write.

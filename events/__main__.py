@@ -6,6 +6,7 @@
                                                      import ACLED, UCDP GED, GDELT or native files
   python -m events undo BATCH_ID                     remove an import (restoring what it replaced)
   python -m events batches --json                    the recorded imports
+  python -m events places --out FILE                 places learned from stored events (for python -m geo)
   python -m events query [filters] --json            {count, fatalities}
   python -m events export --out FILE [--format native|acled|geojson] [filters]
 
@@ -18,6 +19,7 @@ refused the import, 2 the input or the store could not be used.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -132,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     undo = commands.add_parser("undo", help="remove an imported batch")
     undo.add_argument("batch_id")
     _add_store(undo)
+    places = commands.add_parser("places", help="write the places learned from stored events, for geo")
+    places.add_argument("--out", required=True)
+    _add_store(places)
     batches = commands.add_parser("batches", help="list recorded batches")
     batches.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     _add_store(batches)
@@ -167,6 +172,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "undo":
             removed = store.undo_batch(args.batch_id)
             print(f"batch {args.batch_id}: {removed} events removed", file=sys.stderr)
+        elif args.command == "places":
+            learned = store.learned_places()
+            with open(args.out, "w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, ["name", "aliases", "latitude", "longitude", "admin1", "source"])
+                writer.writeheader()
+                writer.writerows({**place, "aliases": ""} for place in learned)
+            print(f"wrote {len(learned)} places to {args.out}", file=sys.stderr)
         elif args.command == "batches":
             _print(store.batches().to_dict(orient="records"))
         elif args.command == "query":

@@ -228,6 +228,17 @@ class DuckDBStore(Store):
             first, last = con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
         return None if first is None else (first, last)
 
+    def learned_places(self) -> list[dict]:
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT location, latitude, longitude, admin1, origin, min(event_id), min(batch_id), count(*) "
+                "FROM events WHERE geo_precision = 1 AND location IS NOT NULL AND origin <> 'demo' "
+                "GROUP BY location, latitude, longitude, admin1, origin ORDER BY location, origin"
+            ).fetchall()
+        return [{"name": name, "latitude": latitude, "longitude": longitude, "admin1": admin1 or "",
+                 "source": f"learned from {origin} event {event_id} (batch {batch_id}; {count} event(s))"}
+                for name, latitude, longitude, admin1, origin, event_id, batch_id, count in rows]
+
     def batches(self) -> pd.DataFrame:
         with self._connect() as con:
             return con.execute("SELECT * FROM batches ORDER BY created_at DESC, batch_id").df()

@@ -101,6 +101,12 @@ class Store(abc.ABC):
     def batches(self) -> pd.DataFrame:
         """Recorded batches, newest first."""
 
+    @abc.abstractmethod
+    def learned_places(self) -> list[dict]:
+        """Places coders have pinned to a town (geo_precision 1) in stored
+        events: name, latitude, longitude, admin1 and the source they were
+        learned from (origin, an event id and its batch), for the gazetteer."""
+
 
 def open_store(db: str | os.PathLike | None = None, dsn: str | None = None) -> Store:
     """The store named by a DuckDB path or a PostgreSQL DSN.

@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 
+from .gazetteer import read_extra_places
 from .geocoder import OfflineGeocoder
 
 
@@ -19,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     geocode = commands.add_parser("geocode", help="place phrase -> point")
     geocode.add_argument("query")
     geocode.add_argument("--admin1", help="governorate to prefer, any spelling")
+    geocode.add_argument("--places", action="append", default=[],
+                         help="CSV of extra places (python -m events places writes one); repeatable")
     geocode.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     reverse = commands.add_parser("reverse", help="point -> admin areas")
     reverse.add_argument("latitude", type=float)
@@ -26,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     reverse.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     args = parser.parse_args(argv)
 
-    geocoder = OfflineGeocoder()
+    extra = [place for path in getattr(args, "places", []) for place in read_extra_places(path)]
+    geocoder = OfflineGeocoder(extra_places=extra)
     if args.command == "geocode":
         location = geocoder.geocode(args.query, admin1=args.admin1)
         if location is None:

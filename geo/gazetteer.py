@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Iterable
 
 from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
@@ -35,6 +36,7 @@ class Place:
     population: int
     source: str
     names: tuple[str, ...] = ()
+    curated: bool = True  # from a package or our own tables; False: learned from coded events or an analyst
 
     @property
     def label(self) -> str:
@@ -55,7 +57,11 @@ class Area:
 class Gazetteer:
     """Places by name, and the admin areas that contain a point."""
 
-    def __init__(self, directory: Path = GAZETTEER_DIR):
+    def __init__(self, directory: Path = GAZETTEER_DIR, extra_places: Iterable[dict] = ()):
+        """`extra_places`: places the caller knows of (learned from coded
+        events, saved by an analyst), as dicts with name, latitude,
+        longitude, source and optionally aliases (list), admin1. They are
+        found after the curated places of the same name."""
         self.directory = Path(directory)
         self.places: list[Place] = _read_places(self.directory / "places.csv")
         self.subdistricts = _read_areas(self.directory / "subdistricts.geojson", "name")
@@ -65,6 +71,7 @@ class Gazetteer:
         # them up once (bounded, unlike a cache of every point ever asked).
         self._place_areas = {(p.latitude, p.longitude): self._subdistrict_at(p.latitude, p.longitude)
                              for p in self.places}
+        self.places += [self._learned(extra) for extra in extra_places]
         self._by_key: dict[str, list[Place]] = {}
         for place in self.places:
             for key in {k for name in place.names for k in (normalise(name), latin_key(name))}:
@@ -73,10 +80,26 @@ class Gazetteer:
         self.regions: dict[str, Place] = self._read_regions(self.directory / "regions.csv")
 
     def lookup(self, name: str) -> list[Place]:
-        """Places whose name or alternate name matches `name`, most populous first."""
+        """Places whose name or alternate name matches `name`: curated ones
+        first, most populous first."""
         key = normalise(name)
         found = self._by_key.get(key) or self._by_key.get(latin_key(name)) or []
-        return sorted(found, key=lambda p: (-p.population, p.name))
+        return sorted(found, key=lambda p: (not p.curated, -p.population, p.name))
+
+    def _learned(self, extra: dict) -> Place:
+        latitude, longitude = float(extra["latitude"]), float(extra["longitude"])
+        area = self.subdistrict_at(latitude, longitude)
+        return Place(
+            name=extra["name"],
+            latitude=latitude,
+            longitude=longitude,
+            admin1=area.admin1 if area else (canonical_admin1(extra.get("admin1")) or ""),
+            admin3=area.name if area else None,
+            population=0,
+            source=extra["source"],
+            names=tuple(n for n in dict.fromkeys([extra["name"], *extra.get("aliases", ())]) if n),
+            curated=False,
+        )
 
     def subdistrict_at(self, latitude: float, longitude: float) -> Area | None:
         """The subdistrict containing the point; the nearest one within ~10 km
@@ -141,6 +164,14 @@ def governorate_outlines() -> dict:
     for drawing the map without a tile server."""
     with open(GAZETTEER_DIR / "governorates.geojson", encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def read_extra_places(path: Path) -> list[dict]:
+    """Extra places from a CSV with name, aliases (separated by |), latitude,
+    longitude, admin1, source: the file `python -m events places` writes."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{**row, "aliases": [a for a in row.get("aliases", "").split("|") if a]}
+                for row in csv.DictReader(handle)]
 
 
 @cache

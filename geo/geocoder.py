@@ -13,6 +13,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
+from typing import Iterable
+
 from .gazetteer import Gazetteer, default_gazetteer
 from .resolve import Resolution, resolve
 
@@ -34,9 +36,13 @@ class OfflineGeocoder(Geocoder):
     where_prec, rule and candidates.
     """
 
-    def __init__(self, gazetteer: Gazetteer | None = None):
+    def __init__(self, gazetteer: Gazetteer | None = None, extra_places: Iterable[dict] = ()):
+        """`extra_places`: see Gazetteer; given, they make a gazetteer of
+        their own rather than the shared default."""
         super().__init__(adapter_factory=_NoNetworkAdapter)
-        self.gazetteer = gazetteer or default_gazetteer()
+        extra_places = list(extra_places)
+        self.gazetteer = gazetteer or (Gazetteer(extra_places=extra_places) if extra_places
+                                       else default_gazetteer())
 
     def geocode(self, query: str, *, exactly_one: bool = True, admin1: str | None = None):
         """Location for `query` (a list of one when exactly_one is False), or

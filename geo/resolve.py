@@ -43,6 +43,7 @@ class Resolution:
     geo_precision: int
     where_prec: int
     rule: str
+    source: str = ""   # where the place comes from: geonames:ID, or the import or analyst that taught it
     candidates: list[dict] = field(default_factory=list)
 
 
@@ -138,6 +139,7 @@ def _region(gazetteer: Gazetteer, query: str, governorate: str) -> Resolution | 
         geo_precision=3,
         where_prec=4,
         rule="region: governorate named, its capital stands for it",
+        source=place.source,
     )
 
 
@@ -162,6 +164,7 @@ def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: _Phrase
         where_prec=2 if near or ambiguous else 1,
         rule=("near a town: coded to the town" if near else "town named")
         + ("; same name in another governorate, see candidates" if ambiguous else ""),
+        source=best.source,
         candidates=others,
     )
 

@@ -23,7 +23,7 @@ def _start_draft() -> None:
     st.session_state.draft_refused = not st.session_state.report_text.strip()
     if st.session_state.draft_refused:
         return
-    draft = draft_events(st.session_state.report_text, st.session_state.published)[0]
+    draft = draft_events(st.session_state.report_text, st.session_state.published, ui.geocoder())[0]
     st.session_state.draft = draft
     st.session_state.saved = None
     # Widgets read their values from session state; seed them from the draft.

@@ -114,3 +114,16 @@ def test_upload_shows_rejects_before_storing_then_stores_and_undoes(demo_store):
     assert not at.exception
     assert demo_store.summary(EventQuery()).count == 2401
     assert at.success[0].value.startswith("Removed 3 events")
+
+
+def test_code_page_knows_places_learned_from_imports(demo_store):
+    from events.importer import commit, preview
+
+    data = (FIXTURES / "formats" / "learned_village.csv").read_bytes()
+    commit(demo_store, preview(data, "learned_village.csv", demo_store))
+    at = _page("code.py").run()
+    at.text_area(key="report_text").input("Shelling hit the village of Kafr Nabuda today.")
+    at.button[0].click().run()
+    assert not at.exception
+    assert (at.text_input(key="field_location").value, at.selectbox(key="field_admin1").value,
+            at.number_input(key="field_latitude").value) == ("Kafr Nabuda", "Hama", 35.4333)

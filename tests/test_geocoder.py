@@ -89,6 +89,7 @@ def test_cli_geocode_hama_countryside():
         "geo_precision": 3,
         "where_prec": 4,
         "rule": "region: governorate named, its capital stands for it",
+        "source": "geonames:170017",
         "candidates": [],
     }
 
@@ -129,3 +130,24 @@ def test_cli_survives_noise_and_a_point_in_cyprus():
     off_earth = _cli("reverse", "1000", "0", "--json")
     assert off_earth.returncode == 1
     assert json.loads(off_earth.stdout)["message"] == "latitude must be in -90..90 and longitude in -180..180"
+
+
+def test_a_village_learned_from_an_import_is_found_in_a_fresh_process(tmp_path):
+    from tests.conftest import FIXTURES
+
+    assert _cli("geocode", "Kafr Nabuda", "--json").returncode == 1  # no package knows it
+    db, places = str(tmp_path / "events.duckdb"), str(tmp_path / "places.csv")
+    events_cli = [sys.executable, "-m", "events"]
+    imported = subprocess.run([*events_cli, "import", str(FIXTURES / "formats" / "learned_village.csv"), "--db", db,
+                               "--json"], cwd=ROOT, capture_output=True, text=True)
+    batch = json.loads(imported.stdout)["batch_id"]
+    subprocess.run([*events_cli, "places", "--db", db, "--out", places], cwd=ROOT, check=True, capture_output=True)
+    found = _cli("geocode", "Kafr Nabuda", "--places", places, "--json")
+    assert found.returncode == 0, found.stderr
+    out = json.loads(found.stdout)
+    assert (out["name"], out["latitude"], out["longitude"], out["admin1"], out["geo_precision"]) == (
+        "Kafr Nabuda", 35.4333, 36.4867, "Hama", 1)
+    assert out["source"] == f"learned from native event ours:village-1 (batch {batch}; 1 event(s))"
+    # Curated places still come first where both know a name.
+    hama = _cli("geocode", "حماة", "--places", places, "--json")
+    assert json.loads(hama.stdout)["source"] == "geonames:170017"
