@@ -55,6 +55,11 @@ def geocoder() -> OfflineGeocoder:
     return _geocoder(f"{len(batches)}:{batches['batch_id'].iloc[0] if len(batches) else ''}")
 
 
+def forget_places() -> None:
+    """The places have changed: the next geocoder is built anew."""
+    _geocoder.clear()
+
+
 # Loaders are cached per query; `invalidate` drops them after a write.
 @st.cache_data(show_spinner=False)
 def summary(query: EventQuery) -> Summary:

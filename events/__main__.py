@@ -6,7 +6,8 @@
                                                      import ACLED, UCDP GED, GDELT or native files
   python -m events undo BATCH_ID                     remove an import (restoring what it replaced)
   python -m events batches --json                    the recorded imports
-  python -m events places --out FILE                 places learned from stored events (for python -m geo)
+  python -m events places --out FILE                 analysts' and learned places (for python -m geo)
+  python -m events add-place NAME --lat Y --lon X [--alias A]...   save an analyst's own place
   python -m events query [filters] --json            {count, fatalities}
   python -m events export --out FILE [--format native|acled|geojson] [filters]
 
@@ -137,6 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     places = commands.add_parser("places", help="write the places learned from stored events, for geo")
     places.add_argument("--out", required=True)
     _add_store(places)
+    add_place = commands.add_parser("add-place", help="save an analyst's own place")
+    add_place.add_argument("name")
+    add_place.add_argument("--lat", type=float, required=True)
+    add_place.add_argument("--lon", type=float, required=True)
+    add_place.add_argument("--alias", action="append", default=[], help="another spelling (repeatable)")
+    add_place.add_argument("--coder")
+    _add_store(add_place)
     batches = commands.add_parser("batches", help="list recorded batches")
     batches.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     _add_store(batches)
@@ -172,12 +180,15 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "undo":
             removed = store.undo_batch(args.batch_id)
             print(f"batch {args.batch_id}: {removed} events removed", file=sys.stderr)
+        elif args.command == "add-place":
+            store.save_place(args.name, args.lat, args.lon, aliases=args.alias, coder=args.coder)
+            print(f"saved {args.name} at {args.lat}, {args.lon}", file=sys.stderr)
         elif args.command == "places":
             learned = store.learned_places()
             with open(args.out, "w", encoding="utf-8", newline="") as handle:
                 writer = csv.DictWriter(handle, ["name", "aliases", "latitude", "longitude", "admin1", "source"])
                 writer.writeheader()
-                writer.writerows({**place, "aliases": ""} for place in learned)
+                writer.writerows({**place, "aliases": "|".join(place["aliases"])} for place in learned)
             print(f"wrote {len(learned)} places to {args.out}", file=sys.stderr)
         elif args.command == "batches":
             _print(store.batches().to_dict(orient="records"))

@@ -20,13 +20,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401  (pa.compute)
 
-from .exc import DuplicateEventError, StoreError, StoreLockedError
+from .exc import DuplicateEventError, StoreError, StoreLockedError, ValidationError
 from .filters import EventQuery
 from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, SQL_TYPES, TIMESTAMP
 from .store import SCHEMA_VERSION, Batch, Store, Summary
 
 _ARROW_TYPES = {INTEGER: pa.int64(), REAL: pa.float64(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us")}
 _COLUMNS = ", ".join(FIELD_NAMES)
+_ADDITIVE_SINCE = {2}  # schema versions that reach the current one by CREATE TABLE IF NOT EXISTS alone
 
 _DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -35,6 +36,8 @@ _DDL = [
     + ", PRIMARY KEY (event_id))",
     "CREATE TABLE IF NOT EXISTS batches (batch_id VARCHAR PRIMARY KEY, origin VARCHAR, file_name VARCHAR,"
     " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT)",
+    "CREATE TABLE IF NOT EXISTS places (name VARCHAR PRIMARY KEY, aliases VARCHAR[], latitude DOUBLE,"
+    " longitude DOUBLE, admin1 VARCHAR, coder VARCHAR, saved_at TIMESTAMP)",
     # Rows a later batch replaced, kept so that undoing that batch restores them.
     "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events LIMIT 0",
 ]
@@ -66,6 +69,9 @@ class DuckDBStore(Store):
             row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 con.execute("INSERT INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
+            elif int(row[0]) in _ADDITIVE_SINCE:
+                # Only tables were added since: the DDL above has made them.
+                con.execute("UPDATE meta SET value = $v WHERE key = 'schema_version'", {"v": str(SCHEMA_VERSION)})
             elif int(row[0]) != SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path} has schema version {row[0]}, this program reads {SCHEMA_VERSION}"
@@ -228,16 +234,32 @@ class DuckDBStore(Store):
             first, last = con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
         return None if first is None else (first, last)
 
+    def save_place(self, name: str, latitude: float, longitude: float, aliases: Sequence[str] = (),
+                   admin1: str | None = None, coder: str | None = None) -> None:
+        if not name.strip() or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValidationError("a place needs a name and a point on Earth (latitude -90..90, longitude -180..180)")
+        with self._connect() as con:
+            con.execute("INSERT OR REPLACE INTO places VALUES ($name, $aliases, $lat, $lon, $admin1, $coder, $at)",
+                        {"name": name.strip(), "aliases": [a.strip() for a in aliases if a.strip()],
+                         "lat": latitude, "lon": longitude, "admin1": admin1, "coder": coder,
+                         "at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)})
+
     def learned_places(self) -> list[dict]:
         with self._connect() as con:
+            own = con.execute("SELECT name, aliases, latitude, longitude, admin1, coder, saved_at FROM places "
+                              "ORDER BY name").fetchall()
             rows = con.execute(
                 "SELECT location, latitude, longitude, admin1, origin, min(event_id), min(batch_id), count(*) "
                 "FROM events WHERE geo_precision = 1 AND location IS NOT NULL AND origin <> 'demo' "
                 "GROUP BY location, latitude, longitude, admin1, origin ORDER BY location, origin"
             ).fetchall()
-        return [{"name": name, "latitude": latitude, "longitude": longitude, "admin1": admin1 or "",
-                 "source": f"learned from {origin} event {event_id} (batch {batch_id}; {count} event(s))"}
-                for name, latitude, longitude, admin1, origin, event_id, batch_id, count in rows]
+        analysts = [{"name": name, "aliases": list(aliases), "latitude": latitude, "longitude": longitude,
+                     "admin1": admin1 or "", "source": f"saved by {coder or 'an analyst'} on {saved:%Y-%m-%d}"}
+                    for name, aliases, latitude, longitude, admin1, coder, saved in own]
+        return analysts + [
+            {"name": name, "aliases": [], "latitude": latitude, "longitude": longitude, "admin1": admin1 or "",
+             "source": f"learned from {origin} event {event_id} (batch {batch_id}; {count} event(s))"}
+            for name, latitude, longitude, admin1, origin, event_id, batch_id, count in rows]
 
     def batches(self) -> pd.DataFrame:
         with self._connect() as con:

@@ -21,7 +21,7 @@ from .exc import StoreError
 from .filters import EventQuery
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "events.duckdb"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -102,10 +102,16 @@ class Store(abc.ABC):
         """Recorded batches, newest first."""
 
     @abc.abstractmethod
+    def save_place(self, name: str, latitude: float, longitude: float, aliases: Sequence[str] = (),
+                   admin1: str | None = None, coder: str | None = None) -> None:
+        """Keep an analyst's own place (a village no gazetteer knows) for
+        later geocoding; saving a name again moves it."""
+
+    @abc.abstractmethod
     def learned_places(self) -> list[dict]:
-        """Places coders have pinned to a town (geo_precision 1) in stored
-        events: name, latitude, longitude, admin1 and the source they were
-        learned from (origin, an event id and its batch), for the gazetteer."""
+        """Places for the gazetteer, with aliases and provenance: the
+        analysts' own, then those coders pinned to a town (geo_precision 1)
+        in stored events (source: origin, an event id and its batch)."""
 
 
 def open_store(db: str | os.PathLike | None = None, dsn: str | None = None) -> Store:

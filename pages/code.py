@@ -44,6 +44,23 @@ def _why(draft: dict, name: str) -> None:
         st.caption(f"No evidence in the text — confidence {confidence:.0%}")
 
 
+def _save_place(values: dict) -> None:
+    """Keep the location typed above as a place of one's own, so that later
+    reports naming it are placed without help."""
+    with st.expander("Save this location as a place"):
+        aliases = st.text_input("Other spellings (separate with ;)", key="place_aliases")
+        if st.button("Save place", disabled=not (values["location"] and values["latitude"] is not None
+                                                  and values["longitude"] is not None)):
+            try:
+                ui.store().save_place(values["location"], values["latitude"], values["longitude"],
+                                      aliases=aliases.split(";"), admin1=values["admin1"])
+            except EventsError as err:
+                st.error(ui.plain(err))
+                return
+            ui.forget_places()
+            st.success(ui.plain(f"Saved {values['location']}: later reports naming it will be placed there."))
+
+
 def _form(draft: dict) -> dict:
     values = dict(draft)
     left, right = st.columns(2)
@@ -84,6 +101,7 @@ def _form(draft: dict) -> dict:
             format_func=lambda p: {1: "1 · town", 2: "2 · near a town / small area", 3: "3 · region"}[p],
         )
         _why(draft, "location")
+        _save_place(values)
         values["source"] = st.text_input("Source", key="field_source") or None
         _why(draft, "source")
         values["status"] = st.selectbox("Status", ["draft", "reviewed"], key="field_status",

@@ -127,3 +127,23 @@ def test_code_page_knows_places_learned_from_imports(demo_store):
     assert not at.exception
     assert (at.text_input(key="field_location").value, at.selectbox(key="field_admin1").value,
             at.number_input(key="field_latitude").value) == ("Kafr Nabuda", "Hama", 35.4333)
+
+
+def test_code_page_saves_an_analysts_place(demo_store):
+    at = _page("code.py").run()
+    at.text_area(key="report_text").input("Shelling hit the village today.")
+    at.button[0].click().run()
+    at.text_input(key="field_location").set_value("Tell Example")
+    at.number_input(key="field_latitude").set_value(35.25)
+    at.number_input(key="field_longitude").set_value(36.65)
+    at.text_input(key="place_aliases").set_value("تل المثال; Tal Example")
+    at.run()
+    next(b for b in at.button if b.label == "Save place").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith("Saved Tell Example")
+    [place] = demo_store.learned_places()[:1]
+    assert (place["name"], place["aliases"]) == ("Tell Example", ["تل المثال", "Tal Example"])
+    at.text_area(key="report_text").input("Clashes near Tal Example today.")
+    at.button[0].click().run()
+    assert (at.text_input(key="field_location").value, at.selectbox(key="field_admin1").value) == (
+        "Tell Example", "Hama")

@@ -151,3 +151,14 @@ def test_a_village_learned_from_an_import_is_found_in_a_fresh_process(tmp_path):
     # Curated places still come first where both know a name.
     hama = _cli("geocode", "حماة", "--places", places, "--json")
     assert json.loads(hama.stdout)["source"] == "geonames:170017"
+
+
+def test_an_analysts_place_is_found_by_its_alias(tmp_path):
+    db, places = str(tmp_path / "events.duckdb"), str(tmp_path / "places.csv")
+    events_cli = [sys.executable, "-m", "events"]
+    subprocess.run([*events_cli, "add-place", "Tell Example", "--lat", "35.25", "--lon", "36.65", "--alias",
+                    "تل المثال", "--coder", "rana", "--db", db], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([*events_cli, "places", "--db", db, "--out", places], cwd=ROOT, check=True, capture_output=True)
+    out = json.loads(_cli("geocode", "ريف تل المثال", "--places", places, "--json").stdout)
+    assert (out["name"], out["latitude"], out["admin1"], out["geo_precision"]) == ("Tell Example", 35.25, "Hama", 2)
+    assert out["source"].startswith("saved by rana on ")

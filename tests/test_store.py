@@ -95,3 +95,26 @@ def test_a_second_writer_gets_a_readable_error(tmp_path):
     finally:
         release.set()
         holder.join(30)
+
+
+def test_an_analysts_place_is_kept_and_moved(store):
+    store.save_place("Tell Example", 35.2, 36.6, aliases=["تل المثال", " "], coder="rana")
+    store.save_place("Tell Example", 35.25, 36.65, aliases=["تل المثال"], coder="rana")
+    [place] = store.learned_places()
+    assert {k: place[k] for k in ("name", "aliases", "latitude", "longitude")} == {
+        "name": "Tell Example", "aliases": ["تل المثال"], "latitude": 35.25, "longitude": 36.65}
+    assert place["source"].startswith("saved by rana on ")
+    from events.exc import ValidationError
+    with pytest.raises(ValidationError, match="point on Earth"):
+        store.save_place("Nowhere", 95.0, 0.0)
+
+
+def test_a_version_2_store_is_brought_up_to_date(tmp_path):
+    path = tmp_path / "v2.duckdb"
+    DuckDBStore(path)
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE places")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    DuckDBStore(path).save_place("Tell Example", 35.2, 36.6)
+    assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("3",)
