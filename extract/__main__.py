@@ -12,7 +12,7 @@ import sys
 
 from events.schema import format_value
 
-from .draft import draft_events
+from .draft import DRAFT_EXTRAS, draft_events
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     drafts = draft_events(raw, args.published)
     out = [
-        {k: (v if k in ("evidence", "confidence") or not hasattr(v, "isoformat") else format_value(v))
+        {k: (v if k in DRAFT_EXTRAS or not hasattr(v, "isoformat") else format_value(v))
          for k, v in d.items()}
         for d in drafts
     ]

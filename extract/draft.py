@@ -1,8 +1,9 @@
 """A report -> draft events, each field with its evidence and confidence.
 
 A draft carries every schema field plus `evidence` (field -> list of
-{text, start, end}, offsets into the raw report) and `confidence`
-(field -> 0..1). Fields no rule found stay None with confidence 0, so the
+{text, start, end}, offsets into the raw report), `confidence`
+(field -> 0..1) and `placement` (how the place was found: the geocoder's
+rule, UCDP where_prec, source, and other candidates of the same name). Fields no rule found stay None with confidence 0, so the
 reviewer sees what is missing instead of a guess.
 """
 
@@ -19,6 +20,7 @@ from . import rules
 from .text import Report
 
 COUNTRY = "Syria"
+DRAFT_EXTRAS = ("evidence", "confidence", "placement")  # keys of a draft that are not schema fields
 UNIDENTIFIED = ("Unidentified Armed Group (Syria)", "Political militia")
 
 
@@ -103,6 +105,9 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
              raw["admin1"], raw["admin2"], raw["admin3"], raw["geo_precision"]),
             place,
         )
+        placement = {k: raw[k] for k in ("rule", "where_prec", "source", "candidates")}
+    else:
+        placement = {"rule": "no place found in the text", "where_prec": None, "source": None, "candidates": []}
 
     sources = rules.find_source(report)
     if sources:
@@ -117,6 +122,7 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
     )
     event["evidence"] = evidence
     event["confidence"] = confidence
+    event["placement"] = placement
     return [event]
 
 

@@ -8,7 +8,7 @@ import ui
 from events import taxonomy
 from events.coding import CodedEventError, save_coded
 from events.exc import EventsError
-from extract.draft import draft_events
+from extract.draft import DRAFT_EXTRAS, draft_events
 from extract.lexicons import actor_type
 from geo.admin import ADMIN1_NAMES
 
@@ -28,7 +28,7 @@ def _start_draft() -> None:
     st.session_state.saved = None
     # Widgets read their values from session state; seed them from the draft.
     for name, value in draft.items():
-        if name not in ("evidence", "confidence"):
+        if name not in DRAFT_EXTRAS:
             st.session_state[f"field_{name}"] = value
     st.session_state.field_status = "draft"
 
@@ -42,6 +42,28 @@ def _why(draft: dict, name: str) -> None:
         st.caption(f"From {words} — confidence {confidence:.0%}")
     else:
         st.caption(f"No evidence in the text — confidence {confidence:.0%}")
+
+
+def _use_candidate() -> None:
+    chosen = st.session_state.candidate
+    if chosen is not None:
+        st.session_state.field_location = chosen["name"]
+        st.session_state.field_latitude = chosen["latitude"]
+        st.session_state.field_longitude = chosen["longitude"]
+        st.session_state.field_admin1 = chosen["admin1"]
+
+
+def _placement(draft: dict) -> None:
+    """How the place was found, and the other places of the same name."""
+    placement = draft["placement"]
+    st.caption(ui.plain(f"Placed by rule: {placement['rule']}"
+                        + (f" (UCDP where_prec {placement['where_prec']})" if placement["where_prec"] else "")
+                        + (f"; from {placement['source']}" if placement["source"] else "")))
+    if placement["candidates"]:
+        st.selectbox("Same name elsewhere: use instead", [None, *placement["candidates"]], key="candidate",
+                     on_change=_use_candidate,
+                     format_func=lambda c: "—" if c is None else f"{c['name']} ({c['admin1']}) "
+                                                                 f"{c['latitude']:.4f}, {c['longitude']:.4f}")
 
 
 def _save_place(values: dict) -> None:
@@ -101,6 +123,7 @@ def _form(draft: dict) -> dict:
             format_func=lambda p: {1: "1 · town", 2: "2 · near a town / small area", 3: "3 · region"}[p],
         )
         _why(draft, "location")
+        _placement(draft)
         _save_place(values)
         values["source"] = st.text_input("Source", key="field_source") or None
         _why(draft, "source")

@@ -147,3 +147,17 @@ def test_code_page_saves_an_analysts_place(demo_store):
     at.button[0].click().run()
     assert (at.text_input(key="field_location").value, at.selectbox(key="field_admin1").value) == (
         "Tell Example", "Hama")
+
+
+def test_code_page_shows_the_rule_and_lets_the_analyst_pick_another_place(demo_store):
+    at = _page("code.py").run()
+    at.text_area(key="report_text").input("Shelling hit the town of Şūrān today.")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.selectbox(key="field_admin1").value == "Hama"
+    assert any("same name in another governorate" in c.value for c in at.caption)
+    other = at.selectbox(key="candidate").options
+    assert len(other) == 2  # "—" and the Aleppo Şūrān
+    at.selectbox(key="candidate").select_index(1).run()
+    assert (at.selectbox(key="field_admin1").value, at.number_input(key="field_latitude").value) == (
+        "Aleppo", 36.5658)
