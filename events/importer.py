@@ -32,7 +32,7 @@ from geo.admin import canonical_admin1
 from . import checks, fast_reading, formats
 from .exc import EventsError, ValidationError
 from .fast_reading import FastTable
-from .reading import UNDECODABLE, Table, decode, read_table, sniff_delimiter
+from .reading import UNDECODABLE, Table, decode, is_utf8, read_table, sniff_delimiter
 from .schema import FIELD_NAMES
 from .store import Batch, Store
 from .problems import Problem, Reason
@@ -95,8 +95,11 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     """
     report = progress or (lambda fraction, message: None)
     report(0.0, "reading")
-    text, encoding = decode(data)
-    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    # Plain UTF-8 goes to the fast reader without a decoded copy of the file.
+    fast = is_utf8(data) and data.count(b"\r") == data.count(b"\r\n")
+    text, encoding = (None, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8") if fast else decode(data)
+    head = data[:65536].decode("utf-8-sig", errors="ignore") if fast else text
+    first = re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]
     delimiter = sniff_delimiter(first)
     header = [name.strip() for name in next(csv.reader(io.StringIO(first), delimiter=delimiter), [])]
     fmt = formats.FORMATS.get(format) if format != "auto" else formats.detect(header)
@@ -106,14 +109,17 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     has_header = not (fmt.columns and not set(fmt.required) <= set(header))
     if not has_header:
         header = list(fmt.columns)
+    missing = [c for c in fmt.required if c not in header]
+    if missing:
+        raise ImportFileError(f"{file_name}: missing required column(s) {', '.join(missing)} "
+                              f"for the {fmt.name} format")
     con = duckdb.connect()
     checks.load_vocabularies(con)
-    table = None
     # DuckDB parses; the bytes tell the lines. Files it cannot be trusted
     # with (other encodings, bare CR line ends) go to the exact reader.
-    if encoding in ("utf-8", "utf-8-sig") and data.count(b"\r") == data.count(b"\r\n"):
-        table = fast_reading.stage(con, data, header, has_header, delimiter)
+    table = fast_reading.stage(con, data, header, has_header, delimiter) if fast else None
     if table is None:
+        text = text if text is not None else data.decode("utf-8-sig")
         table = read_table(text, header=None if has_header else header, delimiter=delimiter)
         con.register("staged_arrow", table.arrow())
         con.execute("CREATE TABLE staged AS SELECT * FROM staged_arrow")
@@ -123,10 +129,6 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
                            restricted=fmt.restricted)
     if encoding == "windows-1256":
         result.notices.append("The file is in Windows-1256 (Arabic); it was read as such.")
-    missing = [c for c in fmt.required if c not in table.header]
-    if missing:
-        raise ImportFileError(f"{file_name}: missing required column(s) {', '.join(missing)} "
-                              f"for the {fmt.name} format")
     extra = [c for c in table.header if c not in FIELD_NAMES]
     if extra and fmt is formats.NATIVE:
         result.notices.append(f"Columns not in our schema were ignored: {', '.join(extra)}.")
