@@ -1,6 +1,7 @@
-"""Command line: `python -m extract draft --published DATE FILE|- --json`.
+"""Command line.
 
-Prints a JSON list of draft events with evidence and confidence.
+  python -m extract draft --published DATE FILE|- --json   draft events with evidence and confidence
+  python -m extract evaluate FILE.jsonl [--split dev|held_out]   per-field accuracy on a development set
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ def main(argv: list[str] | None = None) -> int:
     draft.add_argument("file", help="report text file, or - for standard input")
     draft.add_argument("--published", required=True, type=dt.date.fromisoformat, help="publication date, YYYY-MM-DD")
     draft.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    evaluating = commands.add_parser("evaluate", help="score the extractor on a JSONL development set")
+    evaluating.add_argument("file")
+    evaluating.add_argument("--split", choices=("dev", "held_out"), help="only this part of the set")
     args = parser.parse_args(argv)
+
+    if args.command == "evaluate":
+        from .evaluate import evaluate
+
+        json.dump(evaluate(args.file, args.split), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
 
     if args.file == "-":
         raw = sys.stdin.read()

@@ -161,3 +161,18 @@ def test_short_reports(text, expected, geocoder):
     [draft] = draft_events(text, PUBLISHED, geocoder)
     assert {k: draft[k] for k in expected} == expected
     _check_evidence(text, draft, PUBLISHED, geocoder)
+
+
+def test_evaluate_scores_the_development_set():
+    devset = ROOT / "extract" / "devset" / "reports.jsonl"
+    result = subprocess.run([sys.executable, "-m", "extract", "evaluate", str(devset)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    scores = json.loads(result.stdout)
+    assert (scores["reports"], scores["evidence_validity"]) == (12, 1.0)
+    assert set(scores["accuracy"]) == {"actor1", "admin1", "event_date", "event_type", "fatalities",
+                                       "sub_event_type"}
+    assert scores["accuracy"]["event_date"] == 1.0
+    held_out = json.loads(subprocess.run([sys.executable, "-m", "extract", "evaluate", str(devset), "--split",
+                                          "held_out"], cwd=ROOT, capture_output=True, text=True).stdout)
+    assert held_out["reports"] == 2
