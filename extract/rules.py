@@ -150,7 +150,7 @@ _AREA = re.compile(
     r"|(?:near|outskirts of|countryside of) [a-z'-]+(?: [a-z'-]+)?)"
 )
 _LOCATIVE = re.compile(
-    r"(?<!\w)(?:(?:في|in|at) )?(?:(?:بلده|مدينه|قريه|(?:the )?(?:town|city|village) of) |(?:في|in|at) )"
+    r"(?<!\w)(?:(?:في|in|at) )?(?:(?:[بو]?(?:بلده|مدينه|قريه)|طريق|(?:the )?(?:town|city|village) of) |(?:في|in|at) )"
     r"(?P<phrase>[^\s.,،:؛\"]+(?: [^\s.,،:؛\"]+)?)"
 )
 

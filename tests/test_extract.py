@@ -156,6 +156,16 @@ def test_cli_draft_on_a_report_from_stdin():
     ("On 1 May shelling killed two civilians in the town of Saraqib", {"fatalities": 2, "admin1": "Idleb"}),
     ("١٥ قتيلا في غارة على مدينة إدلب اليوم", {"fatalities": 15, "sub_event_type": "Air/drone strike"}),
     ("Clashes near Aleppo today, SOHR said.", {"source": "SOHR", "admin1": "Aleppo", "geo_precision": 2}),
+    # A dual noun is a count of two.
+    ("قُتل مدنيان اليوم جراء قصف مدفعي على بلدة كفرنبل", {"fatalities": 2, "admin1": "Idleb"}),
+    # The nationality follows an indefinite noun.
+    ("استهدفت طائرة مسيرة تركية سيارة في مدينة القامشلي أمس",
+     {"actor1": "Military Forces of Turkey", "sub_event_type": "Air/drone strike", "admin1": "Al-Hasakeh"}),
+    # Protesters make a protest; a clitic ب before مدينة still marks a place.
+    ("خرج مئات المتظاهرين اليوم بمدينة السويداء", {"sub_event_type": "Peaceful protest",
+                                                   "actor1": "Protesters (Syria)", "admin1": "As-Sweida"}),
+    ("Israeli missiles struck a depot today", {"actor1": "Military Forces of Israel",
+                                               "sub_event_type": "Shelling/artillery/missile attack"}),
 ])
 def test_short_reports(text, expected, geocoder):
     [draft] = draft_events(text, PUBLISHED, geocoder)
