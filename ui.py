@@ -82,6 +82,11 @@ def table(query: EventQuery, limit: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
+def date_span():
+    return store().date_span()
+
+
+@st.cache_data(show_spinner=False)
 def origins() -> list[str]:
     return store().distinct("origin")
 

@@ -162,9 +162,10 @@ def _stage(con: duckdb.DuckDBPyConnection, table: Table | FastTable, fmt: format
         con.execute(f"DELETE FROM staged WHERE {condition}")
     for condition, reason in fmt.skip:
         code, message = reason.split(": ", 1)
-        rows = con.execute(f"SELECT _line FROM staged WHERE {_sql_columns(condition, positions)} ORDER BY _line")
-        result.skipped += [Skipped(line, Reason(code), message) for (line,) in rows.fetchall()]
-        con.execute(f"DELETE FROM staged WHERE {_sql_columns(condition, positions)}")
+        where = _sql_columns(condition, positions)
+        rows = con.execute(f"SELECT _line FROM staged WHERE {where} ORDER BY _line").fetchall()
+        result.skipped += [Skipped(line, Reason(code), message) for (line,) in rows]
+        con.execute(f"DELETE FROM staged WHERE {where}")
 
 
 def _map(con: duckdb.DuckDBPyConnection, fmt: formats.Format, positions: dict[str, int]) -> None:

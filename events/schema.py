@@ -82,29 +82,9 @@ def empty_event() -> dict[str, object]:
     return {name: None for name in FIELD_NAMES}
 
 
-def parse_value(field: Field, text: str | None):
-    """Read a field's value from its text form; '' and None mean unset.
-
-    Raises ValueError when the text is not a value of the field's kind.
-    """
-    if text is None or text == "":
-        return None
-    if field.kind == INTEGER:
-        number = float(text)
-        if not number.is_integer():
-            raise ValueError(f"{text!r} is not a whole number")
-        return int(number)
-    if field.kind == REAL:
-        return float(text)
-    if field.kind == DATE:
-        return dt.date.fromisoformat(text)
-    if field.kind == TIMESTAMP:
-        return dt.datetime.fromisoformat(text)
-    return text
-
-
 def format_value(value) -> str:
-    """The text form of a value, which `parse_value` reads back exactly."""
+    """The text form of a value, as the native CSV writes it and the import's
+    checks read it back (dates ISO, floats by repr)."""
     if value is None:
         return ""
     if isinstance(value, float):

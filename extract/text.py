@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Iterable
 
 from geo.normalise import normalise, normalise_with_offsets
@@ -73,8 +72,3 @@ class Lexicon:
         terms = sorted(self.values, key=len, reverse=True)
         alternatives = "|".join(re.escape(t) for t in terms)
         self.pattern = re.compile(rf"(?<!\w){_CLITIC}(?P<term>{alternatives})(?!\w)")
-
-
-@cache
-def compiled(entries: tuple[tuple[str, object], ...]) -> Lexicon:
-    return Lexicon(entries)

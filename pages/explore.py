@@ -30,7 +30,7 @@ def _from_url() -> EventQuery:
 
 
 def _sidebar(initial: EventQuery) -> EventQuery:
-    span = ui.store().date_span() or (dt.date.today(), dt.date.today())
+    span = ui.date_span() or (dt.date.today(), dt.date.today())
     label = FILTERS_BY_KEY
     with st.sidebar:
         st.header("Filters")
