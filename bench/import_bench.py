@@ -49,7 +49,7 @@ def ours(path: str, db: str) -> dict:
 
     store = DuckDBStore(Path(db))
     start = time.perf_counter()
-    result = preview(Path(path).read_bytes(), Path(path).name, store)
+    result = preview(Path(path).read_bytes(), Path(path).name, store, path=Path(path))
     commit(store, result)
     return {"seconds": time.perf_counter() - start, "accepted": result.accepted_count,
             "rejected": len(result.rejected)}

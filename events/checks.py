@@ -1,7 +1,7 @@
 """Validation of a whole file's rows at once, in SQL.
 
-The rows arrive as text in a table `mapped` (one column per schema field
-plus `_line`, the physical line). Each check is one row below: an SQL
+The rows arrive as text (one column per schema field plus `_line`, the
+physical line). Each check is one row below: an SQL
 condition that is true for a bad row, the field it is about, the reason
 code, and the message (an SQL expression, so it can quote the value).
 The same checks type the accepted rows, so what is validated is exactly
@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
+from typing import Iterable
 
 import duckdb
 import pyarrow as pa
@@ -132,7 +133,7 @@ def checks(area: Area) -> list[tuple[str, str, Reason, str]]:
 
 
 def typed_select() -> str:
-    """SELECT list casting every text field of `mapped` to its schema type."""
+    """SELECT list casting every mapped text field to its schema type."""
     parts = []
     for f in FIELDS:
         kind = SQL_TYPES.get(f.kind)
@@ -140,14 +141,25 @@ def typed_select() -> str:
     return ", ".join(parts)
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, area: Area) -> list[tuple[int, str, Reason, str]]:
-    """(line, field, reason, message) for every failed check on table `mapped`.
-
-    One query: DuckDB plans the union of all checks together.
-    """
+def failed_sql(area: Area, numbers: Iterable[int] | None = None) -> str:
+    """An SQL expression over a row of mapped text fields: the list of the
+    numbers (in `checks(area)`; all, or those in `numbers`) of the checks
+    it fails. One pass over the rows evaluates every check; messages are
+    made later, for the few failing rows only (`describe`)."""
     every_check = checks(area)
-    union = " UNION ALL ".join(f"SELECT _line, {i} AS check_no, {message} AS message FROM mapped WHERE {condition}"
-                               for i, (condition, _, _, message) in enumerate(every_check))
+    cases = ", ".join(f"CASE WHEN {every_check[number][0]} THEN {number} END"
+                      for number in (range(len(every_check)) if numbers is None else numbers))
+    return f"list_filter([{cases}], lambda number: number IS NOT NULL)"
+
+
+def describe(con: duckdb.DuckDBPyConnection, failing: str, area: Area) -> list[tuple[int, str, Reason, str]]:
+    """(line, field, reason, message) for each failed check of the rows of
+    table `failing` (mapped text fields, `_line`, and `failed` as given
+    by failed_sql), in line order."""
+    every_check = checks(area)
+    union = " UNION ALL ".join(f"SELECT _line, {number} AS check_no, {message} AS message FROM {failing} "
+                               f"WHERE list_contains(failed, {number})"
+                               for number, (_, _, _, message) in enumerate(every_check))
     found = []
     for line, number, message in con.execute(union + " ORDER BY _line, check_no").fetchall():
         _, name, reason, _ = every_check[number]
@@ -162,9 +174,10 @@ def find_problems(events: list[dict], area: Area = Area()) -> list[list[Problem]
     texts = {name: pa.array([None if e.get(name) is None else format_value(e.get(name)) for e in events],
                             pa.string()) for name in FIELD_NAMES}
     con.register("events_in", pa.table({**texts, "_line": pa.array(range(len(events)), pa.int64())}))
-    con.execute("CREATE TABLE mapped AS SELECT * FROM events_in")
+    con.execute(f"CREATE TABLE failing AS SELECT * FROM (SELECT *, {failed_sql(area)} AS failed FROM events_in) "
+                "WHERE len(failed) > 0")
     problems: list[list[Problem]] = [[] for _ in events]
-    for line, name, reason, message in run_checks(con, area):
+    for line, name, reason, message in describe(con, "failing", area):
         problems[line].append(Problem(name, reason, message))
     con.close()
     return problems

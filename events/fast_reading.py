@@ -3,11 +3,14 @@
 DuckDB's `read_csv` parses a file an order of magnitude faster than
 Python's csv module, but it numbers records, not physical lines, and a
 quote left open to the end of the file silently swallows what follows.
-So the records' boundaries and lines are found first from the bytes (a
-newline outside quotes ends a record: the count of quotes before it is
-even), DuckDB's rejects are mapped onto those records, and the two must
-agree on every record; when they do not, `stage` returns None and the
-caller reads the file with the exact, slower reader (reading.read_table).
+When the file has as many lines as DuckDB found records (the usual case),
+each record is one line and nothing more is needed. Otherwise the
+records' boundaries and lines are found from the bytes (a newline outside
+quotes ends a record: the count of quotes before it is even), DuckDB's
+rejects are mapped onto those records, and the two must agree on every
+record; when they do not, or the bytes are not UTF-8, `stage` returns
+None and the caller reads the file with the exact, slower reader
+(reading.read_table).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import numpy as np
@@ -33,9 +37,27 @@ class FastTable:
 
     header: list[str]
     data: bytes
-    newlines: np.ndarray               # offsets of every LF
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
+    _newlines: np.ndarray | None = None
+
+    @property
+    def newlines(self) -> np.ndarray:
+        """Offsets of every LF, found when first needed (for rejected rows)."""
+        if self._newlines is None:
+            view = np.frombuffer(self.data, np.uint8)
+            self._newlines = np.concatenate([np.flatnonzero(view[at:at + _CHUNK] == 10) + at
+                                             for at in range(0, len(view), _CHUNK)] or [np.empty(0, np.int64)])
+        return self._newlines
+
+    def line_at(self, offset: int) -> int:
+        """The physical line holding byte `offset`."""
+        return int(np.searchsorted(self.newlines, offset)) + 1
+
+    def release(self) -> None:
+        """Drop the file's bytes (raw lines can no longer be given)."""
+        self.data = b""
+        self._newlines = None
 
     def raw(self, first: int, last: int | None = None) -> str:
         """The text of physical lines first..last (1-based, inclusive)."""
@@ -63,14 +85,102 @@ def _scan(data: bytes) -> tuple[np.ndarray, np.ndarray, bool]:
     return starts[starts < size], newlines_all, bool(carry)
 
 
-def stage(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str], has_header: bool,
-          delimiter: str) -> FastTable | None:
-    """Parse `data` into table `staged` (c0.., _line) of `con`, or None when
-    the exact reader must do it (an open quote at the end, a reject DuckDB
-    cannot place, any disagreement in the count of records)."""
+def suitable(data: bytes) -> bool:
+    """Whether DuckDB may read the bytes: no bare CR, which it would take
+    for a line end where Python's csv module and our line numbers do not."""
+    if b"\r" not in data:
+        return True
+    view = np.frombuffer(data, np.uint8)
+    for at in range(0, len(view), _CHUNK):
+        returns = np.flatnonzero(view[at:at + _CHUNK] == 13) + at
+        if (returns + 1 >= len(view)).any() or (view[returns + 1] != 10).any():
+            return False
+    return True
+
+
+def _count_lines(data: bytes) -> int:
+    view = np.frombuffer(data, np.uint8)
+    newlines = sum(int(np.count_nonzero(view[at:at + _CHUNK] == 10)) for at in range(0, len(view), _CHUNK))
+    return newlines + (0 if data.endswith(b"\n") else 1)
+
+
+def stage(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str], has_header: bool, delimiter: str,
+          load: Callable[[], str], path: Path | None = None) -> FastTable | None:
+    """Show the file to `con` as view `staged` (columns c0, c1, ...) and
+    call `load`, which reads the view once into a table with a `_line`
+    column and returns the table's name; DuckDB records its rejects while
+    it reads. Then fill `_line` with each row's physical line.
+
+    Returns None, with nothing left behind, when the exact reader must do
+    it: bytes that are not UTF-8, an open quote at the end, a reject DuckDB
+    cannot place, any disagreement in the count of records. `path`, when
+    given, is a file holding `data`, read in place of a temporary copy.
+    """
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    with tempfile.TemporaryDirectory() as tmp:
+        if path is None:
+            path = Path(tmp) / "import.csv"
+            path.write_bytes(data)
+        # The path is not a parameter: a view's text cannot hold one.
+        literal = "'" + str(path).replace("'", "''") + "'"
+        con.execute(
+            f"CREATE VIEW staged AS SELECT * FROM read_csv({literal}, header = {str(has_header).lower()}, "
+            f"delim = '{delimiter}', quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
+            f"auto_detect = false, columns = {{{columns}}})")
+        loaded = load()
+        con.execute("DROP VIEW staged")
+    rejects = con.execute("SELECT DISTINCT ON (line_byte_position) line_byte_position, error_type, "
+                          "error_message FROM reject_errors ORDER BY line_byte_position").fetchall()
+    [(good,)] = con.execute(f"SELECT count(*) FROM {loaded}").fetchall()
+    table = FastTable(header=header, data=data, records=int(good))
+    first = 2 if has_header else 1
+    physical = _count_lines(data)
+    good_lines = None
+    if any(kind not in _PLACEABLE for _, kind, _ in rejects):
+        pass
+    elif good + len(rejects) == physical - first + 1:
+        # Every physical line is one record (no blank lines, no line breaks
+        # inside quotes): a record's line is its place in the file.
+        for line_start, kind, message in rejects:
+            line = table.line_at(line_start)
+            table.problems.append(_problem(table, kind, message, line, line))
+        if not rejects:
+            con.execute(f"UPDATE {loaded} SET _line = rowid + {first}")
+            return table
+        bad = np.array([p.line for p in table.problems], dtype=np.int64)
+        good_lines = np.setdiff1d(np.arange(first, physical + 1, dtype=np.int64), bad, assume_unique=True)
+    else:
+        good_lines = _place(table, rejects, has_header)
+    if good_lines is None:
+        con.execute(f"DROP TABLE {loaded}")
+        return None
+    # DuckDB keeps the file's order: the n-th good row is the n-th good record.
+    con.register("good_lines", pa.table({"_row": pa.array(np.arange(len(good_lines), dtype=np.int64)),
+                                         "_line": pa.array(good_lines)}))
+    con.execute(f"UPDATE {loaded} SET _line = g._line FROM good_lines g WHERE {loaded}.rowid = g._row")
+    con.unregister("good_lines")
+    return table
+
+
+_PLACEABLE = ("MISSING COLUMNS", "TOO MANY COLUMNS", "UNQUOTED VALUE")
+
+
+def _problem(table: FastTable, kind: str, message: str, line: int, last: int) -> Problem:
+    if kind != "UNQUOTED VALUE" and (found := _FIELD_COUNT.search(message)):
+        return Problem(None, Reason.WRONG_FIELD_COUNT, f"expected {found.group(1)} fields, found {found.group(2)}",
+                       line, table.raw(line, last))
+    return Problem(None, Reason.UNTERMINATED_QUOTE, f"a quoted field is not closed properly ({message})", line,
+                   table.raw(line))
+
+
+def _place(table: FastTable, rejects: list[tuple], has_header: bool) -> np.ndarray | None:
+    """The lines of the good records, from the records' boundaries in the
+    bytes (quotes counted); None when DuckDB and the bytes disagree."""
+    data = table.data
     starts, newlines, open_quote = _scan(data)
     if open_quote or not len(starts):
         return None
+    table._newlines = newlines
     ends = np.append(starts[1:] - 1, len(data))
     view = np.frombuffer(data, np.uint8)
     length = ends - starts
@@ -79,20 +189,8 @@ def stage(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str], has_he
     expected = np.flatnonzero(~blank)
     if has_header:
         expected = expected[expected > 0]
-
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "import.csv"
-        path.write_bytes(data)
-        con.execute(
-            f"CREATE TABLE raw_read AS SELECT * FROM read_csv($path, header = {str(has_header).lower()}, "
-            f"delim = $delim, quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
-            f"auto_detect = false, columns = {{{columns}}})", {"path": str(path), "delim": delimiter})
-        rejects = con.execute("SELECT line_byte_position, byte_position, error_type, error_message "
-                              "FROM reject_errors ORDER BY line_byte_position").fetchall()
-    table = FastTable(header=header, data=data, newlines=newlines)
     rejected: dict[int, Problem] = {}
-    for line_start, _position, kind, message in rejects:
+    for line_start, kind, message in rejects:
         index = int(np.searchsorted(starts, line_start, side="right")) - 1
         while index < len(starts) and blank[index]:  # DuckDB may start a reject at a blank line before it
             index += 1
@@ -100,26 +198,11 @@ def stage(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str], has_he
             continue
         line = int(lines[index])
         last = int(np.searchsorted(newlines, ends[index])) + 1 if ends[index] < len(data) else line
-        if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS") and (found := _FIELD_COUNT.search(message)):
-            rejected[index] = Problem(None, Reason.WRONG_FIELD_COUNT,
-                                      f"expected {found.group(1)} fields, found {found.group(2)}",
-                                      line, table.raw(line, last))
-        elif kind == "UNQUOTED VALUE":
-            rejected[index] = Problem(None, Reason.UNTERMINATED_QUOTE,
-                                      f"a quoted field is not closed properly ({message})", line, table.raw(line))
-        else:
+        if kind != "UNQUOTED VALUE" and not _FIELD_COUNT.search(message):
             return None
-    [(good,)] = con.execute("SELECT count(*) FROM raw_read").fetchall()
+        rejected[index] = _problem(table, kind, message, line, last)
     bad = np.array(sorted(rejected), dtype=np.int64)
-    if good + len(bad) != len(expected) or not np.isin(bad, expected).all():
-        con.execute("DROP TABLE raw_read")
+    if table.records + len(bad) != len(expected) or not np.isin(bad, expected).all():
         return None
-    good_lines = lines[np.setdiff1d(expected, bad, assume_unique=True)]
-    # DuckDB keeps the file's order: the n-th good row is the n-th good record.
-    con.register("good_lines", pa.table({"_line": pa.array(good_lines.astype(np.int64))}))
-    con.execute("CREATE TABLE staged AS SELECT * FROM raw_read POSITIONAL JOIN good_lines")
-    con.execute("DROP TABLE raw_read")
-    con.unregister("good_lines")
-    table.records = int(good)
     table.problems = [rejected[i] for i in sorted(rejected)]
-    return table
+    return lines[np.setdiff1d(expected, bad, assume_unique=True)].astype(np.int64)

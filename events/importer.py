@@ -86,22 +86,30 @@ def _sql_columns(expression: str, positions: dict[str, int]) -> str:
                   expression)
 
 
+def _header(first_line: str, delimiter: str) -> list[str]:
+    return [name.strip() for name in next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])]
+
+
 def preview(data: bytes, file_name: str, store: Store | None = None, format: str = "auto",
-            area: checks.Area = checks.Area(), progress: Progress | None = None) -> ImportPreview:
-    """Read and check a file's bytes; nothing is written.
+            area: checks.Area = checks.Area(), progress: Progress | None = None,
+            path: Path | None = None) -> ImportPreview:
+    """Read and check a file's bytes (`path`, when given, is a file holding
+    them, which DuckDB then reads in place); nothing is written.
 
     Raises ImportFileError when the file is not a table of events in a
     known format (or lacks a required column).
     """
     report = progress or (lambda fraction, message: None)
     report(0.0, "reading")
-    # Plain UTF-8 goes to the fast reader without a decoded copy of the file.
-    fast = is_utf8(data) and data.count(b"\r") == data.count(b"\r\n")
+    # DuckDB reads UTF-8 without a decoded copy of the file; it stops at
+    # anything else, and so does a bare CR line end it would count
+    # differently: those files are decoded and read by the exact reader.
+    fast = fast_reading.suitable(data)
     text, encoding = (None, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8") if fast else decode(data)
     head = data[:65536].decode("utf-8-sig", errors="ignore") if fast else text
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]
     delimiter = sniff_delimiter(first)
-    header = [name.strip() for name in next(csv.reader(io.StringIO(first), delimiter=delimiter), [])]
+    header = _header(first, delimiter)
     fmt = formats.FORMATS.get(format) if format != "auto" else formats.detect(header)
     if fmt is None:
         raise ImportFileError(f"{file_name}: unknown format (header starts {first[:80]!r}); "
@@ -115,15 +123,30 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
                               f"for the {fmt.name} format")
     con = duckdb.connect()
     checks.load_vocabularies(con)
-    # DuckDB parses; the bytes tell the lines. Files it cannot be trusted
-    # with (other encodings, bare CR line ends) go to the exact reader.
-    table = fast_reading.stage(con, data, header, has_header, delimiter) if fast else None
+    every_check = checks.checks(area)
+    # Checks of admin1 wait for its spellings to be made canonical.
+    late = [number for number, (_, name, _, _) in enumerate(every_check) if name == "admin1"]
+    early = [number for number in range(len(every_check)) if number not in late]
+
+    def load(columns: list[str], line_sql: str, undecodable: bool = False) -> str:
+        """Table `checked`: the mapped text of each row of `staged`, and the
+        checks it fails, in one pass."""
+        mapped = _mapped(fmt, {name: i for i, name in enumerate(columns)}, line_sql, undecodable)
+        con.execute(f"CREATE TABLE checked AS SELECT *, false AS _drop, {checks.failed_sql(area, early)} AS failed "
+                    f"FROM ({mapped})")
+        return "checked"
+
+    table = (fast_reading.stage(con, data, header, has_header, delimiter, lambda: load(header, "NULL::BIGINT"), path)
+             if fast else None)
     if table is None:
-        text = text if text is not None else data.decode("utf-8-sig")
+        if text is None:
+            text, encoding = decode(data)
+            if has_header:
+                header = _header(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0], delimiter)
         table = read_table(text, header=None if has_header else header, delimiter=delimiter)
-        con.register("staged_arrow", table.arrow())
-        con.execute("CREATE TABLE staged AS SELECT * FROM staged_arrow")
-        con.unregister("staged_arrow")
+        con.register("staged", table.arrow())
+        load(table.header, "_line", undecodable=encoding == UNDECODABLE)
+        con.unregister("staged")
         table.batches = []
     result = ImportPreview(file_name, hashlib.sha256(data).hexdigest(), fmt.name, encoding,
                            restricted=fmt.restricted)
@@ -135,15 +158,19 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     result.rows_read = table.records + len(table.problems)
     result.rejected.extend(table.problems)
     report(0.4, "checking")
-
-    positions = {name: i for i, name in enumerate(table.header)}
-    _stage(con, table, fmt, positions, result)
-    _map(con, fmt, positions)
-    problems = _check(con, table, fmt, area)
+    _canonical_admin1(con)
+    for number in late:
+        con.execute(f"UPDATE checked SET failed = list_append(failed, {number}) WHERE {every_check[number][0]}")
+    _skips(con, table, fmt, result)
+    problems = _problems(con, table, fmt, area)
     report(0.8, "comparing with the store")
     if store is not None:
         _compare_with_store(con, store, result)
-    result.accepted = con.sql(f"SELECT {checks.typed_select()} FROM good ORDER BY _line").to_arrow_table()
+    # Every problem has its raw line now: let the file's bytes go before the
+    # accepted rows are built, so that a large import holds one of the two.
+    del data, head
+    table.release()
+    result.accepted = _accepted(con)
     result.rejected = sorted(result.rejected + problems, key=lambda p: (p.line or 0, p.column or ""))
     result.skipped.sort(key=lambda s: s.line)
     con.close()
@@ -151,26 +178,19 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     return result
 
 
-def _stage(con: duckdb.DuckDBPyConnection, table: Table | FastTable, fmt: formats.Format,
-           positions: dict[str, int], result: ImportPreview) -> None:
-    """Take out of table `staged` the undecodable rows and those the format skips."""
-    if result.encoding == UNDECODABLE:
-        condition = " OR ".join(f"contains(c{i}, '\ufffd')" for i in range(len(table.header)))
-        for (line,) in con.execute(f"SELECT _line FROM staged WHERE {condition} ORDER BY _line").fetchall():
-            result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
-                                           line, table.raw(line)))
-        con.execute(f"DELETE FROM staged WHERE {condition}")
-    for condition, reason in fmt.skip:
-        code, message = reason.split(": ", 1)
-        where = _sql_columns(condition, positions)
-        rows = con.execute(f"SELECT _line FROM staged WHERE {where} ORDER BY _line").fetchall()
-        result.skipped += [Skipped(line, Reason(code), message) for (line,) in rows]
-        con.execute(f"DELETE FROM staged WHERE {where}")
+def _mapped(fmt: formats.Format, positions: dict[str, int], line_sql: str, undecodable: bool) -> str:
+    """SELECT over table `staged` giving `_line`, `_skip` and one text
+    column per schema field, by the format's adapter.
 
-
-def _map(con: duckdb.DuckDBPyConnection, fmt: formats.Format, positions: dict[str, int]) -> None:
-    """Table `mapped`: one text column per schema field, by the format's adapter."""
-    select = []
+    `_skip` is -1 for a row holding undecodable bytes, i for a row the
+    format's i-th skip rule leaves out, else NULL.
+    """
+    skips = [(f"contains(concat_ws('', {', '.join(f'c{i}' for i in range(len(positions)))}), '\ufffd')", -1)
+             ] if undecodable else []
+    skips += [(_sql_columns(condition, positions), number) for number, (condition, _) in enumerate(fmt.skip)]
+    skip = ("CASE " + " ".join(f"WHEN coalesce({condition}, false) THEN {number}" for condition, number in skips)
+            + " END") if skips else "NULL::INTEGER"
+    select = [f"{line_sql} AS _line", f"{skip} AS _skip"]
     for name in FIELD_NAMES:
         expression = _sql_columns(fmt.fields[name], positions) if name in fmt.fields else "NULL"
         if name == "origin":
@@ -178,53 +198,90 @@ def _map(con: duckdb.DuckDBPyConnection, fmt: formats.Format, positions: dict[st
         elif name == "status":
             expression = f"coalesce({expression}, '{fmt.status}')"
         select.append(f"CAST({expression} AS VARCHAR) AS {name}")
-    con.execute(f"CREATE TABLE mapped AS SELECT _line, {', '.join(select)} FROM staged")
-    con.execute("DROP TABLE staged")
-    # Sources spell governorates their own way ("Hamah governorate"): map
-    # each distinct spelling once to the canonical name.
+    return f"SELECT {', '.join(select)} FROM staged"
+
+
+def _canonical_admin1(con: duckdb.DuckDBPyConnection) -> None:
+    """Sources spell governorates their own way ("Hamah governorate"): map
+    each distinct spelling once to the canonical name."""
     spellings = [name for (name,) in con.execute(
-        "SELECT DISTINCT admin1 FROM mapped WHERE country = 'Syria' AND admin1 IS NOT NULL").fetchall()]
+        "SELECT DISTINCT admin1 FROM checked WHERE country = 'Syria' AND admin1 IS NOT NULL").fetchall()]
     canonical = {name: canonical_admin1(name) for name in spellings}
     renames = {name: to for name, to in canonical.items() if to and to != name}
     if renames:
-        con.register("renames", pa.table({"spelling": list(renames), "admin1": list(renames.values())}))
-        con.execute("UPDATE mapped SET admin1 = renames.admin1 FROM renames "
-                    "WHERE mapped.country = 'Syria' AND mapped.admin1 = renames.spelling")
+        con.execute("UPDATE checked SET admin1 = $canonical[list_position($spellings, admin1)] "
+                    "WHERE country = 'Syria' AND list_contains($spellings, admin1)",
+                    {"spellings": list(renames), "canonical": list(renames.values())})
 
 
-def _check(con: duckdb.DuckDBPyConnection, table: Table | FastTable, fmt: formats.Format, area: checks.Area) -> list[Problem]:
-    """The problems of the mapped rows; table `good` holds the rows without any."""
+def _skips(con: duckdb.DuckDBPyConnection, table: Table | FastTable, fmt: formats.Format,
+           result: ImportPreview) -> None:
+    """Rows left out on purpose, and those holding undecodable bytes."""
+    for line, number in con.execute("SELECT _line, _skip FROM checked WHERE _skip IS NOT NULL "
+                                    "ORDER BY _line").fetchall():
+        if number < 0:
+            result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
+                                           line, table.raw(line)))
+        else:
+            code, message = fmt.skip[number][1].split(": ", 1)
+            result.skipped.append(Skipped(line, Reason(code), message))
+
+
+def _problems(con: duckdb.DuckDBPyConnection, table: Table | FastTable, fmt: formats.Format,
+              area: checks.Area) -> list[Problem]:
+    """The problems of the rows not skipped; marks rows repeating an earlier
+    id as dropped."""
+    con.execute("CREATE TABLE failing AS SELECT * FROM checked "
+                "WHERE _skip IS NULL AND len(failed) > 0")
     problems = [Problem(fmt.source_column(name), reason, message, line, table.raw(line))
-                for line, name, reason, message in checks.run_checks(con, area)]
-    for line, event_id in con.execute(
-            "SELECT _line, event_id FROM (SELECT _line, event_id, row_number() OVER (PARTITION BY event_id "
-            "ORDER BY _line) AS n FROM mapped WHERE event_id IS NOT NULL) WHERE n > 1").fetchall():
+                for line, name, reason, message in checks.describe(con, "failing", area)]
+    repeats = con.execute(
+        "SELECT _line, event_id FROM (SELECT _line, event_id, row_number() OVER (PARTITION BY event_id "
+        "ORDER BY _line) AS n FROM checked WHERE _skip IS NULL AND event_id IN "
+        "(SELECT event_id FROM checked WHERE _skip IS NULL GROUP BY event_id HAVING count(*) > 1)) "
+        "WHERE n > 1 ORDER BY _line").fetchall()
+    for line, event_id in repeats:
         problems.append(Problem(fmt.source_column("event_id"), Reason.DUPLICATE_IN_FILE,
                                 f"id {event_id} already appears earlier in the file", line, table.raw(line)))
-    bad_lines = sorted({p.line for p in problems})
-    con.register("bad", pa.table({"_line": pa.array(bad_lines, pa.int64())}))
-    con.execute("CREATE TABLE good AS SELECT * FROM mapped WHERE _line NOT IN (SELECT _line FROM bad)")
-    con.execute("DROP TABLE mapped")
+    _drop(con, [line for line, _ in repeats])
     return problems
+
+
+def _drop(con: duckdb.DuckDBPyConnection, lines: list[int]) -> None:
+    if lines:
+        con.register("dropped", pa.table({"_line": pa.array(lines, pa.int64())}))
+        con.execute("UPDATE checked SET _drop = true WHERE _line IN (SELECT _line FROM dropped)")
+        con.unregister("dropped")
+
+
+_GOOD = "_skip IS NULL AND len(failed) = 0 AND NOT _drop"
 
 
 def _compare_with_store(con: duckdb.DuckDBPyConnection, store: Store, result: ImportPreview) -> None:
     """Rows already stored: newer ones will replace, the rest are skipped."""
-    ids = con.sql("SELECT event_id FROM good").to_arrow_table()
+    ids = con.sql(f"SELECT event_id FROM checked WHERE {_GOOD}").to_arrow_table()
     stored = store.stored_timestamps(ids.column(0) if ids.num_rows else pa.array([], pa.string()))
+    if not stored.num_rows:
+        return
     con.register("stored", stored)
     # A row without a timestamp is never newer: it cannot replace anything.
     newer = "coalesce(TRY_CAST(g.timestamp AS BIGINT) > coalesce(s.timestamp, -1), false)"
+    older = []
     for line, event_id, is_newer in con.execute(
-            f"SELECT g._line, g.event_id, {newer} FROM good g JOIN stored s USING (event_id) "
-            "ORDER BY g._line").fetchall():
+            f"SELECT g._line, g.event_id, {newer} FROM checked g JOIN stored s USING (event_id) "
+            f"WHERE {_GOOD} ORDER BY g._line").fetchall():
         if is_newer:
             result.replaced_ids.append(event_id)
         else:
+            older.append(line)
             result.skipped.append(Skipped(line, Reason.ALREADY_STORED,
                                           f"{event_id} is already stored and this row is not newer"))
-    con.execute(f"DELETE FROM good WHERE event_id IN (SELECT event_id FROM stored s JOIN good g "
-                f"USING (event_id) WHERE NOT {newer})")
+    _drop(con, older)
+
+
+def _accepted(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The good rows, typed, in the file's order (a filtered scan keeps it)."""
+    return con.sql(f"SELECT {checks.typed_select()} FROM checked WHERE {_GOOD}").to_arrow_table()
 
 
 def commit(store: Store, result: ImportPreview, coder: str | None = None, strict: bool = False) -> Batch:
@@ -255,5 +312,5 @@ def import_path(store: Store, path: Path, format: str = "auto", strict: bool = F
                 progress: Progress | None = None) -> tuple[ImportPreview, Batch]:
     """Preview and commit a file in one call (the CLI and the demo load)."""
     path = Path(path)
-    result = preview(path.read_bytes(), path.name, store, format=format, progress=progress)
+    result = preview(path.read_bytes(), path.name, store, format=format, progress=progress, path=path)
     return result, commit(store, result, strict=strict)

@@ -52,6 +52,11 @@ class Table:
         end = self.line_starts[last] if last < len(self.line_starts) else len(self.text)
         return self.text[self.line_starts[first - 1]:end].rstrip("\r\n")
 
+    def release(self) -> None:
+        """Drop the file's text (raw lines can no longer be given)."""
+        self.text = ""
+        self.line_starts = array("q")
+
     def _add(self, record: list[str], line: int) -> None:
         self._pending.append(record)
         self.lines.append(line)
