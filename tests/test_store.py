@@ -118,3 +118,9 @@ def test_a_version_2_store_is_brought_up_to_date(tmp_path):
     con.close()
     DuckDBStore(path).save_place("Tell Example", 35.2, 36.6)
     assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("3",)
+
+
+def test_an_id_given_twice_in_one_batch_stores_nothing(store):
+    with pytest.raises(DuplicateEventError, match="test:1"):
+        store.insert([make_event(1), make_event(2), make_event(1)], _batch("twice"))
+    assert store.summary(EventQuery()).count == 0
