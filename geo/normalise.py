@@ -81,3 +81,21 @@ _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|adh|ath|ad)\s+")
 def latin_key(text: str) -> str:
     """A looser key for Latin transliterations: drops the article ("al-", "el ")."""
     return _ARTICLE.sub("", normalise(text))
+
+
+_SKELETON_PAIRS = (("sh", "s"), ("ch", "s"), ("kh", "k"), ("gh", "g"), ("th", "d"), ("dh", "d"), ("ph", "f"),
+                   ("q", "k"), ("c", "k"), ("z", "d"), ("j", "g"), ("x", "ks"), ("v", "f"), ("p", "b"))
+_ARTICLE_WORDS = re.compile(r"\b(?:al|el|ad|ar|as|ash|at|az|an|adh|ath|ul|ud|us|un|ur)\b")
+
+
+def skeleton(name: str) -> str:
+    """The consonants of a Latin transliteration, which its variants share:
+    Khan Shaykhun, Khan Sheikhoun and Khan Cheikhoun all give "knskn";
+    "" for a name that is not in Latin letters."""
+    key = _ARTICLE_WORDS.sub(" ", latin_key(name))
+    if not key.isascii():
+        return ""
+    for pair, into in _SKELETON_PAIRS:
+        key = key.replace(pair, into)
+    consonants = re.sub(r"[^a-z0-9]|[aeiouyw]", "", key)
+    return re.sub(r"(.)\1+", r"\1", consonants)

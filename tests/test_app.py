@@ -122,11 +122,11 @@ def test_code_page_knows_places_learned_from_imports(demo_store):
     data = (FIXTURES / "formats" / "learned_village.csv").read_bytes()
     commit(demo_store, preview(data, "learned_village.csv", demo_store))
     at = _page("code.py").run()
-    at.text_area(key="report_text").input("Shelling hit the village of Kafr Nabuda today.")
+    at.text_area(key="report_text").input("Shelling hit the village of Kafr Mithal today.")
     at.button[0].click().run()
     assert not at.exception
     assert (at.text_input(key="field_location").value, at.selectbox(key="field_admin1").value,
-            at.number_input(key="field_latitude").value) == ("Kafr Nabuda", "Hama", 35.4333)
+            at.number_input(key="field_latitude").value) == ("Kafr Mithal", "Hama", 35.4333)
 
 
 def test_code_page_saves_an_analysts_place(demo_store):

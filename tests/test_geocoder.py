@@ -1,3 +1,4 @@
+import csv
 import json
 import subprocess
 import sys
@@ -67,8 +68,29 @@ def test_every_place_lies_in_its_own_governorate():
     gazetteer = default_gazetteer()
     wrong = [p.name for p in gazetteer.places
              if (a := gazetteer.subdistrict_at(p.latitude, p.longitude)) is None or a.admin1 != p.admin1]
-    assert len(gazetteer.places) == 308
+    assert sum(p.source.startswith("geonames:") for p in gazetteer.places) == 308
     assert wrong == []
+
+
+def test_each_supplement_place_lies_in_the_governorate_its_source_states():
+    gazetteer = default_gazetteer()
+    with open(ROOT / "data" / "gazetteer" / "supplement.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    placed = {row["name"]: gazetteer.lookup(row["name"])[0] for row in rows}
+    assert len(rows) == 24
+    assert [(name, p.admin1) for name, p in placed.items() if p.admin1 != next(
+        r["stated_admin1"] for r in rows if r["name"] == name)] == []
+    assert all(p.source.startswith("supplement: http") for p in placed.values())
+
+
+def test_districts_are_ochas_61_with_their_seats():
+    gazetteer = default_gazetteer()
+    assert len(gazetteer.districts) == 61
+    assert len({a.admin2 for a in gazetteer.subdistricts}) == 61
+    location = OfflineGeocoder().geocode("منطقة منبج")
+    assert (location.address, location.raw["admin2"], location.raw["geo_precision"], location.raw["where_prec"],
+            location.raw["area"]) == ("Menbij district", "Menbij", 3, 3, {"level": "district", "name": "Menbij"})
+    assert location.raw["rule"] == "district named: its seat stands for it"
 
 
 def _cli(*args):
@@ -91,6 +113,7 @@ def test_cli_geocode_hama_countryside():
         "rule": "region: governorate named, its capital stands for it",
         "source": "geonames:170017",
         "candidates": [],
+        "area": {"level": "governorate", "name": "Hama"},
     }
 
 
@@ -135,18 +158,18 @@ def test_cli_survives_noise_and_a_point_in_cyprus():
 def test_a_village_learned_from_an_import_is_found_in_a_fresh_process(tmp_path):
     from tests.conftest import FIXTURES
 
-    assert _cli("geocode", "Kafr Nabuda", "--json").returncode == 1  # no package knows it
+    assert _cli("geocode", "Kafr Mithal", "--json").returncode == 1  # no package knows it
     db, places = str(tmp_path / "events.duckdb"), str(tmp_path / "places.csv")
     events_cli = [sys.executable, "-m", "events"]
     imported = subprocess.run([*events_cli, "import", str(FIXTURES / "formats" / "learned_village.csv"), "--db", db,
                                "--json"], cwd=ROOT, capture_output=True, text=True)
     batch = json.loads(imported.stdout)["batch_id"]
     subprocess.run([*events_cli, "places", "--db", db, "--out", places], cwd=ROOT, check=True, capture_output=True)
-    found = _cli("geocode", "Kafr Nabuda", "--places", places, "--json")
+    found = _cli("geocode", "Kafr Mithal", "--places", places, "--json")
     assert found.returncode == 0, found.stderr
     out = json.loads(found.stdout)
     assert (out["name"], out["latitude"], out["longitude"], out["admin1"], out["geo_precision"]) == (
-        "Kafr Nabuda", 35.4333, 36.4867, "Hama", 1)
+        "Kafr Mithal", 35.4333, 36.4867, "Hama", 1)
     assert out["source"] == f"learned from native event ours:village-1 (batch {batch}; 1 event(s))"
     # Curated places still come first where both know a name.
     hama = _cli("geocode", "حماة", "--places", places, "--json")
