@@ -6,6 +6,8 @@ GeoNames, Arabic) is an alias of one canonical name.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .normalise import normalise
 
 # Canonical name -> aliases. The canonical name is itself an alias.
@@ -36,6 +38,7 @@ for _canonical, _aliases in ADMIN1_ALIASES.items():
         _BY_KEY[normalise(_alias)] = _canonical
 
 
+@lru_cache(maxsize=4096)  # the same few spellings arrive again and again
 def canonical_admin1(name: str | None) -> str | None:
     """The canonical governorate for any common spelling, or None if unknown.
 

@@ -16,7 +16,7 @@ import difflib
 import json
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -43,7 +43,7 @@ class Place:
     admin2: str | None = None
     geo_precision: int = 1  # what naming it alone is worth: 2 for a mountain or a plain
 
-    @property
+    @cached_property
     def label(self) -> str:
         """The name without diacritics (Ḩamāh -> Hamah), as ACLED writes places."""
         decomposed = unicodedata.normalize("NFKD", self.name)
@@ -72,7 +72,9 @@ class Gazetteer:
         found after the curated places of the same name."""
         self.directory = Path(directory)
         self.places: list[Place] = _read_places(self.directory / "places.csv")
-        self.subdistricts = _read_areas(self.directory / "subdistricts.geojson", "name")
+        subdistrict_names = _subdistrict_arabic_names(self.directory / "admin_codes.csv")
+        self.subdistricts = [replace(a, names=subdistrict_names.get((a.name, a.admin1), ())) for a in
+                             _read_areas(self.directory / "subdistricts.geojson", "name")]
         arabic = _district_arabic_names(self.directory / "admin_codes.csv")
         self.districts = [replace(a, names=arabic.get(a.name, ())) for a in
                           _read_areas(self.directory / "districts.geojson", "admin2")]
@@ -93,20 +95,41 @@ class Gazetteer:
             for bone in {skeleton(name) for name in place.names}:
                 if len(bone) >= 3:
                     self._by_skeleton.setdefault(bone, []).append(place)
-        self._close_keys = [key for key in self._by_key if len(key) >= 4]
+        # Sorted once: a lookup hands back the stored list.
+        self._by_key = {key: _best_first(places) for key, places in self._by_key.items()}
+        # Close spellings are looked for among keys of about the same length
+        # that begin alike: a typo rarely changes either, and scanning every
+        # key would cost ~20 ms a miss.
+        self._close_keys: dict[tuple[str, int], list[str]] = {}
+        for key in self._by_key:
+            if len(key) >= 4:
+                self._close_keys.setdefault((key[:2], len(key)), []).append(key)
+        self._district_keys = _area_keys(self.districts)
+        self._subdistrict_keys = _area_keys(self.subdistricts)
         self.regions: dict[str, Place] = self._read_regions(self.directory / "regions.csv")
 
     def lookup(self, name: str) -> list[Place]:
         """Places whose name or alternate name matches `name`: curated ones
         first, most populous first."""
         key = normalise(name)
-        return _best_first(self._by_key.get(key) or self._by_key.get(latin_key(name)) or [])
+        return self._by_key.get(key) or self._by_key.get(latin_key(name)) or []
 
     def lookup_skeleton(self, name: str) -> list[Place]:
         """Places whose Latin name has the same consonants (Khan Sheikhoun,
         Khan Cheikhoun, Khan Shaykhun), best first."""
         bone = skeleton(name)
-        return _best_first(self._by_skeleton.get(bone, [])) if len(bone) >= 3 else []
+        if len(bone) < 3:
+            return []
+        # Doubled letters and vowels fold together (Dhibbin, Dhiban): keep the
+        # closest spellings, best first; a far one is a different name.
+        key = latin_key(name)
+
+        def similarity(place: Place) -> float:
+            return max((difflib.SequenceMatcher(None, key, latin_key(n)).ratio() for n in place.names if n.isascii()),
+                       default=0.0)
+        scored = sorted(((similarity(p), p) for p in _best_first(self._by_skeleton.get(bone, []))),
+                        key=lambda pair: -pair[0])
+        return [p for score, p in scored if score >= scored[0][0] - 0.15] if scored else []
 
     def lookup_close(self, name: str, cutoff: float) -> tuple[list[Place], str, float]:
         """Places whose name is spelled closest to `name` (a typo), with that
@@ -115,7 +138,10 @@ class Gazetteer:
         key = normalise(name)
         if len(key) < 4:
             return [], "", 0.0
-        close = difflib.get_close_matches(key, self._close_keys, n=3, cutoff=cutoff)
+        spread = max(1, len(key) // 5)
+        pool = [k for size in range(len(key) - spread, len(key) + spread + 1)
+                for k in self._close_keys.get((key[:2], size), ())]
+        close = difflib.get_close_matches(key, pool, n=3, cutoff=cutoff)
         if not close:
             return [], "", 0.0
         score = difflib.SequenceMatcher(None, key, close[0]).ratio()
@@ -146,11 +172,11 @@ class Gazetteer:
 
     def district(self, name: str) -> Area | None:
         """The district (admin2) of that name, English or Arabic, any spelling."""
-        keys = {normalise(name), latin_key(name)} - {""}
-        for area in self.districts:
-            if keys & {k for n in (area.name, *area.names) for k in (normalise(n), latin_key(n))}:
-                return area
-        return None
+        return next((self._district_keys[k] for k in _name_keys(name) if k in self._district_keys), None)
+
+    def subdistrict(self, name: str) -> Area | None:
+        """The subdistrict (admin3) of that name, English or Arabic, any spelling."""
+        return next((self._subdistrict_keys[k] for k in _name_keys(name) if k in self._subdistrict_keys), None)
 
     def subdistrict_at(self, latitude: float, longitude: float) -> Area | None:
         """The subdistrict containing the point; the nearest one within ~10 km
@@ -202,6 +228,20 @@ def _read_places(path: Path) -> list[Place]:
         ]
 
 
+def _name_keys(name: str) -> list[str]:
+    """The keys an area's name is found by: exact, without article, skeleton."""
+    return [k for k in dict.fromkeys((normalise(name), latin_key(name), skeleton(name))) if k]
+
+
+def _area_keys(areas: list[Area]) -> dict[str, Area]:
+    keys: dict[str, Area] = {}
+    for area in areas:
+        for name in (area.name, *area.names):
+            for key in _name_keys(name):
+                keys.setdefault(key, area)  # the first of two subdistricts with one name (Suran) wins
+    return keys
+
+
 def _best_first(places: list[Place]) -> list[Place]:
     """Each place once: curated before learned, most populous first."""
     unique = {(p.name, p.latitude, p.longitude, p.source): p for p in places}
@@ -212,6 +252,14 @@ def _district_arabic_names(path: Path) -> dict[str, tuple[str, ...]]:
     """District → its Arabic names, with and without OCHA's "مركز" (centre)."""
     with open(path, encoding="utf-8", newline="") as handle:
         return {row["admin2"]: tuple(dict.fromkeys([row["admin2_ar"], row["admin2_ar"].removeprefix("مركز ")]))
+                for row in csv.DictReader(handle)}
+
+
+def _subdistrict_arabic_names(path: Path) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(subdistrict, governorate) → its Arabic names, with and without "مركز"."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {(row["admin3"], row["admin1"]): tuple(dict.fromkeys([row["admin3_ar"],
+                                                                    row["admin3_ar"].removeprefix("مركز ")]))
                 for row in csv.DictReader(handle)}
 
 

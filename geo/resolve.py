@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from .admin import canonical_admin1
 from .gazetteer import Area, Gazetteer, Place
-from .normalise import latin_key, normalise, skeleton
+from .normalise import normalise
 
 _LONGEST_QUERY = 300  # a place phrase, not a report: longer input is not looked up
 
@@ -100,28 +101,33 @@ class _Parsed:
     context: list[_Phrase] = field(default_factory=list)  # where the place lies ("in Ain Eissa district")
 
 
+@cache  # one pattern per word list: a phrase is peeled by a handful of regex calls, not hundreds of startswith
+def _pattern(words: tuple[str, ...], at_start: bool) -> re.Pattern:
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(f"^({alternation}) " if at_start else f" ({alternation})$")
+
+
 def _strip_prefix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
-    for word in words:
-        if text.startswith(word + " "):
-            return text[len(word) + 1:].strip(), word
-    return text, None
+    match = _pattern(words, True).match(text)
+    return (text[match.end():].strip(), match.group(1)) if match else (text, None)
 
 
 def _strip_suffix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
-    for word in words:
-        if text.endswith(" " + word):
-            return text[: -len(word) - 1].strip(), word
-    return text, None
+    match = _pattern(words, False).search(text)
+    return (text[: match.start()].strip(), match.group(1)) if match else (text, None)
 
 
 def _peel(text: str) -> _Phrase:
     """Area words, directions, descriptors and admin words off one place phrase."""
     phrase = _Phrase(core="")
     key = text.strip(" ,.;")
+    if " " not in key:  # one word: a name (its clitics are tried at lookup)
+        phrase.core = key
+        return phrase
     for _ in range(4):  # words come in any order: "the northern countryside of", "قرية ... بريف"
         before = key
         for clitic in _CLITICS_AR:  # "بريف", "وبمحيط"
-            if key.startswith(clitic) and key[1:].startswith(_NEAR_AR + _REGION_AR):
+            if key.startswith(clitic) and key[1:].startswith(_NEAR_AR + _REGION_AR + _DESCRIPTORS_AR):
                 key = key[1:]
         key, word = _strip_suffix(key, _DIRECTIONS_AR)
         key, word = _strip_prefix(key, _NEAR_AR + _NEAR_EN)
@@ -174,6 +180,8 @@ _LIST_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&)\s*|\s+و(?=\S{3,})")
 
 def _parse(query: str) -> _Parsed:
     key = normalise(query)
+    if " " not in key and ":" not in key and "(" not in key and "," not in key and "،" not in key:
+        return _Parsed(items=[_Phrase(core=key.strip(" .;"))])  # one word: a name
     near_all = bool(_AREA_OF.search(key))
     key = _AREA_OF.sub(" ", key).replace("(", " , ").replace(")", " ")
     key = re.sub(r"\s+", " ", key).strip(" ,.;")
@@ -224,10 +232,13 @@ def _name_variants(core: str) -> list[str]:
     return variants
 
 
-def _find(gazetteer: Gazetteer, core: str) -> tuple[list[Place], str]:
-    """Places named `core`, and how they were matched ("" when exactly)."""
+def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None) -> tuple[list[Place], str]:
+    """Places named `core`, and how they were matched ("" when exactly).
+    `exact`: the exact lookup of `core`, when the caller has done it."""
     if not core:
         return [], ""
+    if exact:
+        return exact, ""
     for variant in _name_variants(core):
         if places := gazetteer.lookup(variant):
             return places, ""
@@ -256,7 +267,7 @@ def _context(gazetteer: Gazetteer, phrases: list[_Phrase], admin1: str | None) -
         if governorate and (phrase.governorate or phrase.region or not phrase.district):
             context.admin1 = context.admin1 or governorate
             continue
-        if phrase.subdistrict and (area := _subdistrict(gazetteer, phrase.core)):
+        if phrase.subdistrict and (area := gazetteer.subdistrict(phrase.core)):
             context.subdistrict = area
             context.admin1 = context.admin1 or area.admin1
             continue
@@ -264,7 +275,7 @@ def _context(gazetteer: Gazetteer, phrases: list[_Phrase], admin1: str | None) -
             context.district = area
             context.admin1 = context.admin1 or area.admin1
             continue
-        if (area := _subdistrict(gazetteer, phrase.core)) and not gazetteer.lookup(phrase.core):
+        if (area := gazetteer.subdistrict(phrase.core)) and not gazetteer.lookup(phrase.core):
             context.subdistrict = area
             context.admin1 = context.admin1 or area.admin1
             continue
@@ -273,14 +284,6 @@ def _context(gazetteer: Gazetteer, phrases: list[_Phrase], admin1: str | None) -
             context.town = places[0]
             context.admin1 = context.admin1 or places[0].admin1
     return context
-
-
-def _subdistrict(gazetteer: Gazetteer, name: str) -> Area | None:
-    keys = {normalise(name), latin_key(name), skeleton(name)} - {""}
-    for area in gazetteer.subdistricts:
-        if keys & {normalise(area.name), latin_key(area.name), skeleton(area.name)}:
-            return area
-    return None
 
 
 def _within(places: list[Place], context: _Context, gazetteer: Gazetteer) -> list[Place]:
@@ -327,15 +330,16 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: _Phrase, context: _
     if not core:
         return None
     governorate = canonical_admin1(core)
-    named_places = gazetteer.lookup(core)
+    exact = gazetteer.lookup(core)
+    named_places = exact or gazetteer.lookup_skeleton(core)
     if governorate and (phrase.region or phrase.governorate or not named_places):
         # "ريف دمشق", "Hama countryside", "Idleb governorate": a governorate.
         return _region(gazetteer, query, governorate)
     if phrase.district and (area := gazetteer.district(core)):
         return _district(gazetteer, query, area)
-    if phrase.subdistrict and (area := _subdistrict(gazetteer, core)):
+    if phrase.subdistrict and (area := gazetteer.subdistrict(core)):
         return _subdistrict_resolution(gazetteer, query, area)
-    places, how = _find(gazetteer, core)
+    places, how = _find(gazetteer, core, exact)
     if places:
         fitting = _within(places, context, gazetteer)
         if not fitting and context.phrase is not None and how:
