@@ -145,6 +145,38 @@ def event_map(places: pd.DataFrame) -> pdk.Deck:
     )
 
 
+def place_map(latitude: float | None, longitude: float | None, outline: dict | None,
+              nearby: pd.DataFrame) -> pdk.Deck:
+    """The Code page's map: the chosen point (red), the area a vague place
+    stands for (blue), and known places nearby (grey) to pick from."""
+    layers = [pdk.Layer("GeoJsonLayer", _outlines(), id="outlines", stroked=True, filled=True,
+                        get_fill_color=[238, 234, 224, 255], get_line_color=[90, 90, 90, 255],
+                        line_width_min_pixels=1, pickable=False)]
+    if outline is not None:
+        layers.append(pdk.Layer("GeoJsonLayer", {"type": "Feature", "geometry": outline, "properties": {}},
+                                id="area", stroked=True, filled=True, get_fill_color=[60, 110, 200, 60],
+                                get_line_color=[40, 80, 170, 220], line_width_min_pixels=2, pickable=False))
+    layers.append(pdk.Layer("ScatterplotLayer", nearby, id="nearby", get_position=["longitude", "latitude"],
+                            get_radius=900, radius_min_pixels=4, get_fill_color=[90, 90, 90, 200], pickable=True))
+    if latitude is not None and longitude is not None:
+        chosen = pd.DataFrame({"name": ["chosen"], "latitude": [latitude], "longitude": [longitude]})
+        layers.append(pdk.Layer("ScatterplotLayer", chosen, id="chosen", get_position=["longitude", "latitude"],
+                                get_radius=1500, radius_min_pixels=6, get_fill_color=[200, 30, 30, 230],
+                                pickable=False))
+    # Wide enough to show a governorate the point stands for; close in on a town.
+    view = (pdk.ViewState(latitude=latitude, longitude=longitude, zoom=7.2 if outline else 9.5)
+            if latitude is not None and longitude is not None else SYRIA_VIEW)
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, map_style=None,
+                    tooltip={"text": "{name} ({admin1})"})
+
+
+def place_from_selection(selection: dict | None) -> dict | None:
+    """The nearby place picked on the place map, if any."""
+    objects = ((selection or {}).get("selection") or {}).get("objects") or {}
+    picked = objects.get("nearby") or []
+    return picked[0] if picked else None
+
+
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 

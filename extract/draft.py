@@ -105,9 +105,10 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
              raw["admin1"], raw["admin2"], raw["admin3"], raw["geo_precision"]),
             place,
         )
-        placement = {k: raw[k] for k in ("rule", "where_prec", "source", "candidates")}
+        placement = {k: raw[k] for k in ("rule", "where_prec", "source", "candidates", "area")}
     else:
-        placement = {"rule": "no place found in the text", "where_prec": None, "source": None, "candidates": []}
+        placement = {"rule": "no place found in the text", "where_prec": None, "source": None, "candidates": [],
+                     "area": None}
 
     sources = rules.find_source(report)
     if sources:

@@ -14,13 +14,14 @@ from __future__ import annotations
 import csv
 import difflib
 import json
+import math
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Iterable
 
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, mapping, shape
 from shapely.strtree import STRtree
 
 from .admin import canonical_admin1
@@ -192,6 +193,21 @@ class Gazetteer:
         if index is not None and self.subdistricts[int(index)].geometry.distance(point) < 0.1:
             return self.subdistricts[int(index)]
         return None
+
+    def nearby(self, latitude: float, longitude: float, km: float = 25.0, limit: int = 40) -> list[Place]:
+        """Places within `km` of the point, nearest first (for picking one on a map)."""
+        scale = math.cos(math.radians(latitude))
+        def distance(p: Place) -> float:
+            return 111.2 * math.hypot(p.latitude - latitude, (p.longitude - longitude) * scale)
+        near = sorted((distance(p), p.name, p) for p in self.places if distance(p) <= km)
+        return [p for _, _, p in near[:limit]]
+
+    def outline(self, level: str, name: str, admin1: str | None = None) -> dict | None:
+        """The GeoJSON geometry of a governorate, district or subdistrict."""
+        areas = {"governorate": self.governorates, "district": self.districts,
+                 "subdistrict": self.subdistricts}.get(level, [])
+        found = next((a for a in areas if a.name == name and (admin1 is None or a.admin1 == admin1)), None)
+        return mapping(found.geometry) if found else None
 
     def region(self, admin1: str) -> Place | None:
         """The point that stands for a whole governorate (its capital or seat)."""

@@ -79,7 +79,8 @@ class Resolution:
     rule: str
     source: str = ""   # where the place comes from: geonames:ID, the supplement's page, an import or an analyst
     candidates: list[dict] = field(default_factory=list)
-    area: dict | None = None   # {"level": "governorate"|"district"|"subdistrict", "name": ...} it stands for
+    area: dict | None = None   # the area it stands for: {"level": "governorate"|"district"|"subdistrict",
+                               # "name", "admin1"}; Gazetteer.outline draws it
 
 
 @dataclass
@@ -367,7 +368,7 @@ def _region(gazetteer: Gazetteer, query: str, governorate: str) -> Resolution | 
         where_prec=4,
         rule="region: governorate named, its capital stands for it",
         source=place.source,
-        area={"level": "governorate", "name": governorate},
+        area={"level": "governorate", "name": governorate, "admin1": governorate},
     )
 
 
@@ -398,7 +399,7 @@ def _district(gazetteer: Gazetteer, query: str, area: Area) -> Resolution | None
         where_prec=3,
         rule="district named: its seat stands for it" if seat else "district named: a point inside it",
         source=seat.source if seat else "geoboundaries",
-        area={"level": "district", "name": area.name},
+        area={"level": "district", "name": area.name, "admin1": area.admin1},
     )
 
 
@@ -417,7 +418,7 @@ def _subdistrict_resolution(gazetteer: Gazetteer, query: str, area: Area) -> Res
         where_prec=3,
         rule="subdistrict named: its seat stands for it" if seat else "subdistrict named: a point inside it",
         source=seat.source if seat else "geoboundaries",
-        area={"level": "subdistrict", "name": area.name},
+        area={"level": "subdistrict", "name": area.name, "admin1": area.admin1},
     )
 
 
@@ -490,5 +491,5 @@ def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: _Phrase
         rule=rule,
         source=best.source,
         candidates=others,
-        area={"level": "subdistrict", "name": area.name} if area and near else None,
+        area={"level": "subdistrict", "name": area.name, "admin1": area.admin1} if area and near else None,
     )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 import ui
@@ -25,6 +26,7 @@ def _start_draft() -> None:
         return
     draft = draft_events(st.session_state.report_text, st.session_state.published, ui.geocoder())[0]
     st.session_state.draft = draft
+    st.session_state.placement = draft["placement"]
     st.session_state.saved = None
     # Widgets read their values from session state; seed them from the draft.
     for name, value in draft.items():
@@ -44,26 +46,76 @@ def _why(draft: dict, name: str) -> None:
         st.caption(f"No evidence in the text — confidence {confidence:.0%}")
 
 
+def _set_place(name: str, latitude: float, longitude: float, admin1: str | None, precision: int) -> None:
+    st.session_state.field_location = name
+    st.session_state.field_latitude = latitude
+    st.session_state.field_longitude = longitude
+    st.session_state.field_admin1 = admin1 or ""
+    st.session_state.field_geo_precision = precision
+
+
 def _use_candidate() -> None:
     chosen = st.session_state.candidate
     if chosen is not None:
-        st.session_state.field_location = chosen["name"]
-        st.session_state.field_latitude = chosen["latitude"]
-        st.session_state.field_longitude = chosen["longitude"]
-        st.session_state.field_admin1 = chosen["admin1"]
+        _set_place(chosen["name"], chosen["latitude"], chosen["longitude"], chosen["admin1"],
+                   st.session_state.get("field_geo_precision", 1))
 
 
-def _placement(draft: dict) -> None:
-    """How the place was found, and the other places of the same name."""
-    placement = draft["placement"]
-    st.caption(ui.plain(f"Placed by rule: {placement['rule']}"
-                        + (f" (UCDP where_prec {placement['where_prec']})" if placement["where_prec"] else "")
-                        + (f"; from {placement['source']}" if placement["source"] else "")))
-    if placement["candidates"]:
+def _look_up() -> None:
+    """Geocode what the coder typed ("near Saraqib", "ريف إدلب الجنوبي")."""
+    query = st.session_state.place_query.strip()
+    st.session_state.place_not_found = None
+    found = ui.geocoder().geocode(query, admin1=st.session_state.get("field_admin1") or None) if query else None
+    if found is None:
+        st.session_state.place_not_found = query
+        return
+    raw = found.raw
+    _set_place(found.address, found.latitude, found.longitude, raw["admin1"], raw["geo_precision"])
+    st.session_state.placement = {k: raw[k] for k in ("rule", "where_prec", "source", "candidates", "area")}
+
+
+def _pick_on_map() -> None:
+    picked = ui.place_from_selection(st.session_state.get("place_map"))
+    if picked is not None:
+        _set_place(picked["name"], picked["latitude"], picked["longitude"], picked["admin1"], 1)
+        st.session_state.placement = {"rule": "picked on the map by the coder", "where_prec": 1,
+                                      "source": picked["source"], "candidates": [], "area": None}
+
+
+def _placement() -> None:
+    """How the place was found, the other places of the same name, a box to
+    look up another phrase, and a map to pick a known place nearby."""
+    placement = st.session_state.get("placement") or {}
+    if placement:
+        st.caption(ui.plain(f"Placed by rule: {placement['rule']}"
+                            + (f" (UCDP where_prec {placement['where_prec']})" if placement["where_prec"] else "")
+                            + (f"; from {placement['source']}" if placement["source"] else "")))
+    if placement.get("candidates"):
         st.selectbox("Same name elsewhere: use instead", [None, *placement["candidates"]], key="candidate",
                      on_change=_use_candidate,
                      format_func=lambda c: "—" if c is None else f"{c['name']} ({c['admin1']}) "
                                                                  f"{c['latitude']:.4f}, {c['longitude']:.4f}")
+    look, button = st.columns([3, 1], vertical_alignment="bottom")
+    look.text_input("Find a place (a name or a phrase such as “near Saraqib”)", key="place_query")
+    button.button("Look up", on_click=_look_up)
+    if st.session_state.get("place_not_found"):
+        st.warning(ui.plain(f"No place found for “{st.session_state.place_not_found}”. Type its coordinates, "
+                            "or pick a known place nearby on the map."))
+
+
+def _place_map() -> None:
+    latitude, longitude = st.session_state.get("field_latitude"), st.session_state.get("field_longitude")
+    placement = st.session_state.get("placement") or {}
+    area = placement.get("area")
+    outline = ui.geocoder().gazetteer.outline(area["level"], area["name"], area.get("admin1")) if area else None
+    places = ui.geocoder().gazetteer.nearby(latitude, longitude) if latitude is not None and longitude is not None \
+        else []
+    nearby = pd.DataFrame([{"name": p.label, "admin1": p.admin1, "latitude": p.latitude, "longitude": p.longitude,
+                            "source": p.source} for p in places],
+                          columns=["name", "admin1", "latitude", "longitude", "source"])
+    st.caption("Click a grey place to use it; the blue area is what a vague place stands for.")
+    st.pydeck_chart(ui.place_map(latitude, longitude, outline, nearby), height=320, key="place_map",
+                    on_select=_pick_on_map, selection_mode="single-object")
 
 
 def _save_place(values: dict) -> None:
@@ -123,7 +175,8 @@ def _form(draft: dict) -> dict:
             format_func=lambda p: {1: "1 · town", 2: "2 · near a town / small area", 3: "3 · region"}[p],
         )
         _why(draft, "location")
-        _placement(draft)
+        _placement()
+        _place_map()
         _save_place(values)
         values["source"] = st.text_input("Source", key="field_source") or None
         _why(draft, "source")

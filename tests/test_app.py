@@ -161,3 +161,29 @@ def test_code_page_shows_the_rule_and_lets_the_analyst_pick_another_place(demo_s
     at.selectbox(key="candidate").select_index(1).run()
     assert (at.selectbox(key="field_admin1").value, at.number_input(key="field_latitude").value) == (
         "Aleppo", 36.5658)
+
+
+def test_code_page_looks_up_a_phrase_the_coder_types(demo_store):
+    at = _page("code.py").run()
+    at.text_area(key="report_text").input("Shelling hit the village today.")
+    at.button[0].click().run()
+    at.text_input(key="place_query").set_value("near Saraqib")
+    next(b for b in at.button if b.label == "Look up").click().run()
+    assert not at.exception
+    assert (at.text_input(key="field_location").value, at.selectbox(key="field_admin1").value,
+            at.number_input(key="field_latitude").value, at.selectbox(key="field_geo_precision").value) == (
+        "Saraqib", "Idleb", 35.8645, 2)
+    assert any("near a town" in c.value for c in at.caption), [c.value for c in at.caption if "rule" in c.value]
+    at.text_input(key="place_query").set_value("Atlantis")
+    next(b for b in at.button if b.label == "Look up").click().run()
+    assert at.warning[0].value.startswith("No place found for")
+
+
+def test_a_place_picked_on_the_map_is_read_from_the_selection():
+    import ui
+
+    selection = {"selection": {"indices": {"nearby": [0]}, "objects": {"nearby": [
+        {"name": "Sarmin", "admin1": "Idleb", "latitude": 35.904, "longitude": 36.725, "source": "geonames:1"}]}}}
+    assert ui.place_from_selection(selection)["name"] == "Sarmin"
+    assert ui.place_from_selection({"selection": {"indices": {}, "objects": {}}}) is None
+    assert ui.place_from_selection(None) is None

@@ -89,7 +89,7 @@ def test_districts_are_ochas_61_with_their_seats():
     assert len({a.admin2 for a in gazetteer.subdistricts}) == 61
     location = OfflineGeocoder().geocode("منطقة منبج")
     assert (location.address, location.raw["admin2"], location.raw["geo_precision"], location.raw["where_prec"],
-            location.raw["area"]) == ("Menbij district", "Menbij", 3, 3, {"level": "district", "name": "Menbij"})
+            location.raw["area"]) == ("Menbij district", "Menbij", 3, 3, {"level": "district", "name": "Menbij", "admin1": "Aleppo"})
     assert location.raw["rule"] == "district named: its seat stands for it"
 
 
@@ -113,7 +113,7 @@ def test_cli_geocode_hama_countryside():
         "rule": "region: governorate named, its capital stands for it",
         "source": "geonames:170017",
         "candidates": [],
-        "area": {"level": "governorate", "name": "Hama"},
+        "area": {"level": "governorate", "name": "Hama", "admin1": "Hama"},
     }
 
 
@@ -185,3 +185,12 @@ def test_an_analysts_place_is_found_by_its_alias(tmp_path):
     out = json.loads(_cli("geocode", "ريف تل المثال", "--places", places, "--json").stdout)
     assert (out["name"], out["latitude"], out["admin1"], out["geo_precision"]) == ("Tell Example", 35.25, "Hama", 2)
     assert out["source"].startswith("saved by rana on ")
+
+
+def test_the_area_a_resolution_stands_for_can_be_drawn_and_places_near_a_point_listed():
+    gazetteer = default_gazetteer()
+    area = OfflineGeocoder().geocode("ريف حماة").raw["area"]
+    outline = gazetteer.outline(area["level"], area["name"], area["admin1"])
+    assert outline["type"] in ("Polygon", "MultiPolygon")
+    near = [p.label for p in gazetteer.nearby(35.8645, 36.8059, km=10)]
+    assert near[0] == "Saraqib" and "Sarmin" in near

@@ -22,12 +22,22 @@ pytestmark = pytest.mark.browser
 OUTLINE_FILL = (238, 234, 224)
 
 
-def _map_pixels(page) -> tuple[int, int]:
-    """(governorate-fill pixels, red point pixels) in the map as drawn."""
+def _map_pixels(page) -> dict[str, int]:
+    """Pixels of governorate fill, red points and the blue area in the map as drawn."""
     shot = np.asarray(Image.open(io.BytesIO(page.get_by_test_id("stDeckGlJsonChart").screenshot())).convert("RGB"))
-    fill = np.all(shot == OUTLINE_FILL, axis=-1).sum()
-    red = ((shot[..., 0] > 150) & (shot[..., 1] < 110) & (shot[..., 2] < 110)).sum()
-    return int(fill), int(red)
+    r, g, b = (shot[..., i].astype(int) for i in range(3))
+    return {"fill": int(np.all(shot == OUTLINE_FILL, axis=-1).sum()),
+            "red": int(((r > 150) & (g < 110) & (b < 110)).sum()),
+            "blue": int(((b - r > 15) & (b > 150)).sum())}
+
+
+def _wait_for_map(page, least: dict[str, int]) -> dict[str, int]:
+    """WebGL draws a few frames after the element appears: look until the
+    map shows at least `least` pixels of each kind, within a bound."""
+    deadline = time.monotonic() + 30
+    while any((pixels := _map_pixels(page))[k] < n for k, n in least.items()) and time.monotonic() < deadline:
+        pass
+    return pixels
 
 
 def _metric(page, label: str):
@@ -38,15 +48,10 @@ def test_explore_draws_outlines_and_points(page, app_url):
     page.goto(f"{app_url}/explore")
     expect(_metric(page, "Events")).to_have_text("2,401")
     expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
-    # WebGL draws a few frames after the element appears: look until the
-    # map shows, within a bound.
-    deadline = time.monotonic() + 30
-    while (pixels := _map_pixels(page)) < (20_000, 500) and time.monotonic() < deadline:
-        pass
+    pixels = _wait_for_map(page, {"fill": 20_000, "red": 500})
     page.screenshot(path=ARTIFACTS / "explore_default.png", full_page=True)
-    fill, red = pixels
-    assert fill > 20_000, "no governorate outlines drawn"
-    assert red > 500, "no event points drawn"
+    assert pixels["fill"] > 20_000, "no governorate outlines drawn"
+    assert pixels["red"] > 500, "no event points drawn"
 
 
 def _type_date(page, label: str, day: dt.date) -> None:
@@ -67,6 +72,11 @@ def test_code_the_seed_report_and_find_it_on_explore(page, app_url, seed_report)
     expect(page.get_by_test_id("report-evidence").locator("mark").first).to_be_visible()
     expect(page.get_by_role("textbox", name="Actor 1", exact=True)).to_have_value("Military Forces of Syria")
     expect(page.get_by_role("spinbutton", name="Fatalities", exact=True)).to_have_value("10")
+    # The place map shows Hama governorate, which "ريف حماة" stands for, in blue.
+    expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
+    pixels = _wait_for_map(page, {"blue": 5_000, "red": 50})
+    page.screenshot(path=ARTIFACTS / "code_draft.png", full_page=True)
+    assert pixels["blue"] > 5_000 and pixels["red"] > 50, pixels
     page.get_by_role("button", name="Save event").click()
     expect(page.get_by_text("Saved event coded:")).to_be_visible()
 
