@@ -27,7 +27,7 @@ from .store import SCHEMA_VERSION, Batch, Store, Summary
 
 _ARROW_TYPES = {INTEGER: pa.int64(), REAL: pa.float64(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us")}
 _COLUMNS = ", ".join(FIELD_NAMES)
-_ADDITIVE_SINCE = {2}  # schema versions that reach the current one by CREATE TABLE IF NOT EXISTS alone
+_ADDITIVE_SINCE = {2, 3}  # schema versions that reach the current one by CREATE TABLE IF NOT EXISTS alone
 
 _DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
@@ -40,6 +40,9 @@ _DDL = [
     " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT)",
     "CREATE TABLE IF NOT EXISTS places (name VARCHAR PRIMARY KEY, aliases VARCHAR[], latitude DOUBLE,"
     " longitude DOUBLE, admin1 VARCHAR, coder VARCHAR, saved_at TIMESTAMP)",
+    # What coders changed in drafts before saving them: the edit history.
+    "CREATE TABLE IF NOT EXISTS edits (event_id VARCHAR, field VARCHAR, drafted VARCHAR, saved VARCHAR,"
+    " coder VARCHAR, edited_at TIMESTAMP)",
     # Rows a later batch replaced, kept so that undoing that batch restores them.
     "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events LIMIT 0",
 ]
@@ -98,7 +101,8 @@ class DuckDBStore(Store):
         finally:
             con.close()
 
-    def insert(self, events: Sequence[dict] | pa.Table, batch: Batch, replace: Sequence[str] = ()) -> int:
+    def insert(self, events: Sequence[dict] | pa.Table, batch: Batch, replace: Sequence[str] = (),
+               edits: Sequence[dict] = ()) -> int:
         created = batch.created_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         table = events if isinstance(events, pa.Table) else _arrow(events)
         count = table.num_rows
@@ -125,6 +129,9 @@ class DuckDBStore(Store):
                     raise DuplicateEventError(f"event id {clash[0][0]} of batch {batch.batch_id} is already stored "
                                               "or given twice")
                 con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {_COLUMNS} FROM incoming")
+                if edits:
+                    con.executemany("INSERT INTO edits VALUES ($event_id, $field, $drafted, $saved, $coder, $at)",
+                                    [{**edit, "coder": batch.coder, "at": created} for edit in edits])
                 _crash_test_pause()
                 con.execute(
                     "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
@@ -149,6 +156,11 @@ class DuckDBStore(Store):
                 con.execute("ROLLBACK")
                 raise
         return count
+
+    def edits(self, event_id: str) -> pd.DataFrame:
+        with self._connect() as con:
+            return con.execute("SELECT field, drafted, saved, coder, edited_at FROM edits WHERE event_id = $id "
+                               "ORDER BY edited_at, field", {"id": event_id}).df()
 
     def stored_timestamps(self, ids: pa.Array) -> pa.Table:
         with self._connect() as con:

@@ -21,7 +21,7 @@ from .exc import StoreError
 from .filters import EventQuery
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "events.duckdb"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,22 @@ class Store(abc.ABC):
     """Events in, filtered views out. Writes are one transaction each."""
 
     @abc.abstractmethod
-    def insert(self, events: Sequence[dict] | pa.Table, batch: Batch, replace: Sequence[str] = ()) -> int:
+    def insert(self, events: Sequence[dict] | pa.Table, batch: Batch, replace: Sequence[str] = (),
+               edits: Sequence[dict] = ()) -> int:
         """Store `events` (checked, typed: dicts or an Arrow table with the
-        schema's columns) as one batch, all or nothing.
+        schema's columns) as one batch, all or nothing; with them, `edits`
+        (event_id, field, drafted, saved: what a coder changed in a draft).
 
         Stored events whose ids are in `replace` are set aside first (so the
         batch can be undone). Returns the number stored. Raises
         DuplicateEventError if another id is already stored,
         StoreLockedError if another process is writing.
         """
+
+    @abc.abstractmethod
+    def edits(self, event_id: str) -> pd.DataFrame:
+        """The history of one coded event: each field whose saved value
+        differs from the draft (field, drafted, saved, coder, edited_at)."""
 
     @abc.abstractmethod
     def stored_timestamps(self, ids: pa.Array) -> pa.Table:

@@ -11,6 +11,7 @@ from events.coding import CodedEventError, save_coded
 from events.exc import EventsError
 from extract.draft import DRAFT_EXTRAS, draft_events
 from extract.lexicons import actor_type
+from extract.reports import read_reports
 from geo.admin import ADMIN1_NAMES
 
 ACTOR_LABELS = {
@@ -24,15 +25,70 @@ def _start_draft() -> None:
     st.session_state.draft_refused = not st.session_state.report_text.strip()
     if st.session_state.draft_refused:
         return
-    draft = draft_events(st.session_state.report_text, st.session_state.published, ui.geocoder())[0]
+    st.session_state.reviewing = None
+    _show(draft_events(st.session_state.report_text, st.session_state.published, ui.geocoder())[0], "draft")
+
+
+def _show(draft: dict, status: str) -> None:
+    """Put a draft in the form: widgets read their values from session state."""
     st.session_state.draft = draft
     st.session_state.placement = draft["placement"]
     st.session_state.saved = None
-    # Widgets read their values from session state; seed them from the draft.
     for name, value in draft.items():
         if name not in DRAFT_EXTRAS:
             st.session_state[f"field_{name}"] = value
-    st.session_state.field_status = "draft"
+    st.session_state.field_status = status
+
+
+def _add_to_queue() -> None:
+    """Draft every report of the uploaded files into the review queue."""
+    files = st.session_state.get("report_files") or []
+    queue = st.session_state.setdefault("queue", [])
+    problems = []
+    for upload in files:
+        reports, unread = read_reports(upload.name, upload.getvalue(), st.session_state.published)
+        problems += [f"{p.name}{f' line {p.line}' if p.line else ''}: {p.message}" for p in unread]
+        for report in reports:
+            for draft in draft_events(report.text, report.published, ui.geocoder()):
+                if report.url:
+                    draft["notes"] = f"{draft['notes']} Report: {report.url}"
+                queue.append({"name": report.name, "text": report.text, "published": report.published,
+                              "draft": draft, "state": "to review"})
+    st.session_state.queue_problems = problems
+
+
+def _review(index: int) -> None:
+    item = st.session_state.queue[index]
+    st.session_state.reviewing = index
+    st.session_state.report_text = item["text"]
+    st.session_state.published = item["published"]
+    _show(item["draft"], "reviewed")
+
+
+def _review_next() -> None:
+    waiting = [i for i, item in enumerate(st.session_state.get("queue", [])) if item["state"] == "to review"]
+    if waiting:
+        _review(waiting[0])
+
+
+def _queue() -> None:
+    """Upload many reports; each becomes a draft to review in turn."""
+    with st.expander("Upload many reports (.txt, or .csv / .jsonl with text, url, published)",
+                     expanded=bool(st.session_state.get("queue"))):
+        st.file_uploader("Report files", type=["txt", "csv", "jsonl"], accept_multiple_files=True,
+                         key="report_files")
+        st.button("Add to the review queue", on_click=_add_to_queue)
+        for problem in st.session_state.get("queue_problems") or []:
+            st.warning(ui.plain(problem))
+        queue = st.session_state.get("queue") or []
+        if queue:
+            st.dataframe(pd.DataFrame([{
+                "report": item["name"], "published": item["published"],
+                "event": item["draft"]["sub_event_type"], "place": item["draft"]["location"],
+                "fatalities": item["draft"]["fatalities"], "state": item["state"]} for item in queue]),
+                hide_index=True)
+            waiting = sum(item["state"] == "to review" for item in queue)
+            st.button(f"Review the next report ({waiting} waiting)", on_click=_review_next, disabled=not waiting)
 
 
 def _why(draft: dict, name: str) -> None:
@@ -187,6 +243,10 @@ def _form(draft: dict) -> dict:
 
 
 def page() -> None:
+    if st.session_state.pop("review_next", False):
+        saved = st.session_state.saved
+        _review_next()
+        st.session_state.saved = saved
     ui.page_setup("Code a report")
     st.title("Code a report")
     st.text_area("Report text (Arabic or English)", height=220, key="report_text",
@@ -197,6 +257,7 @@ def page() -> None:
     st.button("Draft event", type="primary", on_click=_start_draft)
     if st.session_state.get("draft_refused"):
         st.warning("Paste a report first.")
+    _queue()
 
     saved = st.session_state.get("saved")
     if saved:
@@ -210,10 +271,13 @@ def page() -> None:
     spans = [(s["start"], s["end"]) for field in draft["evidence"].values() for s in field]
     st.html(ui.highlighted(st.session_state.report_text, spans))
     st.subheader("Draft event")
+    reviewing = st.session_state.get("reviewing")
+    if reviewing is not None:
+        st.info(ui.plain(f"Reviewing {st.session_state.queue[reviewing]['name']} from the queue."))
     values = _form(draft)
     if st.button("Save event", type="primary"):
         try:
-            stored = save_coded(ui.store(), values)
+            stored = save_coded(ui.store(), values, drafted=draft)
         except CodedEventError as err:
             st.error("The event was not saved:\n" + "\n".join(f"- **{p.column}**: {ui.plain(p.message)}"
                                                               for p in err.problems))
@@ -222,8 +286,14 @@ def page() -> None:
             st.error(f"The event was not saved: {ui.plain(err)}")
             return
         ui.invalidate()
-        st.session_state.saved = stored
         st.session_state.draft = None
+        st.session_state.reviewing = None
+        if reviewing is not None:
+            st.session_state.queue[reviewing]["state"] = "saved"
+            # Widgets of this run are drawn: the next report is put in them
+            # at the start of the next run.
+            st.session_state.review_next = True
+        st.session_state.saved = stored
         st.rerun()
 
 

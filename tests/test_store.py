@@ -109,18 +109,33 @@ def test_an_analysts_place_is_kept_and_moved(store):
         store.save_place("Nowhere", 95.0, 0.0)
 
 
-def test_a_version_2_store_is_brought_up_to_date(tmp_path):
-    path = tmp_path / "v2.duckdb"
+@pytest.mark.parametrize("version, dropped", [("2", ["places", "edits"]), ("3", ["edits"])])
+def test_an_older_store_is_brought_up_to_date(tmp_path, version, dropped):
+    path = tmp_path / f"v{version}.duckdb"
     DuckDBStore(path)
     con = duckdb.connect(str(path))
-    con.execute("DROP TABLE places")
-    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    for table in dropped:
+        con.execute(f"DROP TABLE {table}")
+    con.execute("UPDATE meta SET value = $v WHERE key = 'schema_version'", {"v": version})
     con.close()
     DuckDBStore(path).save_place("Tell Example", 35.2, 36.6)
-    assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("3",)
+    assert DuckDBStore(path).edits("none").empty
+    assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("4",)
 
 
 def test_an_id_given_twice_in_one_batch_stores_nothing(store):
     with pytest.raises(DuplicateEventError, match="test:1"):
         store.insert([make_event(1), make_event(2), make_event(1)], _batch("twice"))
     assert store.summary(EventQuery()).count == 0
+
+
+def test_a_coded_event_keeps_what_the_coder_changed_in_its_draft(store):
+    from events.coding import save_coded
+
+    drafted = make_event(7, fatalities=10, admin1="Hama")
+    drafted["status"] = "draft"
+    saved = {**drafted, "fatalities": 12, "status": "reviewed"}
+    save_coded(store, saved, coder="rana", drafted=drafted)
+    history = store.edits("test:7")
+    assert history[["field", "drafted", "saved", "coder"]].values.tolist() == [
+        ["fatalities", "10", "12", "rana"], ["status", "draft", "reviewed", "rana"]]

@@ -141,3 +141,26 @@ def test_upload_shows_rejects_then_stores_the_good_rows(page, app_url):
     expect(page.get_by_text("Stored 3 events as batch import-")).to_be_visible()
     assert _count(page, app_url, "?text=Test%20outlet") == before + 3
     expect(page.get_by_text("3 of these events come from ACLED")).to_be_visible()
+
+
+def test_three_reports_uploaded_reviewed_in_the_queue_and_saved_appear_on_explore(page, app_url):
+    february = "?date_from=2025-02-01&date_to=2025-02-28"
+    assert _count(page, app_url, february) == 0
+    page.goto(f"{app_url}/code")
+    page.get_by_text("Upload many reports").click()
+    page.locator("input[type=file]").set_input_files(FIXTURES / "reports" / "queue_three.jsonl")
+    expect(page.get_by_text("queue_three.jsonl", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Add to the review queue").click()
+    page.get_by_role("button", name="Review the next report (3 waiting)").click()
+    for number in (1, 2, 3):
+        expect(page.get_by_text(f"Reviewing queue_three.jsonl:{number} from the queue.")).to_be_visible()
+        expect(page.get_by_test_id("report-evidence")).to_be_visible()
+        if number == 1:
+            # The reviewer corrects what the draft got wrong, then saves.
+            page.screenshot(path=ARTIFACTS / "queue_review.png", full_page=True)
+        page.get_by_role("button", name="Save event").click()
+        expect(page.get_by_text("Saved event coded:")).to_be_visible()
+    expect(page.get_by_role("button", name="Review the next report (0 waiting)")).to_be_disabled()
+    assert _count(page, app_url, february) == 3
+    assert _count(page, app_url, february + "&status=reviewed") == 3
+    expect(_metric(page, "Fatalities")).to_have_text("3")
