@@ -20,19 +20,26 @@ from . import rules
 from .text import Report
 
 COUNTRY = "Syria"
-DRAFT_EXTRAS = ("evidence", "confidence", "placement")  # keys of a draft that are not schema fields
+DRAFT_EXTRAS = ("evidence", "confidence", "placement", "flags")  # keys of a draft that are not schema fields
 UNIDENTIFIED = ("Unidentified Armed Group (Syria)", "Political militia")
+PROTESTERS = ("Protesters (Syria)", "Protesters")  # ACLED codes every protest's actor so
+_UNCLAIMED_WEAPONS = ("Remote explosive/landmine/IED", "Suicide bomb", "Grenade")
 
 
 def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None = None) -> list[dict]:
-    """Draft events for one report published on `published`.
+    """Draft events for one report published on `published`: one for each
+    part of the report that tells of an event of its own ("..., فيما ...").
 
-    One report gives one draft for now; splitting a report into several
-    events comes with clause splitting (issue 6).
+    A part without its own date, place or source takes the report's.
     """
     report = Report(raw)
     geocoder = geocoder or OfflineGeocoder()
+    return [_draft(part, report, published, geocoder) for part in rules.event_parts(report)]
+
+
+def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineGeocoder) -> dict:
     event = empty_event()
+    flags: list[str] = []
     evidence: dict[str, list[dict]] = {}
     confidence: dict[str, float] = {}
 
@@ -58,9 +65,18 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
     # otherwise the first armed actor named. Civilians are targets, never
     # the leading actor, except that protesters lead their own protest.
     armed = [f for f in named if f.value[0][1] not in ("Civilians", "Protesters")]
-    leads = forces + armed
+    claims = rules.find_claims(report, named)
+    # Forces named by nationality act; of the groups named outright the
+    # first written leads ("Islamic State militants ambushed a Syrian army
+    # patrol"); unidentified gunmen only when no one else is named.
+    leads = claims + forces + sorted(armed, key=lambda f: (f.value[0][0] == UNIDENTIFIED[0], f.spans[0].start))
+    if event["sub_event_type"] in _UNCLAIMED_WEAPONS and not claims and not forces:
+        # A bomb's author is unknown unless someone claims it; those named
+        # near it are its targets (ACLED: Unidentified Armed Group).
+        leads = []
     if event["event_type"] == "Protests":
-        leads = [f for f in named if f.value[0][1] == "Protesters"] + leads
+        leads = [f for f in named if f.value[0][1] == "Protesters"] or [rules.Finding(
+            (PROTESTERS,), sub_types[0].spans, sub_types[0].confidence)]
     actor1_finding = leads[0] if leads else None
     leading: list[tuple[str, str]] = list(actor1_finding.value) if actor1_finding else []
     if leading:
@@ -82,22 +98,28 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
             break
 
     fatalities = rules.find_fatalities(report)
-    if fatalities:
+    cumulative = rules.find_cumulative_toll(report)
+    if cumulative:
+        # A running total is not this event's toll: left for the coder.
+        put(("fatalities",), (None,), cumulative[0])
+        flags.append(f"“{cumulative[0].spans[0].text}”: a cumulative toll, not this event's; "
+                     "code the deaths of this event by hand")
+    elif fatalities:
         put(("fatalities",), (fatalities[0].value,), fatalities[0])
     else:
         # No death reported: ACLED records 0.
         put(("fatalities",), (0,), None, default_confidence=0.5)
 
-    dates = rules.find_event_date(report, published)
+    dates = rules.find_event_date(report, published) or rules.find_event_date(whole, published)
     if dates:
         put(("event_date",), (dates[0].value,), dates[0])
     else:
         put(("event_date",), (published,), None, default_confidence=0.4)
     event["time_precision"] = 1
 
-    places = rules.find_place(report, geocoder)
+    places = rules.find_place(report, geocoder) or rules.find_place(whole, geocoder)
     if places:
-        place = places[0]
+        place = _most_precise(places)
         raw = place.value.raw
         put(
             ("location", "latitude", "longitude", "admin1", "admin2", "admin3", "geo_precision"),
@@ -110,7 +132,7 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
         placement = {"rule": "no place found in the text", "where_prec": None, "source": None, "candidates": [],
                      "area": None}
 
-    sources = rules.find_source(report)
+    sources = rules.find_source(report) or rules.find_source(whole)
     if sources:
         put(("source",), (ACTOR_SEPARATOR.join(f.value for f in sources),), sources[0])
 
@@ -124,16 +146,28 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
     event["evidence"] = evidence
     event["confidence"] = confidence
     event["placement"] = placement
-    return [event]
+    event["flags"] = flags
+    return event
+
+
+def _most_precise(places: list[rules.Finding]) -> rules.Finding:
+    """The first place found, unless a more precise one lies in the same
+    governorate ("بلدة سراقب في ريف إدلب": Saraqib, not the Idleb region)."""
+    first = places[0]
+    better = [p for p in places[1:] if p.value.raw["geo_precision"] < first.value.raw["geo_precision"]
+              and p.value.raw["admin1"] == first.value.raw["admin1"]]
+    return min(better, key=lambda p: p.value.raw["geo_precision"]) if better else first
 
 
 def _notes(event: dict) -> str:
     """An English notes line from the coded fields, as ACLED writes notes."""
     when = event["event_date"].strftime("%-d %B %Y") if event["event_date"] else "An unknown date"
+    toll = "Fatalities not coded (cumulative toll)" if event["fatalities"] is None else \
+        f"{event['fatalities']} fatalities coded"
     who = event["actor1"] or "Unidentified actors"
     if event["assoc_actor_1"]:
         who += f" with {event['assoc_actor_1']}"
     what = (event["sub_event_type"] or "an event of unknown type").lower()
     against = f" against {event['actor2']}" if event["actor2"] else ""
     where = f" in {event['location']} ({event['admin1']})" if event["location"] else ""
-    return f"On {when}, {who}: {what}{against}{where}. {event['fatalities']} fatalities coded."
+    return f"On {when}, {who}: {what}{against}{where}. {toll}."

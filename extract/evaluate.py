@@ -36,7 +36,13 @@ def evaluate(path: Path, split: str | None = None) -> dict:
         if split and record.get("split") != split:
             continue
         reports += 1
-        draft = draft_events(record["text"], dt.date.fromisoformat(record["published"]), geocoder)[0]
+        drafts = draft_events(record["text"], dt.date.fromisoformat(record["published"]), geocoder)
+        draft = drafts[0]
+        seen["event_count"] += 1
+        right["event_count"] += len(drafts) == record.get("event_count", 1)
+        if len(drafts) != record.get("event_count", 1):
+            misses.append({"id": record["id"], "field": "event_count", "gold": record.get("event_count", 1),
+                           "got": len(drafts)})
         for name, gold in record["gold"].items():
             value = draft.get(name)
             got = format_value(value) if hasattr(value, "isoformat") else value
@@ -48,7 +54,7 @@ def evaluate(path: Path, split: str | None = None) -> dict:
             if draft["confidence"].get(name, 0) >= CONFIDENT:
                 confident_seen += 1
                 confident_right += ok
-        for field_spans in draft["evidence"].values():
+        for field_spans in (spans for one in drafts for spans in one["evidence"].values()):
             for span in field_spans:
                 spans += 1
                 valid_spans += record["text"][span["start"]:span["end"]] == span["text"]

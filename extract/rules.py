@@ -84,6 +84,25 @@ def find_named_actors(report: Report) -> list[Finding]:
     return [Finding((hit.value,), (hit.span,), 0.7) for hit in report.find(lexicons.actors())]
 
 
+_CLAIM = re.compile(r"(?<!\w)و?(?:" + "|".join(re.escape(normalise(w)) for w in (
+    "تبنّى", "تبنت", "أعلن مسؤوليته", "أعلنت مسؤوليتها", "claimed responsibility", "claimed the attack",
+    "claimed")) + r")(?!\w)")
+
+
+def find_claims(report: Report, named: list[Finding]) -> list[Finding]:
+    """The actor named right by a claim ("وتبنى تنظيم الدولة الهجوم",
+    "Islamic State claimed responsibility"): the author of the attack."""
+    found = []
+    for match in _CLAIM.finditer(report.key):
+        start, end = report.span(*match.span()).start, report.span(*match.span()).end
+        near = [f for f in named if abs(f.spans[0].start - end) < 40 or abs(start - f.spans[0].end) < 40]
+        near = [f for f in near if f.value[0][1] not in ("Civilians", "Protesters")]
+        if near:
+            nearest = min(near, key=lambda f: min(abs(f.spans[0].start - end), abs(start - f.spans[0].end)))
+            found.append(Finding(nearest.value, nearest.spans + (report.span(*match.span()),), 0.8))
+    return found
+
+
 # --- fatalities -----------------------------------------------------------
 
 _MONTHS = "|".join(normalise(m) for m in (
@@ -121,7 +140,7 @@ def find_fatalities(report: Report) -> list[Finding]:
                    rf"(?:were |have been |are )?(?:{deaths}))(?!\w)"),
     )
     quantities = lexicons.quantities().values
-    found = []
+    found = _one_death(key, deaths, report)
     for pattern in patterns:
         for match in pattern.finditer(key):
             amount = match.group("n")
@@ -130,29 +149,143 @@ def find_fatalities(report: Report) -> list[Finding]:
     return sorted(found, key=lambda f: (f.value, f.spans[0].start))
 
 
+_CUMULATIVE = re.compile(
+    r"(?:ارتفعت|ارتفع|ترتفع|يرتفع)(?: \S+){0,3} (?:حصيله|عدد القتلى|عدد الضحايا)"
+    r"|death toll(?: \S+){0,20} (?:has |had )?(?:risen|rose|climbed)|raising the death toll")
+
+
+def find_cumulative_toll(report: Report) -> list[Finding]:
+    """A toll that sums deaths over time ("ارتفعت حصيلة ... إلى"): ACLED codes
+    each death once, in its own event, so the number is not this event's."""
+    return [Finding(None, (report.span(*m.span()),), 0.8) for m in _CUMULATIVE.finditer(report.key)]
+
+
+_ONE_AR = ("مدني", "مدنيه", "طفل", "طفله", "امراه", "سيده", "شاب", "رجل", "عنصر", "جندي", "مقاتل", "شخص",
+           "عسكري", "ضابط", "مواطن", "قيادي", "صحفي", "متطوع")
+_ONE_EN = ("a civilian", "a child", "a woman", "a man", "a soldier", "a fighter", "a member", "a commander",
+           "a boy", "a girl", "a journalist", "a farmer", "one civilian", "one soldier", "one person")
+
+
+def _one_death(key: str, deaths: str, report: Report) -> list[Finding]:
+    """A death word with one person ("مقتل مدني", "لمقتله", "shot dead a
+    civilian"): 1, or 2 with "وآخر" (and another)."""
+    one_ar = "|".join(_ONE_AR)
+    one_en = "|".join(re.escape(w) for w in _ONE_EN)
+    patterns = (
+        re.compile(rf"(?<!\w)[وبل]?(?P<phrase>(?:{deaths}) (?:{one_ar})(?P<more>(?: \S+){{0,4}} و(?:اخر|اخرى))?)(?!\w)"),
+        re.compile(rf"(?<!\w)[وبل]?(?P<phrase>(?:مقتله|مقتلها|مصرعه|مصرعها))(?!\w)"),
+        re.compile(rf"(?<!\w)(?P<phrase>(?:killed|killing|shot dead|gunned down|executed) (?:{one_en}))(?!\w)"),
+    )
+    found = []
+    for pattern in patterns:
+        for match in pattern.finditer(key):
+            more = "more" in pattern.groupindex and match.group("more")
+            found.append(Finding(2 if more else 1, (report.span(*match.span("phrase")),), 0.7))
+    return found
+
+
 # --- date -----------------------------------------------------------------
 
+_WEEKDAYS = {normalise(name): day for day, names in enumerate((
+    ("الاثنين", "الإثنين", "monday"), ("الثلاثاء", "tuesday"), ("الأربعاء", "wednesday"), ("الخميس", "thursday"),
+    ("الجمعة", "friday"), ("السبت", "saturday"), ("الأحد", "sunday"))) for name in names}
+_MONTH_NUMBERS = {normalise(name): number for number, names in enumerate((
+    ("كانون الثاني", "يناير", "january", "jan"), ("شباط", "فبراير", "february", "feb"),
+    ("آذار", "مارس", "march", "mar"), ("نيسان", "أبريل", "ابريل", "april", "apr"), ("أيار", "مايو", "may"),
+    ("حزيران", "يونيو", "june", "jun"), ("تموز", "يوليو", "july", "jul"), ("آب", "أغسطس", "august", "aug"),
+    ("أيلول", "سبتمبر", "september", "sep", "sept"), ("تشرين الأول", "أكتوبر", "october", "oct"),
+    ("تشرين الثاني", "نوفمبر", "november", "nov"), ("كانون الأول", "ديسمبر", "december", "dec")), start=1)
+    for name in names}
+_MONTH = "|".join(re.escape(m) for m in sorted(_MONTH_NUMBERS, key=len, reverse=True))
+_WEEKDAY = "|".join(re.escape(d) for d in sorted(_WEEKDAYS, key=len, reverse=True))
+# "12 آذار 2024", "١٢ من شهر آذار", "12 March", "March 12, 2024" (digits are folded to ASCII).
+_EXPLICIT_DATE = re.compile(
+    rf"(?<!\w)(?:(?P<d>\d{{1,2}}) (?:من )?(?:شهر )?(?P<m>{_MONTH})|(?P<m2>{_MONTH}) (?P<d2>\d{{1,2}}))"
+    rf"(?:,? (?:(?:عام|سنه|من عام) )?(?P<y>\d{{4}}))?(?!\w)")
+_WEEKDAY_PHRASE = re.compile(rf"(?<!\w)(?:(?:يوم|on|last|this past) )?[وب]?(?P<day>{_WEEKDAY})(?!\w)")
+
+
+def _explicit(match: re.Match, published: dt.date) -> dt.date | None:
+    day = int(match.group("d") or match.group("d2"))
+    month = _MONTH_NUMBERS[match.group("m") or match.group("m2")]
+    year = int(match.group("y")) if match.group("y") else published.year
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None
+    if not match.group("y") and date > published:
+        date = date.replace(year=year - 1)  # "12 December" read in January is last year's
+    return date
+
+
 def find_event_date(report: Report, published: dt.date) -> list[Finding]:
-    """Relative time words (اليوم, أمس, yesterday) counted back from the
-    publication date the user gives."""
-    return [
-        Finding(published - dt.timedelta(days=hit.value), (hit.span,), 0.8)
-        for hit in report.find(lexicons.time_words())
-    ]
+    """The event's date, counted from the publication date the user gives:
+    an explicit date (12 آذار, March 12) first, then a weekday (the last
+    such day up to publication), then relative words (اليوم, أمس)."""
+    found = []
+    for match in _EXPLICIT_DATE.finditer(report.key):
+        date = _explicit(match, published)
+        if date is not None and date <= published:
+            found.append(Finding(date, (report.span(*match.span()),), 0.9))
+    for match in _WEEKDAY_PHRASE.finditer(report.key):
+        back = (published.weekday() - _WEEKDAYS[match.group("day")]) % 7
+        found.append(Finding(published - dt.timedelta(days=back), (report.span(*match.span("day")),), 0.8))
+    found += [Finding(published - dt.timedelta(days=hit.value), (hit.span,), 0.8)
+              for hit in report.find(lexicons.time_words())]
+    return found
+
+
+# --- events in one report ---------------------------------------------------
+
+# Words that open the account of another event ("..., فيما قصفت ...").
+_NEXT_EVENT = re.compile("|".join(
+    [rf"(?:[،,.؛;]\s*|\s)(?={re.escape(normalise(w))} )" for w in ("فيما", "بينما", "في حين", "وفي سياق متصل",
+                                                                   "وفي سياق اخر", "من جهة اخرى", "كما")]
+    + [rf"(?:[.;]\s*|,\s*|\s)(?={w}\b)" for w in ("meanwhile", "elsewhere", "separately", "in a separate",
+                                                   "in another", "while")]))
+
+
+def event_parts(report: Report) -> list[Report]:
+    """The parts of a report that each tell of one event: the report is cut
+    before a word that opens another account (فيما, بينما, meanwhile) when
+    the part after it has a trigger word of its own."""
+    cuts = [0]
+    for match in _NEXT_EVENT.finditer(report.key):
+        after = report.key[match.end():]
+        following = _NEXT_EVENT.search(after)
+        piece = report.part(match.end(), match.end() + (following.start() if following else len(after)))
+        if piece.find(lexicons.triggers()) and report.part(cuts[-1], match.start()).find(lexicons.triggers()):
+            cuts.append(match.end())
+    cuts.append(len(report.key))
+    return [report.part(start, end) for start, end in zip(cuts, cuts[1:])]
 
 
 # --- place ----------------------------------------------------------------
 
+_WORD = r"[^\s.,،:؛\"()]+"
+_AR_DESCRIPTOR = r"(?:(?:بلده|مدينه|قريه|بلدات|قرى|مخيم) )?"
 _AREA = re.compile(
-    r"(?<!\w)[وبلف]?(?P<phrase>(?:ريف|ارياف|محيط|اطراف|ضواحي|باديه) [^\s.,،:؛\"]+"
+    rf"(?<!\w)[وبلف]?(?P<phrase>(?:ريف|ارياف|محيط|اطراف|ضواحي|باديه|وسط|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي)"
+    rf" {_AR_DESCRIPTOR}{_WORD}(?: {_WORD}){{0,2}}"
     r"(?: (?:الشمالي الغربي|الشمالي الشرقي|الجنوبي الغربي|الجنوبي الشرقي|الشمالي|الجنوبي|الشرقي|الغربي))?)"
-    r"|(?P<en>(?:(?:northern|southern|eastern|western|rural) )?[a-z'-]+ countryside"
-    r"|(?:near|outskirts of|countryside of) [a-z'-]+(?: [a-z'-]+)?)"
+    r"|(?P<en>(?:(?:northern|southern|eastern|western|rural) )?[a-z'-]+(?: [a-z'-]+)? countryside"
+    r"|(?:near|outskirts of|countryside of|(?:north|south|east|west)(?:-?(?:east|west))? of|central"
+    r"|northern|southern|eastern|western) (?:the (?:town|city|village) of )?[a-z'-]+(?: [a-z'-]+){0,2})"
 )
 _LOCATIVE = re.compile(
-    r"(?<!\w)(?:(?:في|in|at) )?(?:(?:[بو]?(?:بلده|مدينه|قريه)|طريق|(?:the )?(?:town|city|village) of) |(?:في|in|at) )"
-    r"(?P<phrase>[^\s.,،:؛\"]+(?: [^\s.,،:؛\"]+)?)"
+    rf"(?<!\w)(?:(?:في|in|at) )?(?:(?:[بو]?(?:بلده|مدينه|قريه|بلدتي|قريتي)|طريق|(?:the )?(?:town|city|village) of) "
+    rf"|(?:في|in|at) )(?P<phrase>{_WORD}(?: {_WORD}){{0,2}})"
 )
+
+
+def _overlapping(pattern: re.Pattern, text: str):
+    """Every match, also those starting inside an earlier one: "في حملة
+    اعتقالات بمدينة دوما" holds two locatives, and the first must not hide
+    the second."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        yield match
+        position = match.start() + 1
 
 
 def _shorter(key: str, start: int, end: int, keep: int) -> list[tuple[int, int]]:
@@ -171,10 +304,12 @@ def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding]:
     Location. Area phrases come first: they say what the text is about."""
     found = []
     for pattern, confidence, keep in ((_AREA, 0.7, 2), (_LOCATIVE, 0.6, 1)):
-        for match in pattern.finditer(report.key):
+        for match in _overlapping(pattern, report.key):
             group = "phrase" if match.group("phrase") else "en"
             for start, end in _shorter(report.key, *match.span(group), keep):
-                location = geocoder.geocode(report.span(start, end).text)
+                # No close-spelling guesses in running text: "the President
+                # bridge" is not a typo of a town.
+                location = geocoder.geocode(report.span(start, end).text, close_spellings=False)
                 if location is not None:
                     # The evidence keeps the locative word ("in", "مدينة"):
                     # without it a bare name is not a place to this rule.

@@ -37,16 +37,25 @@ class Hit:
 
 
 class Report:
-    """A raw report with its normalised form and the map between them."""
+    """A raw report (or one part of it) with its normalised form and the map
+    between them. `base` is where the part starts in the whole report: spans
+    are always offsets into the whole report."""
 
-    def __init__(self, raw: str):
+    def __init__(self, raw: str, base: int = 0):
         self.raw = raw
+        self.base = base
         self.key, self._offsets = normalise_with_offsets(raw)
 
     def span(self, key_start: int, key_end: int) -> Span:
         start = self._offsets[key_start]
         end = self._offsets[key_end - 1] + 1
-        return Span(self.raw[start:end], start, end)
+        return Span(self.raw[start:end], self.base + start, self.base + end)
+
+    def part(self, key_start: int, key_end: int) -> "Report":
+        """The report between two offsets of its key, as a report of its own."""
+        start = self._offsets[key_start] if key_start < len(self._offsets) else len(self.raw)
+        end = self._offsets[key_end - 1] + 1 if key_end > 0 else 0
+        return Report(self.raw[start:end], self.base + start)
 
     def find(self, lexicon: "Lexicon") -> list[Hit]:
         """All non-overlapping hits of the lexicon, longest term first, in text order."""

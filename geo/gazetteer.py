@@ -130,7 +130,8 @@ class Gazetteer:
                        default=0.0)
         scored = sorted(((similarity(p), p) for p in _best_first(self._by_skeleton.get(bone, []))),
                         key=lambda pair: -pair[0])
-        return [p for score, p in scored if score >= scored[0][0] - 0.15] if scored else []
+        # Below 0.75 the consonants agree by chance ("Syrian" and Suran).
+        return [p for score, p in scored if score >= max(0.75, scored[0][0] - 0.15)] if scored else []
 
     def lookup_close(self, name: str, cutoff: float) -> tuple[list[Place], str, float]:
         """Places whose name is spelled closest to `name` (a typo), with that
@@ -245,8 +246,10 @@ def _read_places(path: Path) -> list[Place]:
 
 
 def _name_keys(name: str) -> list[str]:
-    """The keys an area's name is found by: exact, without article, skeleton."""
-    return [k for k in dict.fromkeys((normalise(name), latin_key(name), skeleton(name))) if k]
+    """The keys an area's name is found by: exact, without article, skeleton
+    (of three consonants or more: shorter ones are shared by unrelated names)."""
+    bone = skeleton(name)
+    return [k for k in dict.fromkeys((normalise(name), latin_key(name), bone if len(bone) >= 3 else "")) if k]
 
 
 def _area_keys(areas: list[Area]) -> dict[str, Area]:

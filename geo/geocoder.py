@@ -44,12 +44,17 @@ class OfflineGeocoder(Geocoder):
         self.gazetteer = gazetteer or (Gazetteer(extra_places=extra_places) if extra_places
                                        else default_gazetteer())
 
-    def geocode(self, query: str, *, exactly_one: bool = True, admin1: str | None = None):
+    def geocode(self, query: str, *, exactly_one: bool = True, admin1: str | None = None,
+                close_spellings: bool = True):
         """Location for `query` (a list of one when exactly_one is False), or
-        None when nothing matches or the input is unusable."""
+        None when nothing matches or the input is unusable.
+
+        `close_spellings=False` accepts exact names and transliteration
+        variants only, not typos: for words picked out of running text.
+        """
         if not isinstance(query, str):
             return None
-        found = resolve(self.gazetteer, query, admin1=admin1)
+        found = resolve(self.gazetteer, query, admin1=admin1, close_spellings=close_spellings)
         if found is None:
             return None
         location = _location(found)

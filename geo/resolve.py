@@ -61,10 +61,11 @@ _DIRECTION_OF_EN = re.compile(r"^(?:\d+\s*km\s+)?(?:north|south|east|west|north 
 _DESCRIPTORS_EN = ("the town of", "the village of", "the city of", "town of", "village of", "city of",
                    "the town", "the village", "the city", "town", "village", "city", "neighbourhood",
                    "neighborhood", "farms", "hills", "hill", "camp")
-_DESCRIPTORS_AR = ("قريه", "بلده", "مدينه", "حي", "بلدات", "قرى", "مزارع", "تله", "تلال")
+_DESCRIPTORS_AR = ("قريه", "بلده", "مدينه", "حي", "بلدات", "قرى", "مزارع", "تله", "تلال", "وسط")
 _DISTRICT_WORDS = ("منطقه", "district", "mantiqa", "mantiqat")
 _SUBDISTRICT_WORDS = ("ناحيه", "subdistrict", "sub district", "nahiya", "nahiyat")
 _CLITICS_AR = ("و", "ب", "ل", "ف")
+_DESCRIPTOR_WORDS = frozenset(_DESCRIPTORS_AR + _DESCRIPTORS_EN + _DISTRICT_WORDS + _SUBDISTRICT_WORDS)
 _FUZZY_CUTOFF = 0.85
 
 
@@ -236,7 +237,8 @@ def _name_variants(core: str) -> list[str]:
     return variants
 
 
-def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None) -> tuple[list[Place], str]:
+def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None,
+          cutoff: float = _FUZZY_CUTOFF) -> tuple[list[Place], str]:
     """Places named `core`, and how they were matched ("" when exactly).
     `exact`: the exact lookup of `core`, when the caller has done it."""
     if not core:
@@ -248,7 +250,9 @@ def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None) -> 
             return places, ""
     if places := gazetteer.lookup_skeleton(core):
         return places, "spelling variant"
-    places, matched, score = gazetteer.lookup_close(core, _FUZZY_CUTOFF)
+    if core in _DESCRIPTOR_WORDS:
+        return [], ""  # "بلدة" alone names no place
+    places, matched, score = gazetteer.lookup_close(core, cutoff) if cutoff <= 1 else ([], "", 0.0)
     if places:
         return places, f"close spelling of {matched!r} ({score:.2f})"
     return [], ""
@@ -263,7 +267,7 @@ class _Context:
     phrase: _Phrase | None = None
 
 
-def _context(gazetteer: Gazetteer, phrases: list[_Phrase], admin1: str | None) -> _Context:
+def _context(gazetteer: Gazetteer, phrases: list[_Phrase], admin1: str | None, cutoff: float) -> _Context:
     context = _Context(admin1=canonical_admin1(admin1) if admin1 else None)
     for phrase in phrases:
         context.phrase = context.phrase or phrase
@@ -283,7 +287,7 @@ def _context(gazetteer: Gazetteer, phrases: list[_Phrase], admin1: str | None) -
             context.subdistrict = area
             context.admin1 = context.admin1 or area.admin1
             continue
-        places, _ = _find(gazetteer, phrase.core)
+        places, _ = _find(gazetteer, phrase.core, cutoff=cutoff)
         if places:
             context.town = places[0]
             context.admin1 = context.admin1 or places[0].admin1
@@ -307,18 +311,21 @@ def _within(places: list[Place], context: _Context, gazetteer: Gazetteer) -> lis
     return fitting
 
 
-def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None) -> Resolution | None:
+def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None,
+            close_spellings: bool = True) -> Resolution | None:
     """Resolve a place phrase; None when nothing in the gazetteer matches.
 
     `admin1`, any spelling, restricts places to that governorate (as a
-    governorate named in the phrase itself does).
+    governorate named in the phrase itself does). `close_spellings=False`
+    leaves out matches by a close spelling (typos).
     """
     if not isinstance(query, str) or not query.strip() or len(query) > _LONGEST_QUERY:
         return None
     parsed = _parse(query)
-    context = _context(gazetteer, parsed.context, admin1)
+    cutoff = _FUZZY_CUTOFF if close_spellings else 1.01
+    context = _context(gazetteer, parsed.context, admin1, cutoff)
     first = parsed.items[0]
-    found = _place_or_area(gazetteer, query, first, context, parsed)
+    found = _place_or_area(gazetteer, query, first, context, parsed, cutoff)
     if found is not None:
         return found
     if context.phrase is not None:
@@ -329,7 +336,7 @@ def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None) -> Reso
 
 
 def _place_or_area(gazetteer: Gazetteer, query: str, phrase: _Phrase, context: _Context,
-                   parsed: _Parsed) -> Resolution | None:
+                   parsed: _Parsed, cutoff: float) -> Resolution | None:
     core = phrase.core
     if not core:
         return None
@@ -343,7 +350,7 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: _Phrase, context: _
         return _district(gazetteer, query, area)
     if phrase.subdistrict and (area := gazetteer.subdistrict(core)):
         return _subdistrict_resolution(gazetteer, query, area)
-    places, how = _find(gazetteer, core, exact)
+    places, how = _find(gazetteer, core, exact, cutoff)
     if places:
         fitting = _within(places, context, gazetteer)
         if not fitting and context.phrase is not None and how:

@@ -197,16 +197,20 @@ def _form(draft: dict) -> dict:
     with left:
         values["event_date"] = st.date_input("Event date", key="field_event_date")
         _why(draft, "event_date")
+        # No trigger word found: the type stays unknown until the coder picks one.
         types = list(taxonomy.event_types())
         if st.session_state.get("field_event_type") not in types:
-            st.session_state.field_event_type = types[0]
-        values["event_type"] = st.selectbox("Event type", types, key="field_event_type")
+            st.session_state.field_event_type = None
+        values["event_type"] = st.selectbox("Event type", types, key="field_event_type", index=None,
+                                            placeholder="Unknown: choose the event type")
         _why(draft, "event_type")
-        subs = list(taxonomy.sub_event_types(values["event_type"]))
+        subs = list(taxonomy.sub_event_types(values["event_type"])) if values["event_type"] else []
         if st.session_state.get("field_sub_event_type") not in subs:
-            st.session_state.field_sub_event_type = subs[0]
-        values["sub_event_type"] = st.selectbox("Sub-event type", subs, key="field_sub_event_type")
-        values["disorder_type"] = taxonomy.disorder_type_of(values["sub_event_type"])
+            st.session_state.field_sub_event_type = None
+        values["sub_event_type"] = st.selectbox("Sub-event type", subs, key="field_sub_event_type", index=None,
+                                                placeholder="Unknown: choose the sub-event type")
+        values["disorder_type"] = taxonomy.disorder_type_of(values["sub_event_type"]) if values["sub_event_type"] \
+            else None
         for name, label in ACTOR_LABELS.items():
             values[name] = st.text_input(label, key=f"field_{name}") or None
             _why(draft, name)

@@ -173,16 +173,80 @@ def test_short_reports(text, expected, geocoder):
     _check_evidence(text, draft, PUBLISHED, geocoder)
 
 
-def test_evaluate_scores_the_development_set():
+FLOORS = {"event_type": 0.90, "sub_event_type": 0.80, "admin1": 0.90, "fatalities": 0.80, "event_date": 0.85,
+          "actor1": 0.70}
+
+
+def _evaluate(*args: str) -> dict:
     devset = ROOT / "extract" / "devset" / "reports.jsonl"
-    result = subprocess.run([sys.executable, "-m", "extract", "evaluate", str(devset)], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "extract", "evaluate", str(devset), *args], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    scores = json.loads(result.stdout)
-    assert (scores["reports"], scores["evidence_validity"]) == (12, 1.0)
-    assert set(scores["accuracy"]) == {"actor1", "admin1", "event_date", "event_type", "fatalities",
-                                       "sub_event_type"}
-    assert scores["accuracy"]["event_date"] == 1.0
-    held_out = json.loads(subprocess.run([sys.executable, "-m", "extract", "evaluate", str(devset), "--split",
-                                          "held_out"], cwd=ROOT, capture_output=True, text=True).stdout)
-    assert held_out["reports"] == 2
+    return json.loads(result.stdout)
+
+
+def test_the_development_set_meets_the_floors():
+    """The issue's floors on the whole set (64 reports, 44 Arabic, a fifth
+    held out while the lexicons were tuned)."""
+    scores = _evaluate()
+    assert scores["reports"] == 64
+    below = {name: scores["accuracy"][name] for name, floor in FLOORS.items() if scores["accuracy"][name] < floor}
+    assert below == {}
+    assert scores["evidence_validity"] == 1.0
+    assert scores["confident_accuracy"] >= 0.9
+
+
+def test_both_halves_are_scored_apart():
+    dev, held_out = _evaluate("--split", "dev"), _evaluate("--split", "held_out")
+    assert (dev["reports"], held_out["reports"]) == (51, 13)
+    assert held_out["evidence_validity"] == 1.0
+
+
+WEDNESDAY = dt.date(2024, 5, 15)  # a Wednesday
+
+
+@pytest.mark.parametrize("text, date", [
+    ("قصفت قوات النظام بلدة سراقب يوم الاثنين.", dt.date(2024, 5, 13)),
+    ("Government artillery shelled Saraqib on Wednesday.", dt.date(2024, 5, 15)),
+    ("وقعت الغارة في ١٢ آذار على مدينة إدلب.", dt.date(2024, 3, 12)),
+    ("A car bomb exploded in Azaz on 3 May 2023.", dt.date(2023, 5, 3)),
+    ("انفجرت عبوة ناسفة في درعا في ٢٠ كانون الأول.", dt.date(2023, 12, 20)),  # December read in May: last year's
+])
+def test_dates_from_weekdays_and_month_names(text, date, geocoder):
+    [draft] = draft_events(text, WEDNESDAY, geocoder)
+    assert draft["event_date"] == date
+    [span] = draft["evidence"]["event_date"]
+    assert text[span["start"]:span["end"]] == span["text"]
+
+
+def test_a_cumulative_toll_is_flagged_not_coded(geocoder):
+    text = "ارتفعت حصيلة ضحايا القصف على مدينة أريحا إلى ١١ قتيلاً."
+    [draft] = draft_events(text, WEDNESDAY, geocoder)
+    assert draft["fatalities"] is None
+    assert draft["evidence"]["fatalities"][0]["text"] == "ارتفعت حصيلة"
+    assert draft["flags"] == ["“ارتفعت حصيلة”: a cumulative toll, not this event's; code the deaths of this event "
+                              "by hand"]
+
+
+def test_two_events_in_one_report(geocoder):
+    text = ("قصفت قوات النظام بالمدفعية بلدة سراقب اليوم ما أدى لمقتل مدني، "
+            "فيما شنت طائرات حربية روسية غارات على محيط مدينة أريحا دون وقوع إصابات.")
+    first, second = draft_events(text, WEDNESDAY, geocoder)
+    assert (first["sub_event_type"], first["actor1"], first["location"], first["fatalities"]) == (
+        "Shelling/artillery/missile attack", "Military Forces of Syria", "Saraqib", 1)
+    assert (second["sub_event_type"], second["actor1"], second["location"], second["fatalities"]) == (
+        "Air/drone strike", "Military Forces of Russia", "Ariha", 0)
+    assert second["event_date"] == WEDNESDAY  # "اليوم" of the report
+    assert second["evidence"]["sub_event_type"][0]["start"] > text.index("فيما")
+
+
+@pytest.mark.parametrize("text, actor1", [
+    ("Hundreds of people rallied in Raqqa today to protest against fuel prices.", "Protesters (Syria)"),
+    ("A suicide bomber blew himself up in Manbij today, killing dozens. Islamic State claimed responsibility.",
+     "Islamic State"),
+    ("قُتل ثمانية عناصر من قوات النظام اليوم بانفجار عبوة ناسفة في بادية الميادين.",
+     "Unidentified Armed Group (Syria)"),
+])
+def test_whose_event_it_is(text, actor1, geocoder):
+    [draft] = draft_events(text, WEDNESDAY, geocoder)
+    assert draft["actor1"] == actor1
