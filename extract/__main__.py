@@ -2,6 +2,7 @@
 
   python -m extract draft --published DATE FILE|- --json   draft events with evidence and confidence
   python -m extract evaluate FILE.jsonl [--split dev|held_out]   per-field accuracy on a development set
+  python -m extract calibrate FILE.jsonl   measure confidences on its dev split, rewrite calibration.csv
 """
 
 from __future__ import annotations
@@ -26,8 +27,18 @@ def main(argv: list[str] | None = None) -> int:
     evaluating = commands.add_parser("evaluate", help="score the extractor on a JSONL development set")
     evaluating.add_argument("file")
     evaluating.add_argument("--split", choices=("dev", "held_out"), help="only this part of the set")
+    calibrating = commands.add_parser("calibrate", help="measure confidences on the dev split of a JSONL set")
+    calibrating.add_argument("file")
     args = parser.parse_args(argv)
 
+    if args.command == "calibrate":
+        from . import calibration
+
+        rows = calibration.measure(args.file)
+        calibration.write(rows)
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
     if args.command == "evaluate":
         from .evaluate import evaluate
 

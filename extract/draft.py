@@ -17,6 +17,7 @@ from events.schema import ACTOR_SEPARATOR, empty_event
 from geo.geocoder import OfflineGeocoder
 
 from . import rules
+from .calibration import calibrated
 from .text import Report
 
 COUNTRY = "Syria"
@@ -26,15 +27,22 @@ PROTESTERS = ("Protesters (Syria)", "Protesters")  # ACLED codes every protest's
 _UNCLAIMED_WEAPONS = ("Remote explosive/landmine/IED", "Suicide bomb", "Grenade")
 
 
-def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None = None) -> list[dict]:
+def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None = None,
+                 calibrate: bool = True) -> list[dict]:
     """Draft events for one report published on `published`: one for each
     part of the report that tells of an event of its own ("..., فيما ...").
 
     A part without its own date, place or source takes the report's.
+    Confidences are those measured on the development set (calibration.py)
+    unless `calibrate` is False (how they are measured).
     """
     report = Report(raw)
     geocoder = geocoder or OfflineGeocoder()
-    return [_draft(part, report, published, geocoder) for part in rules.event_parts(report)]
+    drafts = [_draft(part, report, published, geocoder) for part in rules.event_parts(report)]
+    if calibrate:
+        for draft in drafts:
+            draft["confidence"] = {name: calibrated(name, value) for name, value in draft["confidence"].items()}
+    return drafts
 
 
 def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineGeocoder) -> dict:

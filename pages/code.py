@@ -271,6 +271,8 @@ def page() -> None:
     if not draft:
         return
 
+    for flag in draft.get("flags") or []:
+        st.warning(ui.plain(flag))
     st.subheader("Evidence")
     spans = [(s["start"], s["end"]) for field in draft["evidence"].values() for s in field]
     st.html(ui.highlighted(st.session_state.report_text, spans))

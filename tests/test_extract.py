@@ -250,3 +250,18 @@ def test_two_events_in_one_report(geocoder):
 def test_whose_event_it_is(text, actor1, geocoder):
     [draft] = draft_events(text, WEDNESDAY, geocoder)
     assert draft["actor1"] == actor1
+
+
+def test_the_calibration_table_is_what_the_dev_split_measures():
+    """calibration.csv is reproduced by `python -m extract calibrate` (dev split only)."""
+    import csv
+
+    from extract import calibration
+
+    measured = calibration.measure(ROOT / "extract" / "devset" / "reports.jsonl")
+    with open(calibration.TABLE, encoding="utf-8", newline="") as handle:
+        stored = [{**row, "rule_confidence": float(row["rule_confidence"]), "reports": int(row["reports"]),
+                   "right": int(row["right"]), "calibrated": float(row["calibrated"])}
+                  for row in csv.DictReader(handle)]
+    assert stored == measured
+    assert calibration.calibrated("event_date", 0.8) == 0.98 and calibration.calibrated("location", 0.6) == 0.6
