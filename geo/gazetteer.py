@@ -196,12 +196,17 @@ class Gazetteer:
         return None
 
     def nearby(self, latitude: float, longitude: float, km: float = 25.0, limit: int = 40) -> list[Place]:
-        """Places within `km` of the point, nearest first (for picking one on a map)."""
+        """Places within `km` of the point, nearest first, each name and
+        point once (a place learned from events repeats a curated one)."""
         scale = math.cos(math.radians(latitude))
+
         def distance(p: Place) -> float:
             return 111.2 * math.hypot(p.latitude - latitude, (p.longitude - longitude) * scale)
-        near = sorted((distance(p), p.name, p) for p in self.places if distance(p) <= km)
-        return [p for _, _, p in near[:limit]]
+        near = {}
+        for place in _best_first(self.places):
+            if (place.label, place.latitude, place.longitude) not in near and distance(place) <= km:
+                near[(place.label, place.latitude, place.longitude)] = place
+        return sorted(near.values(), key=lambda p: (distance(p), p.label))[:limit]
 
     def outline(self, level: str, name: str, admin1: str | None = None) -> dict | None:
         """The GeoJSON geometry of a governorate, district or subdistrict."""

@@ -112,6 +112,9 @@ def page() -> None:
         file_name=f"events.{'geojson' if format == 'geojson' else 'csv'}",
         mime="application/geo+json" if format == "geojson" else "text/csv",
         icon=":material/download:",
+        # Nothing on the page changes by downloading: a rerun would only
+        # race the file's own request.
+        on_click="ignore",
     )
 
 

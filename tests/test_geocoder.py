@@ -210,3 +210,11 @@ def test_reverse_gives_each_geonames_place_its_own_governorate():
                 and back.raw["admin1"] == GEONAMES_ADMIN1[c["admin1code"]])
     assert len(cities) == 308
     assert agree / len(cities) >= 0.97, f"{agree} of {len(cities)}"
+
+
+def test_places_near_a_point_are_listed_once_when_a_learned_place_repeats_a_curated_one():
+    from geo.gazetteer import Gazetteer
+
+    learned = {"name": "Saraqib", "latitude": 35.8645, "longitude": 36.8059, "source": "learned from a test"}
+    near = Gazetteer(extra_places=[learned, dict(learned)]).nearby(35.8645, 36.8059, km=1)
+    assert [(p.label, p.source) for p in near] == [("Saraqib", "geonames:164816")]

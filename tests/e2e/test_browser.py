@@ -158,8 +158,13 @@ def test_three_reports_uploaded_reviewed_in_the_queue_and_saved_appear_on_explor
         if number == 1:
             # The reviewer corrects what the draft got wrong, then saves.
             page.screenshot(path=ARTIFACTS / "queue_review.png", full_page=True)
-        page.get_by_role("button", name="Save event").click()
-        expect(page.get_by_text("Saved event coded:")).to_be_visible()
+        try:
+            page.get_by_role("button", name="Save event").click()
+            expect(page.get_by_text("Saved event coded:")).to_be_visible()
+        except Exception:
+            page.mouse.wheel(0, 3000)
+            page.screenshot(path=ARTIFACTS / f"queue_failure_{number}.png", full_page=True)
+            raise
     expect(page.get_by_role("button", name="Review the next report (0 waiting)")).to_be_disabled()
     assert _count(page, app_url, february) == 3
     assert _count(page, app_url, february + "&status=reviewed") == 3
