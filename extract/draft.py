@@ -121,6 +121,9 @@ def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineG
     dates = rules.find_event_date(report, published) or rules.find_event_date(whole, published)
     if dates:
         put(("event_date",), (dates[0].value,), dates[0])
+        if rules.said_when(whole, dates[0].spans[0]):
+            flags.append(f"“{dates[0].spans[0].text}” follows a reporting verb: it may date the report, "
+                         "not the event")
     else:
         put(("event_date",), (published,), None, default_confidence=0.4)
     event["time_precision"] = 1

@@ -235,6 +235,20 @@ def find_event_date(report: Report, published: dt.date) -> list[Finding]:
     return found
 
 
+_REPORTING = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(normalise(w)) for w in (
+    "قال", "قالت", "افاد", "افادت", "ذكر", "ذكرت", "اعلن", "اعلنت", "وثق", "اكد", "اكدت", "نقل", "said", "says",
+    "reported", "announced", "told", "stated", "confirmed")) + r")(?!\w)(?: \S+){0,4} $")
+
+
+def said_when(report: Report, span: Span) -> bool:
+    """Whether a time word comes right after a reporting verb ("أفاد
+    المرصد اليوم", "the Observatory said on Monday"): it may date the
+    report rather than the event."""
+    start = span.start - report.base
+    before = normalise(report.raw[max(0, start - 40):start])
+    return bool(_REPORTING.search(before + " " if not before.endswith(" ") else before))
+
+
 # --- events in one report ---------------------------------------------------
 
 # Words that open the account of another event ("..., فيما قصفت ...").

@@ -265,3 +265,10 @@ def test_the_calibration_table_is_what_the_dev_split_measures():
                   for row in csv.DictReader(handle)]
     assert stored == measured
     assert calibration.calibrated("event_date", 0.8) == 0.98 and calibration.calibrated("location", 0.6) == 0.6
+
+
+def test_a_time_word_after_a_reporting_verb_is_flagged(geocoder):
+    [said] = draft_events("A shell hit Saraqib, killing two, the Observatory said on Monday.", WEDNESDAY, geocoder)
+    assert said["flags"] == ["“Monday” follows a reporting verb: it may date the report, not the event"]
+    [plain] = draft_events("A shell hit Saraqib on Monday, killing two.", WEDNESDAY, geocoder)
+    assert plain["flags"] == []
