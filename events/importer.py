@@ -32,7 +32,7 @@ from geo.admin import canonical_admin1
 from . import checks, fast_reading, formats
 from .exc import EventsError, ValidationError
 from .fast_reading import FastTable
-from .reading import UNDECODABLE, Table, decode, is_utf8, read_table, sniff_delimiter
+from .reading import UNDECODABLE, Table, decode, read_table, sniff_delimiter
 from .schema import FIELD_NAMES
 from .store import Batch, Store
 from .problems import Problem, Reason

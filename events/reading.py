@@ -8,7 +8,6 @@ starts on (header = 1) and its raw text; every other record is kept.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -101,18 +100,6 @@ def decode(data: bytes) -> tuple[str, str]:
     if letters and sum(ord(c) in _ARABIC for c in letters) >= 0.8 * len(letters):
         return text, "windows-1256"
     return as_utf8, UNDECODABLE
-
-
-def is_utf8(data: bytes, chunk: int = 1 << 24) -> bool:
-    """Whether the bytes are UTF-8, checked without keeping the text."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for start in range(0, len(data), chunk):
-            decoder.decode(data[start:start + chunk])
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def sniff_delimiter(first_line: str) -> str:

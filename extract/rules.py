@@ -173,7 +173,7 @@ def _one_death(key: str, deaths: str, report: Report) -> list[Finding]:
     one_en = "|".join(re.escape(w) for w in _ONE_EN)
     patterns = (
         re.compile(rf"(?<!\w)[وبل]?(?P<phrase>(?:{deaths}) (?:{one_ar})(?P<more>(?: \S+){{0,4}} و(?:اخر|اخرى))?)(?!\w)"),
-        re.compile(rf"(?<!\w)[وبل]?(?P<phrase>(?:مقتله|مقتلها|مصرعه|مصرعها))(?!\w)"),
+        re.compile(r"(?<!\w)[وبل]?(?P<phrase>(?:مقتله|مقتلها|مصرعه|مصرعها))(?!\w)"),
         re.compile(rf"(?<!\w)(?P<phrase>(?:killed|killing|shot dead|gunned down|executed) (?:{one_en}))(?!\w)"),
     )
     found = []
