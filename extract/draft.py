@@ -21,6 +21,7 @@ from .calibration import calibrated
 from .text import Report
 
 COUNTRY = "Syria"
+NOTES_LIMIT = 10_000  # the schema's limit on notes
 DRAFT_EXTRAS = ("evidence", "confidence", "placement", "flags")  # keys of a draft that are not schema fields
 UNIDENTIFIED = ("Unidentified Armed Group (Syria)", "Political militia")
 PROTESTERS = ("Protesters (Syria)", "Protesters")  # ACLED codes every protest's actor so
@@ -152,7 +153,8 @@ def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineG
         country=COUNTRY,
         origin="coded",
         status="draft",
-        notes=_notes(event),
+        # ACLED's notes are English; the words they were coded from stay with them.
+        notes=f"{_notes(event)}\n\nReport: {report.raw.strip()}"[:NOTES_LIMIT],
     )
     event["evidence"] = evidence
     event["confidence"] = confidence

@@ -51,7 +51,7 @@ def _add_to_queue() -> None:
         for report in reports:
             for draft in draft_events(report.text, report.published, ui.geocoder()):
                 if report.url:
-                    draft["notes"] = f"{draft['notes']} Report: {report.url}"
+                    draft["notes"] = f"{draft['notes']}\nURL: {report.url}"
                 queue.append({"name": report.name, "text": report.text, "published": report.published,
                               "draft": draft, "state": "to review"})
     st.session_state.queue_problems = problems

@@ -272,3 +272,10 @@ def test_a_time_word_after_a_reporting_verb_is_flagged(geocoder):
     assert said["flags"] == ["“Monday” follows a reporting verb: it may date the report, not the event"]
     [plain] = draft_events("A shell hit Saraqib on Monday, killing two.", WEDNESDAY, geocoder)
     assert plain["flags"] == []
+
+
+def test_notes_are_english_and_keep_the_report(geocoder):
+    text = "قُتل مدنيان اليوم جراء قصف مدفعي على بلدة كفرنبل"
+    [draft] = draft_events(text, WEDNESDAY, geocoder)
+    assert draft["notes"] == ("On 15 May 2024, Unidentified Armed Group (Syria): shelling/artillery/missile attack "
+                              "in Kafranbel (Idleb). 2 fatalities coded.\n\nReport: " + text)
