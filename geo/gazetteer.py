@@ -197,7 +197,7 @@ class Gazetteer:
 
     def nearby(self, latitude: float, longitude: float, km: float = 25.0, limit: int = 40) -> list[Place]:
         """Places within `km` of the point, nearest first, each name and
-        point once (a place learned from events repeats a curated one)."""
+        point once (a learned place may repeat a curated one)."""
         scale = math.cos(math.radians(latitude))
 
         def distance(p: Place) -> float:
