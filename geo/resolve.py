@@ -294,8 +294,9 @@ def _context(gazetteer: Gazetteer, phrases: list[_Phrase], admin1: str | None, c
     return context
 
 
-def _within(places: list[Place], context: _Context, gazetteer: Gazetteer) -> list[Place]:
-    """The places that fit the context, best first; all of them when none does."""
+def _within(places: list[Place], context: _Context) -> list[Place]:
+    """The places that fit the context (governorate, district, subdistrict,
+    within ~40 km of a town named with it), best first; [] when none does."""
     def fits(place: Place) -> bool:
         if context.admin1 and place.admin1 != context.admin1:
             return False
@@ -307,8 +308,7 @@ def _within(places: list[Place], context: _Context, gazetteer: Gazetteer) -> lis
                 place.longitude - context.town.longitude) > 0.5:  # ~40 km: "north of Hama" is not in Aleppo
             return False
         return True
-    fitting = [p for p in places if fits(p)]
-    return fitting
+    return [p for p in places if fits(p)]
 
 
 def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None,
@@ -352,10 +352,10 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: _Phrase, context: _
         return _subdistrict_resolution(gazetteer, query, area)
     places, how = _find(gazetteer, core, exact, cutoff)
     if places:
-        fitting = _within(places, context, gazetteer)
+        fitting = _within(places, context)
         if not fitting and context.phrase is not None and how:
             return None  # a loose match outside the named area is no match
-        return _town(gazetteer, query, fitting or places, phrase, context, parsed, how,
+        return _town(gazetteer, query, fitting or places, phrase, parsed, how,
                      hint_missed=not fitting and bool(context.admin1))
     if area := gazetteer.district(core):
         return _district(gazetteer, query, area)
@@ -445,8 +445,8 @@ def _representative(area: Area) -> _Point:
 
 def _area_fallback(gazetteer: Gazetteer, query: str, context: _Context, unknown: str) -> Resolution | None:
     if context.town is not None:
-        found = _town(gazetteer, query, [context.town], _Phrase(core=unknown, near=True), _Context(),
-                      _Parsed(items=[]), "", hint_missed=False)
+        found = _town(gazetteer, query, [context.town], _Phrase(core=unknown, near=True), _Parsed(items=[]), "",
+                      hint_missed=False)
     elif context.subdistrict is not None:
         found = _subdistrict_resolution(gazetteer, query, context.subdistrict)
     elif context.district is not None:
@@ -461,8 +461,8 @@ def _area_fallback(gazetteer: Gazetteer, query: str, context: _Context, unknown:
     return Resolution(**{**vars(found), "rule": rule})
 
 
-def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: _Phrase, context: _Context,
-          parsed: _Parsed, how: str, hint_missed: bool) -> Resolution:
+def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: _Phrase, parsed: _Parsed, how: str,
+          hint_missed: bool) -> Resolution:
     best = places[0]
     area = gazetteer.subdistrict_at(best.latitude, best.longitude)
     others = [{"name": p.label, "latitude": p.latitude, "longitude": p.longitude, "admin1": p.admin1}
