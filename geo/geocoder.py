@@ -7,13 +7,13 @@ base class is given an adapter factory that refuses to make one.
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
-
-from typing import Iterable
 
 from .gazetteer import Gazetteer, default_gazetteer
 from .resolve import Resolution, resolve

@@ -1,6 +1,6 @@
 """From a place phrase to a point with an honest precision.
 
-Coders write phrases, not names: "ريف حماة", "near Saraqib", "vicinity of
+Coders write phrases, not names (taken apart in phrases.py): "ريف حماة", "near Saraqib", "vicinity of
 Al-Khalediyah village in Ain Eissa district", "Aleppo: Kafrnoran",
 "Yabrud, Shab'a and Duma", "بين سراقب وسرمين". `resolve` splits the phrase
 into the place it is about and the context around it (a governorate, a
@@ -27,45 +27,14 @@ it stands for (`area`: level and name) so the map can draw it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from .admin import canonical_admin1
 from .gazetteer import Area, Gazetteer, Place
-from .normalise import normalise
+from .phrases import DESCRIPTOR_WORDS, Parsed, Phrase, name_variants, parse
 
 _LONGEST_QUERY = 300  # a place phrase, not a report: longer input is not looked up
 
-# Words that make a phrase about the area around a place (normalised forms).
-_NEAR_AR = ("بالقرب من", "على اطراف", "في محيط", "قرب", "محيط", "اطراف", "ضواحي", "مشارف", "جوار", "حول")
-_REGION_AR = ("ريف", "ارياف", "باديه")
-_NEAR_EN = ("in the vicinity of", "the vicinity of", "vicinity of", "outskirts of", "the outskirts of", "near to",
-            "near", "around", "close to", "area of", "the area of", "suburbs of", "surroundings of", "environs of")
-_REGION_EN = ("the countryside of", "countryside of", "rural", "the desert of", "desert of")
-_AREA_SUFFIXES_EN = ("countryside", "outskirts", "suburbs", "area", "region", "vicinity", "desert")
-_ADMIN_SUFFIXES_EN = ("governorate", "province", "district", "subdistrict", "sub district", "nahiya", "mantiqa")
-_DIRECTIONS_AR = ("الشمالي الغربي", "الشمالي الشرقي", "الجنوبي الغربي", "الجنوبي الشرقي",
-                  "الشمالي", "الجنوبي", "الشرقي", "الغربي", "الاوسط",
-                  # feminine, as after الغوطة or البادية (ة is folded to ه)
-                  "الشماليه الغربيه", "الشماليه الشرقيه", "الجنوبيه الغربيه", "الجنوبيه الشرقيه",
-                  "الشماليه", "الجنوبيه", "الشرقيه", "الغربيه", "الوسطى")
-# "شمال حماة", "شرقي سراقب": a direction from a place, as a preposition.
-_DIRECTION_PREPOSITIONS_AR = ("شمال غرب", "شمال شرق", "جنوب غرب", "جنوب شرق", "شمالي", "جنوبي", "شرقي", "غربي",
-                              "شمال", "جنوب", "شرق", "غرب")
-_DIRECTIONS_EN = ("northwestern", "northeastern", "southwestern", "southeastern", "northern", "southern",
-                  "eastern", "western", "central", "north western", "north eastern", "south western",
-                  "south eastern", "north", "south", "east", "west", "the")
-_DIRECTION_OF_EN = re.compile(r"^(?:\d+\s*km\s+)?(?:north|south|east|west|north ?east|north ?west|south ?east|"
-                              r"south ?west)(?:ern)?\s+of\s+")
-_DESCRIPTORS_EN = ("the town of", "the village of", "the city of", "town of", "village of", "city of",
-                   "the town", "the village", "the city", "town", "village", "city", "neighbourhood",
-                   "neighborhood", "farms", "hills", "hill", "camp")
-_DESCRIPTORS_AR = ("قريه", "بلده", "مدينه", "حي", "بلدات", "قرى", "مزارع", "تله", "تلال", "وسط")
-_DISTRICT_WORDS = ("منطقه", "district", "mantiqa", "mantiqat")
-_SUBDISTRICT_WORDS = ("ناحيه", "subdistrict", "sub district", "nahiya", "nahiyat")
-_CLITICS_AR = ("و", "ب", "ل", "ف")
-_DESCRIPTOR_WORDS = frozenset(_DESCRIPTORS_AR + _DESCRIPTORS_EN + _DISTRICT_WORDS + _SUBDISTRICT_WORDS)
 _FUZZY_CUTOFF = 0.85
 
 
@@ -87,156 +56,6 @@ class Resolution:
                                # "name", "admin1"}; Gazetteer.outline draws it
 
 
-@dataclass
-class _Phrase:
-    """One place phrase, peeled."""
-
-    core: str                  # the name left ("سراقب", "saraqib")
-    near: bool = False         # near / outskirts / a direction from it
-    region: bool = False       # countryside / desert of it
-    district: bool = False     # named as a district ("منطقة الباب", "Al Bab district")
-    subdistrict: bool = False  # named as a subdistrict ("ناحية ...")
-    governorate: bool = False  # named as a governorate ("محافظة حماة", "Hama governorate")
-
-
-@dataclass
-class _Parsed:
-    items: list[_Phrase]            # the places named; more than one: a list
-    between: bool = False           # "between X and Y"
-    context: list[_Phrase] = field(default_factory=list)  # where the place lies ("in Ain Eissa district")
-
-
-@cache  # one pattern per word list: a phrase is peeled by a handful of regex calls, not hundreds of startswith
-def _pattern(words: tuple[str, ...], at_start: bool) -> re.Pattern:
-    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(f"^({alternation}) " if at_start else f" ({alternation})$")
-
-
-def _strip_prefix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
-    match = _pattern(words, True).match(text)
-    return (text[match.end():].strip(), match.group(1)) if match else (text, None)
-
-
-def _strip_suffix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
-    match = _pattern(words, False).search(text)
-    return (text[: match.start()].strip(), match.group(1)) if match else (text, None)
-
-
-def _peel(text: str) -> _Phrase:
-    """Area words, directions, descriptors and admin words off one place phrase."""
-    phrase = _Phrase(core="")
-    key = text.strip(" ,.;")
-    if " " not in key:  # one word: a name (its clitics are tried at lookup)
-        phrase.core = key
-        return phrase
-    for _ in range(4):  # words come in any order: "the northern countryside of", "قرية ... بريف"
-        before = key
-        for clitic in _CLITICS_AR:  # "بريف", "وبمحيط"
-            if key.startswith(clitic) and key[1:].startswith(_NEAR_AR + _REGION_AR + _DESCRIPTORS_AR):
-                key = key[1:]
-        key, word = _strip_suffix(key, _DIRECTIONS_AR)
-        key, word = _strip_prefix(key, _NEAR_AR + _NEAR_EN)
-        phrase.near |= word is not None
-        whole, unpeeled = canonical_admin1(key), key
-        key, word = _strip_prefix(key, _REGION_AR + _REGION_EN)
-        phrase.region |= word is not None
-        if word is not None and whole and whole != canonical_admin1(key):
-            return _Phrase(core=unpeeled, governorate=True)  # "ريف دمشق" is a governorate's own name
-        key, word = _strip_prefix(key, _DIRECTION_PREPOSITIONS_AR)
-        phrase.near |= word is not None
-        if (match := _DIRECTION_OF_EN.match(key)) is not None:
-            key, phrase.near = key[match.end():], True
-        key, word = _strip_prefix(key, _DIRECTIONS_EN)
-        key, word = _strip_prefix(key, _DISTRICT_WORDS)
-        phrase.district |= word is not None
-        key, word = _strip_prefix(key, _SUBDISTRICT_WORDS)
-        phrase.subdistrict |= word is not None
-        key, word = _strip_prefix(key, ("محافظه", "muhafazat", "governorate of", "province of"))
-        phrase.governorate |= word is not None
-        key, word = _strip_prefix(key, _DESCRIPTORS_AR + _DESCRIPTORS_EN)
-        key, word = _strip_suffix(key, _DESCRIPTORS_EN)
-        whole = canonical_admin1(key)
-        key, word = _strip_suffix(key, _AREA_SUFFIXES_EN)
-        if word is not None and whole and whole != canonical_admin1(key):
-            return _Phrase(core=f"{key} {word}", governorate=True)  # "Damascus countryside"
-        if word is not None:
-            phrase.near = phrase.near or word in ("outskirts", "suburbs", "vicinity", "area")
-            phrase.region = phrase.region or word in ("countryside", "region", "desert")
-        key, word = _strip_suffix(key, _ADMIN_SUFFIXES_EN)
-        if word in ("governorate", "province"):
-            phrase.governorate = True
-        elif word == "district" or word == "mantiqa":
-            phrase.district = True
-        elif word is not None:
-            phrase.subdistrict = True
-        if key == before:
-            break
-    phrase.core = key.strip(" ,.;")
-    return phrase
-
-
-_AREA_OF = re.compile(r"\((?:area of|near|vicinity)\)")
-_IN = re.compile(r"\s(?:in|of|within)\s(?=(?:the\s)?(?:\w+\s)?(?:countryside|district|subdistrict|sub district|"
-                 r"governorate|province|area|region|desert))|\s(?:in|within)\s|\sفي\s|\s(?=ب(?:ريف|محيط|منطقه|ناحيه|"
-                 r"اطراف|باديه|مدينه)\s)|\s(?=(?:ريف|ارياف|منطقه|ناحيه|محافظه)\s)")
-_DIRECTION_BETWEEN_AR = re.compile(r"\s(?=(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s(?:غرب|شرق)(?:ي)?)?\s)")
-_LIST_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&)\s*|\s+و(?=\S{3,})")
-
-
-def _parse(query: str) -> _Parsed:
-    key = normalise(query)
-    if " " not in key and ":" not in key and "(" not in key and "," not in key and "،" not in key:
-        return _Parsed(items=[_Phrase(core=key.strip(" .;"))])  # one word: a name
-    near_all = bool(_AREA_OF.search(key))
-    key = _AREA_OF.sub(" ", key).replace("(", " , ").replace(")", " ")
-    key = re.sub(r"\s+", " ", key).strip(" ,.;")
-    context: list[_Phrase] = []
-    if ":" in key:  # "Aleppo: Kafrnoran": the area first
-        head, key = key.split(":", 1)
-        context.append(_peel(head))
-    parts = _IN.split(key, maxsplit=1)
-    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
-        key = parts[0]
-        context.append(_peel(parts[1]))
-    # "كفرنبودة شمال حماة": a place, then a direction from another.
-    parts = _DIRECTION_BETWEEN_AR.split(key, maxsplit=1)
-    if len(parts) == 2 and parts[0].strip() and not _peel(parts[0]).near:
-        key = parts[0]
-        context.append(_peel(parts[1]))
-    between = False
-    for word in ("between", "بين"):
-        if key.startswith(word + " "):
-            key, between = key[len(word) + 1:], True
-    items = [_peel(item) for item in _LIST_SPLIT.split(key) if item.strip(" ,.;")]
-    # "Saraqib, Idleb": a trailing governorate or district is context, not a list item.
-    while len(items) > 1 and not between and _is_admin(items[-1]):
-        context.append(items.pop())
-    if near_all:
-        for item in items:
-            item.near = True
-    return _Parsed(items=items or [_Phrase(core="")], between=between, context=context)
-
-
-def _is_admin(phrase: _Phrase) -> bool:
-    return bool(phrase.governorate or phrase.district or phrase.subdistrict or phrase.region
-                or canonical_admin1(phrase.core))
-
-
-def _name_variants(core: str) -> list[str]:
-    """The core name, then without a clitic letter (وحماة → حماة) or the
-    article, then with the article (زبداني → الزبداني)."""
-    variants = [core]
-    if core and core[0] in _CLITICS_AR and len(core) > 3:
-        variants.append(core[1:])
-        if core[1:].startswith("ال"):
-            variants.append(core[3:])
-    if core.startswith("ال") and len(core) > 4:
-        variants.append(core[2:])
-    elif core and "\u0600" <= core[0] <= "\u06ff":
-        variants.append("ال" + core)
-    return variants
-
-
 def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None,
           cutoff: float = _FUZZY_CUTOFF) -> tuple[list[Place], str]:
     """Places named `core`, and how they were matched ("" when exactly).
@@ -245,12 +64,12 @@ def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None,
         return [], ""
     if exact:
         return exact, ""
-    for variant in _name_variants(core):
+    for variant in name_variants(core):
         if places := gazetteer.lookup(variant):
             return places, ""
     if places := gazetteer.lookup_skeleton(core):
         return places, "spelling variant"
-    if core in _DESCRIPTOR_WORDS:
+    if core in DESCRIPTOR_WORDS:
         return [], ""  # "بلدة" alone names no place
     places, matched, score = gazetteer.lookup_close(core, cutoff) if cutoff <= 1 else ([], "", 0.0)
     if places:
@@ -264,10 +83,10 @@ class _Context:
     district: Area | None = None
     subdistrict: Area | None = None
     town: Place | None = None
-    phrase: _Phrase | None = None
+    phrase: Phrase | None = None
 
 
-def _context(gazetteer: Gazetteer, phrases: list[_Phrase], admin1: str | None, cutoff: float) -> _Context:
+def _context(gazetteer: Gazetteer, phrases: list[Phrase], admin1: str | None, cutoff: float) -> _Context:
     context = _Context(admin1=canonical_admin1(admin1) if admin1 else None)
     for phrase in phrases:
         context.phrase = context.phrase or phrase
@@ -321,7 +140,7 @@ def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None,
     """
     if not isinstance(query, str) or not query.strip() or len(query) > _LONGEST_QUERY:
         return None
-    parsed = _parse(query)
+    parsed = parse(query)
     cutoff = _FUZZY_CUTOFF if close_spellings else 1.01
     context = _context(gazetteer, parsed.context, admin1, cutoff)
     first = parsed.items[0]
@@ -335,8 +154,8 @@ def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None,
     return None
 
 
-def _place_or_area(gazetteer: Gazetteer, query: str, phrase: _Phrase, context: _Context,
-                   parsed: _Parsed, cutoff: float) -> Resolution | None:
+def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _Context,
+                   parsed: Parsed, cutoff: float) -> Resolution | None:
     core = phrase.core
     if not core:
         return None
@@ -394,41 +213,33 @@ def _seat(gazetteer: Gazetteer, area: Area) -> Place | None:
     return max(pool, key=lambda p: (p.population, p.name)) if pool else None
 
 
-def _district(gazetteer: Gazetteer, query: str, area: Area) -> Resolution | None:
+def _district(gazetteer: Gazetteer, query: str, area: Area) -> Resolution:
+    return _admin_area(gazetteer, query, area, "district")
+
+
+def _subdistrict_resolution(gazetteer: Gazetteer, query: str, area: Area) -> Resolution:
+    return _admin_area(gazetteer, query, area, "subdistrict")
+
+
+def _admin_area(gazetteer: Gazetteer, query: str, area: Area, level: str) -> Resolution:
+    """A district (precision 3) or subdistrict (precision 2) named: its seat
+    stands for it, else a point inside it; UCDP where_prec 3 for both."""
     seat = _seat(gazetteer, area)
     point = seat or _representative(area)
+    district = level == "district"
     return Resolution(
         query=query,
-        name=f"{area.name} district",
+        name=f"{area.name} {level}",
         latitude=point.latitude,
         longitude=point.longitude,
         admin1=area.admin1,
-        admin2=area.name,
-        admin3=seat.admin3 if seat else None,
-        geo_precision=3,
+        admin2=area.name if district else area.admin2,
+        admin3=(seat.admin3 if seat else None) if district else area.name,
+        geo_precision=3 if district else 2,
         where_prec=3,
-        rule="district named: its seat stands for it" if seat else "district named: a point inside it",
+        rule=f"{level} named: its seat stands for it" if seat else f"{level} named: a point inside it",
         source=seat.source if seat else "geoboundaries",
-        area={"level": "district", "name": area.name, "admin1": area.admin1},
-    )
-
-
-def _subdistrict_resolution(gazetteer: Gazetteer, query: str, area: Area) -> Resolution | None:
-    seat = _seat(gazetteer, area)
-    point = seat or _representative(area)
-    return Resolution(
-        query=query,
-        name=f"{area.name} subdistrict",
-        latitude=point.latitude,
-        longitude=point.longitude,
-        admin1=area.admin1,
-        admin2=area.admin2,
-        admin3=area.name,
-        geo_precision=2,
-        where_prec=3,
-        rule="subdistrict named: its seat stands for it" if seat else "subdistrict named: a point inside it",
-        source=seat.source if seat else "geoboundaries",
-        area={"level": "subdistrict", "name": area.name, "admin1": area.admin1},
+        area={"level": level, "name": area.name, "admin1": area.admin1},
     )
 
 
@@ -445,7 +256,7 @@ def _representative(area: Area) -> _Point:
 
 def _area_fallback(gazetteer: Gazetteer, query: str, context: _Context, unknown: str) -> Resolution | None:
     if context.town is not None:
-        found = _town(gazetteer, query, [context.town], _Phrase(core=unknown, near=True), _Parsed(items=[]), "",
+        found = _town(gazetteer, query, [context.town], Phrase(core=unknown, near=True), Parsed(items=[]), "",
                       hint_missed=False)
     elif context.subdistrict is not None:
         found = _subdistrict_resolution(gazetteer, query, context.subdistrict)
@@ -461,7 +272,7 @@ def _area_fallback(gazetteer: Gazetteer, query: str, context: _Context, unknown:
     return Resolution(**{**vars(found), "rule": rule})
 
 
-def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: _Phrase, parsed: _Parsed, how: str,
+def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: Phrase, parsed: Parsed, how: str,
           hint_missed: bool) -> Resolution:
     best = places[0]
     area = gazetteer.subdistrict_at(best.latitude, best.longitude)
