@@ -105,11 +105,12 @@ def _count_lines(data: bytes) -> int:
 
 
 def stage(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str], has_header: bool, delimiter: str,
-          load: Callable[[], str], path: Path | None = None) -> FastTable | None:
-    """Show the file to `con` as view `staged` (columns c0, c1, ...) and
-    call `load`, which reads the view once into a table with a `_line`
-    column and returns the table's name; DuckDB records its rejects while
-    it reads. Then fill `_line` with each row's physical line.
+          load: Callable[[str, dict], str], path: Path | None = None) -> FastTable | None:
+    """Call `load(source, params)`: `source` is the SQL of a table function
+    reading the file (columns c0, c1, ...), to be run with `params`; `load`
+    reads it once into a table with a `_line` column and returns the
+    table's name, and DuckDB records its rejects while it reads. Then fill
+    `_line` with each row's physical line.
 
     Returns None, with nothing left behind, when the exact reader must do
     it: bytes that are not UTF-8, an open quote at the end, a reject DuckDB
@@ -121,14 +122,9 @@ def stage(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str], has_he
         if path is None:
             path = Path(tmp) / "import.csv"
             path.write_bytes(data)
-        # The path is not a parameter: a view's text cannot hold one.
-        literal = "'" + str(path).replace("'", "''") + "'"
-        con.execute(
-            f"CREATE VIEW staged AS SELECT * FROM read_csv({literal}, header = {str(has_header).lower()}, "
-            f"delim = '{delimiter}', quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
-            f"auto_detect = false, columns = {{{columns}}})")
-        loaded = load()
-        con.execute("DROP VIEW staged")
+        source = (f"read_csv($path, header = {str(has_header).lower()}, delim = $delim, quote = '\"', escape = '\"', "
+                  f"strict_mode = true, store_rejects = true, auto_detect = false, columns = {{{columns}}})")
+        loaded = load(source, {"path": str(path), "delim": delimiter})
     rejects = con.execute("SELECT DISTINCT ON (line_byte_position) line_byte_position, error_type, "
                           "error_message FROM reject_errors ORDER BY line_byte_position").fetchall()
     [(good,)] = con.execute(f"SELECT count(*) FROM {loaded}").fetchall()

@@ -128,15 +128,16 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     late = [number for number, (_, name, _, _) in enumerate(every_check) if name == "admin1"]
     early = [number for number in range(len(every_check)) if number not in late]
 
-    def load(columns: list[str], line_sql: str, undecodable: bool = False) -> str:
-        """Table `checked`: the mapped text of each row of `staged`, and the
-        checks it fails, in one pass."""
+    def load(columns: list[str], line_sql: str, source: str, params: dict, undecodable: bool = False) -> str:
+        """Table `checked`: the mapped text of each row of `source` (the file
+        as read), and the checks it fails, in one pass."""
         mapped = _mapped(fmt, {name: i for i, name in enumerate(columns)}, line_sql, undecodable)
-        con.execute(f"CREATE TABLE checked AS SELECT *, false AS _drop, {checks.failed_sql(area, early)} AS failed "
-                    f"FROM ({mapped})")
+        con.execute(f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
+                    f"SELECT *, false AS _drop, {checks.failed_sql(area, early)} AS failed FROM ({mapped})", params)
         return "checked"
 
-    table = (fast_reading.stage(con, data, header, has_header, delimiter, lambda: load(header, "NULL::BIGINT"), path)
+    table = (fast_reading.stage(con, data, header, has_header, delimiter,
+                                lambda source, params: load(header, "NULL::BIGINT", source, params), path)
              if fast else None)
     if table is None:
         if text is None:
@@ -144,9 +145,9 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
             if has_header:
                 header = _header(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0], delimiter)
         table = read_table(text, header=None if has_header else header, delimiter=delimiter)
-        con.register("staged", table.arrow())
-        load(table.header, "_line", undecodable=encoding == UNDECODABLE)
-        con.unregister("staged")
+        con.register("read_file", table.arrow())
+        load(table.header, "_line", "read_file", {}, undecodable=encoding == UNDECODABLE)
+        con.unregister("read_file")
         table.batches = []
     result = ImportPreview(file_name, hashlib.sha256(data).hexdigest(), fmt.name, encoding,
                            restricted=fmt.restricted)
