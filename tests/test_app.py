@@ -40,20 +40,24 @@ def test_explore_shows_counts_and_the_demo_notice(demo_store):
     assert at.caption[0].value == "Showing all events."
 
 
-def test_explore_reads_filters_from_the_url(demo_store):
+def _explore_at(**params: str):
+    """Explore opened at an address with these query parameters."""
     at = _page("explore.py")
-    at.query_params["admin1"] = "Hama"
+    for key, value in params.items():
+        at.query_params[key] = value
     at.run()
     assert not at.exception
+    return at
+
+
+def test_explore_reads_filters_from_the_url(demo_store):
+    at = _explore_at(admin1="Hama")
     assert [m.value for m in at.metric] == ["237", "248"]
     assert at.caption[0].value == "Showing events governorate is Hama\\."
 
 
 def test_text_from_the_url_is_shown_as_text_not_markdown(demo_store):
-    at = _page("explore.py")
-    at.query_params["text"] = "![x](http://example.invalid/a.png)"
-    at.run()
-    assert not at.exception
+    at = _explore_at(text="![x](http://example.invalid/a.png)")
     assert at.caption[0].value == "Showing events text contains '\\!\\[x\\]\\(http\\://example\\.invalid/a\\.png\\)'\\."
 
 
