@@ -166,9 +166,9 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
         # "ريف دمشق", "Hama countryside", "Idleb governorate": a governorate.
         return _region(gazetteer, query, governorate)
     if phrase.district and (area := gazetteer.district(core)):
-        return _district(gazetteer, query, area)
+        return _admin_area(gazetteer, query, area, "district")
     if phrase.subdistrict and (area := gazetteer.subdistrict(core)):
-        return _subdistrict_resolution(gazetteer, query, area)
+        return _admin_area(gazetteer, query, area, "subdistrict")
     places, how = _find(gazetteer, core, exact, cutoff)
     if places:
         fitting = _within(places, context)
@@ -177,7 +177,7 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
         return _town(gazetteer, query, fitting or places, phrase, parsed, how,
                      hint_missed=not fitting and bool(context.admin1))
     if area := gazetteer.district(core):
-        return _district(gazetteer, query, area)
+        return _admin_area(gazetteer, query, area, "district")
     return None
 
 
@@ -201,30 +201,20 @@ def _region(gazetteer: Gazetteer, query: str, governorate: str) -> Resolution | 
     )
 
 
-def _seat(gazetteer: Gazetteer, area: Area) -> Place | None:
+def _seat(gazetteer: Gazetteer, area: Area, level: str) -> Place | None:
     """The town that stands for a district or subdistrict: one of its name
     inside it, else its most populous town."""
     inside = [p for p in gazetteer.places if p.curated and p.source.startswith("geonames:")
-              and (p.admin2 == area.name if area in gazetteer.districts else p.admin3 == area.name)
-              and p.admin1 == area.admin1]
-    named = [p for p in inside for n in (area.name, *area.names)
-             if gazetteer.lookup(n) and p in gazetteer.lookup(n)]
-    pool = named or inside
+              and (p.admin2 if level == "district" else p.admin3) == area.name and p.admin1 == area.admin1]
+    same_name = {id(p) for n in (area.name, *area.names) for p in gazetteer.lookup(n)}
+    pool = [p for p in inside if id(p) in same_name] or inside
     return max(pool, key=lambda p: (p.population, p.name)) if pool else None
-
-
-def _district(gazetteer: Gazetteer, query: str, area: Area) -> Resolution:
-    return _admin_area(gazetteer, query, area, "district")
-
-
-def _subdistrict_resolution(gazetteer: Gazetteer, query: str, area: Area) -> Resolution:
-    return _admin_area(gazetteer, query, area, "subdistrict")
 
 
 def _admin_area(gazetteer: Gazetteer, query: str, area: Area, level: str) -> Resolution:
     """A district (precision 3) or subdistrict (precision 2) named: its seat
     stands for it, else a point inside it; UCDP where_prec 3 for both."""
-    seat = _seat(gazetteer, area)
+    seat = _seat(gazetteer, area, level)
     point = seat or _representative(area)
     district = level == "district"
     return Resolution(
@@ -259,9 +249,9 @@ def _area_fallback(gazetteer: Gazetteer, query: str, context: _Context, unknown:
         found = _town(gazetteer, query, [context.town], Phrase(core=unknown, near=True), Parsed(items=[]), "",
                       hint_missed=False)
     elif context.subdistrict is not None:
-        found = _subdistrict_resolution(gazetteer, query, context.subdistrict)
+        found = _admin_area(gazetteer, query, context.subdistrict, "subdistrict")
     elif context.district is not None:
-        found = _district(gazetteer, query, context.district)
+        found = _admin_area(gazetteer, query, context.district, "district")
     elif context.admin1 is not None:
         found = _region(gazetteer, query, context.admin1)
     else:

@@ -163,9 +163,9 @@ def _place_map() -> None:
     latitude, longitude = st.session_state.get("field_latitude"), st.session_state.get("field_longitude")
     placement = st.session_state.get("placement") or {}
     area = placement.get("area")
-    outline = ui.geocoder().gazetteer.outline(area["level"], area["name"], area.get("admin1")) if area else None
-    places = ui.geocoder().gazetteer.nearby(latitude, longitude) if latitude is not None and longitude is not None \
-        else []
+    gazetteer = ui.geocoder().gazetteer
+    outline = gazetteer.outline(area["level"], area["name"], area.get("admin1")) if area else None
+    places = gazetteer.nearby(latitude, longitude) if latitude is not None and longitude is not None else []
     nearby = pd.DataFrame([{"name": p.label, "admin1": p.admin1, "latitude": p.latitude, "longitude": p.longitude,
                             "source": p.source} for p in places],
                           columns=["name", "admin1", "latitude", "longitude", "source"])
