@@ -45,12 +45,11 @@ def make_file(path: Path, rows: int) -> int:
 
 def ours(path: str, db: str) -> dict:
     from events.duckdb_store import DuckDBStore
-    from events.importer import commit, preview
+    from events.importer import import_path
 
     store = DuckDBStore(Path(db))
     start = time.perf_counter()
-    result = preview(Path(path).read_bytes(), Path(path).name, store, path=Path(path))
-    commit(store, result)
+    result, _ = import_path(store, Path(path))  # what `python -m events import FILE` runs
     return {"seconds": time.perf_counter() - start, "accepted": result.accepted_count,
             "rejected": len(result.rejected)}
 

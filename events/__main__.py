@@ -63,19 +63,22 @@ def _print(obj) -> None:
 
 
 def _import(store, args: argparse.Namespace) -> int:
-    from .importer import StrictImportRefused, commit, preview
+    from .importer import StrictImportRefused, import_path, preview
 
     path = Path(args.file)
     area = _area(args.area) if isinstance(args.area, str) else (args.area or Area())
-    result = preview(path.read_bytes(), path.name, store, format=args.format, area=area,
-                     progress=None if args.json else _progress)
+    progress = None if args.json else _progress
     batch, status = None, 0
-    if not args.dry_run:
+    if args.dry_run:
+        result = preview(path.read_bytes(), path.name, store, format=args.format, area=area, progress=progress,
+                         path=path)
+    else:
         try:
-            batch = commit(store, result, strict=args.strict)
+            result, batch = import_path(store, path, format=args.format, area=area, strict=args.strict,
+                                        progress=progress)
         except StrictImportRefused as err:
             print(f"error: {err}", file=sys.stderr)
-            status = 1
+            result, status = err.result, 1
     report = {
         "format": result.format,
         "rows_read": result.rows_read,

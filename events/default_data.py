@@ -28,5 +28,5 @@ def load_default(store: Store) -> int:
         if result.rejected:
             first = result.rejected[0]
             raise ValueError(f"{path.name} line {first.line}: {first.column}: {first.message}")
-        stored += len(result.accepted)
+        stored += result.accepted_count
     return stored

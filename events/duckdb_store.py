@@ -18,7 +18,6 @@ from typing import Iterator, Sequence
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  (pa.compute)
 
 from .exc import DuplicateEventError, StoreError, StoreLockedError, ValidationError
 from .filters import EventQuery
@@ -103,61 +102,80 @@ class DuckDBStore(Store):
 
     def insert(self, events: Sequence[dict] | pa.Table, batch: Batch, replace: Sequence[str] = (),
                edits: Sequence[dict] = ()) -> int:
-        created = batch.created_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        table = events if isinstance(events, pa.Table) else _arrow(events)
-        count = table.num_rows
-        stamp = pa.array([created] * count, pa.timestamp("us"))
-        table = (table.set_column(table.schema.get_field_index("batch_id"), "batch_id",
-                                  pa.array([batch.batch_id] * count, pa.string()))
-                 .set_column(table.schema.get_field_index("created_at"), "created_at",
-                             pa.compute.coalesce(table["created_at"].cast(pa.timestamp("us")), stamp))
-                 .set_column(table.schema.get_field_index("updated_at"), "updated_at",
-                             pa.compute.coalesce(table["updated_at"].cast(pa.timestamp("us")), stamp)))
         with self._connect() as con:
-            # Every read orders its rows, so the store need not keep the
-            # batch's order: without it DuckDB writes a large batch ~40% faster.
-            con.execute("SET preserve_insertion_order = false")
-            con.execute("BEGIN TRANSACTION")
-            try:
-                if replace:
-                    con.register("replaced_ids", pa.table({"event_id": pa.array(list(replace), pa.string())}))
-                    con.execute("INSERT INTO replaced_events SELECT *, $batch FROM events "
-                                "WHERE event_id IN (SELECT event_id FROM replaced_ids)", {"batch": batch.batch_id})
-                    con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM replaced_ids)")
-                con.register("incoming", table)
-                clash = con.execute(
-                    "SELECT event_id FROM incoming GROUP BY event_id HAVING count(*) > 1 UNION ALL "
-                    "SELECT event_id FROM incoming WHERE event_id IN (SELECT event_id FROM events) LIMIT 1").fetchall()
-                if clash:
-                    raise DuplicateEventError(f"event id {clash[0][0]} of batch {batch.batch_id} is already stored "
-                                              "or given twice")
-                con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {_COLUMNS} FROM incoming")
-                if edits:
-                    con.executemany("INSERT INTO edits VALUES ($event_id, $field, $drafted, $saved, $coder, $at)",
-                                    [{**edit, "coder": batch.coder, "at": created} for edit in edits])
-                _crash_test_pause()
-                con.execute(
-                    "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
-                    " $rows, $rejected, $skipped)",
-                    {
-                        "batch_id": batch.batch_id,
-                        "origin": batch.origin,
-                        "file_name": batch.file_name,
-                        "file_hash": batch.file_hash,
-                        "coder": batch.coder,
-                        "created_at": created,
-                        "rows": count,
-                        "rejected": batch.rejected,
-                        "skipped": batch.skipped,
-                    },
-                )
-                con.execute("COMMIT")
-            except duckdb.ConstraintException as err:  # a store made with a primary key
-                con.execute("ROLLBACK")
-                raise DuplicateEventError(f"an event id in batch {batch.batch_id} is already stored: {err}") from err
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            con.register("incoming", events if isinstance(events, pa.Table) else _arrow(events))
+            return self._write(con, batch, replace, edits)
+
+    @contextmanager
+    def workspace(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        # A connection to the store's own file: `insert_from` then moves the
+        # checked rows without converting them out of DuckDB and back.
+        with self._connect() as con:
+            yield con
+
+    def insert_from(self, con: duckdb.DuckDBPyConnection, select: str, batch: Batch,
+                    replace: Sequence[str] = ()) -> int:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS {select}")
+        try:
+            return self._write(con, batch, replace)
+        finally:
+            con.execute("DROP VIEW incoming")
+
+    def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch, replace: Sequence[str] = (),
+               edits: Sequence[dict] = ()) -> int:
+        """Store the rows of relation `incoming` as `batch`, in one transaction."""
+        created = batch.created_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        # Every read orders its rows, so the store need not keep the batch's
+        # order: without it DuckDB writes a large batch ~40% faster.
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if replace:
+                con.register("replaced_ids", pa.table({"event_id": pa.array(list(replace), pa.string())}))
+                con.execute("INSERT INTO replaced_events SELECT *, $batch FROM events "
+                            "WHERE event_id IN (SELECT event_id FROM replaced_ids)", {"batch": batch.batch_id})
+                con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM replaced_ids)")
+                con.unregister("replaced_ids")
+            clash = con.execute(
+                "SELECT event_id FROM incoming GROUP BY event_id HAVING count(*) > 1 UNION ALL "
+                "SELECT event_id FROM incoming WHERE event_id IN (SELECT event_id FROM events) LIMIT 1").fetchall()
+            if clash:
+                raise DuplicateEventError(f"event id {clash[0][0]} of batch {batch.batch_id} is already stored "
+                                          "or given twice")
+            stamped = ", ".join(
+                "$batch_id" if name == "batch_id"
+                else f"coalesce(CAST({name} AS TIMESTAMP), $created)" if name in ("created_at", "updated_at")
+                else name for name in FIELD_NAMES)
+            [(count,)] = con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {stamped} FROM incoming",
+                                     {"batch_id": batch.batch_id, "created": created}).fetchall()
+            if edits:
+                con.executemany("INSERT INTO edits VALUES ($event_id, $field, $drafted, $saved, $coder, $at)",
+                                [{**edit, "coder": batch.coder, "at": created} for edit in edits])
+            _crash_test_pause()
+            con.execute(
+                "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
+                " $rows, $rejected, $skipped)",
+                {
+                    "batch_id": batch.batch_id,
+                    "origin": batch.origin,
+                    "file_name": batch.file_name,
+                    "file_hash": batch.file_hash,
+                    "coder": batch.coder,
+                    "created_at": created,
+                    "rows": count,
+                    "rejected": batch.rejected,
+                    "skipped": batch.skipped,
+                },
+            )
+            con.execute("COMMIT")
+        except duckdb.ConstraintException as err:  # a store made with a primary key
+            con.execute("ROLLBACK")
+            raise DuplicateEventError(f"an event id in batch {batch.batch_id} is already stored: {err}") from err
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.execute("RESET preserve_insertion_order")
         return count
 
     def edits(self, event_id: str) -> pd.DataFrame:

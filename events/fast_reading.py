@@ -11,12 +11,19 @@ rejects are mapped onto those records, and the two must agree on every
 record; when they do not, or the bytes are not UTF-8, `stage` returns
 None and the caller reads the file with the exact, slower reader
 (reading.read_table).
+
+The bytes are scanned once (`start_scan`: their SHA-256, every line end,
+any bare CR) in a thread while DuckDB parses them: both passes are needed,
+and neither waits for the other.
 """
 
 from __future__ import annotations
 
+import hashlib
+import mmap
 import re
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -27,8 +34,53 @@ import pyarrow as pa
 
 from .problems import Problem, Reason
 
+# A file's bytes, read into memory or mapped (events.importer maps files it
+# is given by path); only slicing, `in` and the buffer protocol are used.
+FileBytes = bytes | mmap.mmap
+
 _CHUNK = 1 << 24
+# DuckDB's read_csv buffer: 64 MB parses a 432 MB file with ~20% less CPU
+# than the 16 MB default (bench/import_bench.py); larger ones do no better.
+_BUFFER = 1 << 26
 _FIELD_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+
+
+@dataclass(frozen=True)
+class ByteScan:
+    """What one pass over a file's bytes finds."""
+
+    sha256: str
+    newlines: np.ndarray  # the offset of every LF
+    # A CR not followed by LF: DuckDB takes it for a line end where Python's
+    # csv module and our line numbers do not.
+    bare_cr: bool
+
+    def lines(self, data: FileBytes) -> int:
+        """The number of physical lines."""
+        return len(self.newlines) + (0 if data[-1:] == b"\n" else 1)
+
+
+def scan(data: FileBytes) -> ByteScan:
+    digest = hashlib.sha256()
+    view = np.frombuffer(data, np.uint8)
+    found, bare_cr = [np.empty(0, np.int64)], False
+    for at in range(0, len(view), _CHUNK):
+        chunk = view[at:at + _CHUNK]
+        digest.update(chunk)
+        found.append(np.flatnonzero(chunk == 10) + at)
+        if not bare_cr and data.find(b"\r", at, at + _CHUNK) >= 0:
+            after = np.flatnonzero(chunk == 13) + at + 1
+            bare_cr = bool((after >= len(view)).any() or (view[np.minimum(after, len(view) - 1)] != 10).any())
+    return ByteScan(digest.hexdigest(), np.concatenate(found), bare_cr)
+
+
+_SCANNER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="byte-scan")
+
+
+def start_scan(data: FileBytes) -> Future[ByteScan]:
+    """`scan` in a thread: hashlib and numpy let go of the GIL, and DuckDB
+    parses the same bytes meanwhile."""
+    return _SCANNER.submit(scan, data)
 
 
 @dataclass
@@ -36,19 +88,10 @@ class FastTable:
     """What the importer needs of a read file (as reading.Table offers)."""
 
     header: list[str]
-    data: bytes
+    data: FileBytes
+    newlines: np.ndarray
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
-    _newlines: np.ndarray | None = None
-
-    @property
-    def newlines(self) -> np.ndarray:
-        """Offsets of every LF, found when first needed (for rejected rows)."""
-        if self._newlines is None:
-            view = np.frombuffer(self.data, np.uint8)
-            self._newlines = np.concatenate([np.flatnonzero(view[at:at + _CHUNK] == 10) + at
-                                             for at in range(0, len(view), _CHUNK)] or [np.empty(0, np.int64)])
-        return self._newlines
 
     def line_at(self, offset: int) -> int:
         """The physical line holding byte `offset`."""
@@ -57,7 +100,7 @@ class FastTable:
     def release(self) -> None:
         """Drop the file's bytes (raw lines can no longer be given)."""
         self.data = b""
-        self._newlines = None
+        self.newlines = np.empty(0, np.int64)
 
     def raw(self, first: int, last: int | None = None) -> str:
         """The text of physical lines first..last (1-based, inclusive)."""
@@ -67,55 +110,39 @@ class FastTable:
         return self.data[begin:end].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
 
 
-def _scan(data: bytes) -> tuple[np.ndarray, np.ndarray, bool]:
-    """(record starts, every LF offset, a quote left open at the end)."""
+def _record_starts(data: FileBytes, newlines: np.ndarray) -> tuple[np.ndarray, bool]:
+    """(record starts, a quote left open at the end): a line end outside
+    quotes (the count of quotes before it is even) ends a record."""
     size, carry = len(data), 0
-    newlines, ends = [], []
+    ends = []
     for offset in range(0, size, _CHUNK):
         chunk = np.frombuffer(data, np.uint8, count=min(_CHUNK, size - offset), offset=offset)
         parity = np.bitwise_xor.accumulate((chunk == 34).view(np.uint8)) ^ carry
-        at = np.flatnonzero(chunk == 10)
-        newlines.append(at + offset)
+        low, high = np.searchsorted(newlines, (offset, offset + len(chunk)))
+        at = newlines[low:high] - offset
         ends.append(at[parity[at] == 0] + offset)
         carry = int(parity[-1]) if len(parity) else carry
-    newlines_all = np.concatenate(newlines) if newlines else np.empty(0, np.int64)
     record_ends = np.concatenate(ends) if ends else np.empty(0, np.int64)
-    first = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    first = 3 if data[:3] == b"\xef\xbb\xbf" else 0
     starts = np.concatenate(([first], record_ends + 1)).astype(np.int64)
-    return starts[starts < size], newlines_all, bool(carry)
+    return starts[starts < size], bool(carry)
 
 
-def suitable(data: bytes) -> bool:
-    """Whether DuckDB may read the bytes: no bare CR, which it would take
-    for a line end where Python's csv module and our line numbers do not."""
-    if b"\r" not in data:
-        return True
-    view = np.frombuffer(data, np.uint8)
-    for at in range(0, len(view), _CHUNK):
-        returns = np.flatnonzero(view[at:at + _CHUNK] == 13) + at
-        if (returns + 1 >= len(view)).any() or (view[returns + 1] != 10).any():
-            return False
-    return True
-
-
-def _count_lines(data: bytes) -> int:
-    view = np.frombuffer(data, np.uint8)
-    newlines = sum(int(np.count_nonzero(view[at:at + _CHUNK] == 10)) for at in range(0, len(view), _CHUNK))
-    return newlines + (0 if data.endswith(b"\n") else 1)
-
-
-def stage(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str], has_header: bool, delimiter: str,
-          load: Callable[[str, dict], str], path: Path | None = None) -> FastTable | None:
+def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[ByteScan], header: list[str],
+          has_header: bool, delimiter: str, load: Callable[[str, dict], str],
+          path: Path | None = None) -> FastTable | None:
     """Call `load(source, params)`: `source` is the SQL of a table function
     reading the file (columns c0, c1, ...), to be run with `params`; `load`
     reads it once into a table with a `_line` column and returns the
     table's name, and DuckDB records its rejects while it reads. Then fill
-    `_line` with each row's physical line.
+    `_line` with each row's physical line, from `scanning` (`start_scan`
+    of `data`).
 
     Returns None, with nothing left behind, when the exact reader must do
-    it: bytes that are not UTF-8, an open quote at the end, a reject DuckDB
-    cannot place, any disagreement in the count of records. `path`, when
-    given, is a file holding `data`, read in place of a temporary copy.
+    it: a bare CR, bytes that are not UTF-8, an open quote at the end, a
+    reject DuckDB cannot place, any disagreement in the count of records.
+    `path`, when given, is a file holding `data`, read in place of a
+    temporary copy.
     """
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,14 +150,24 @@ def stage(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str], has_he
             path = Path(tmp) / "import.csv"
             path.write_bytes(data)
         source = (f"read_csv($path, header = {str(has_header).lower()}, delim = $delim, quote = '\"', escape = '\"', "
-                  f"strict_mode = true, store_rejects = true, auto_detect = false, columns = {{{columns}}})")
-        loaded = load(source, {"path": str(path), "delim": delimiter})
+                  f"strict_mode = true, store_rejects = true, auto_detect = false, buffer_size = {_BUFFER}, "
+                  f"columns = {{{columns}}})")
+        try:
+            loaded = load(source, {"path": str(path), "delim": delimiter})
+        except duckdb.InvalidInputException:
+            # DuckDB gives up on some damage it cannot reject row by row
+            # (a bare CR among them): the exact reader reports it.
+            return None
+    scanned = scanning.result()
+    if scanned.bare_cr:
+        con.execute(f"DROP TABLE {loaded}")
+        return None
     rejects = con.execute("SELECT DISTINCT ON (line_byte_position) line_byte_position, error_type, "
                           "error_message FROM reject_errors ORDER BY line_byte_position").fetchall()
     [(good,)] = con.execute(f"SELECT count(*) FROM {loaded}").fetchall()
-    table = FastTable(header=header, data=data, records=int(good))
+    table = FastTable(header=header, data=data, newlines=scanned.newlines, records=int(good))
     first = 2 if has_header else 1
-    physical = _count_lines(data)
+    physical = scanned.lines(data)
     good_lines = None
     if any(kind not in _PLACEABLE for _, kind, _ in rejects):
         pass
@@ -172,11 +209,10 @@ def _problem(table: FastTable, kind: str, message: str, line: int, last: int) ->
 def _place(table: FastTable, rejects: list[tuple], has_header: bool) -> np.ndarray | None:
     """The lines of the good records, from the records' boundaries in the
     bytes (quotes counted); None when DuckDB and the bytes disagree."""
-    data = table.data
-    starts, newlines, open_quote = _scan(data)
+    data, newlines = table.data, table.newlines
+    starts, open_quote = _record_starts(data, newlines)
     if open_quote or not len(starts):
         return None
-    table._newlines = newlines
     ends = np.append(starts[1:] - 1, len(data))
     view = np.frombuffer(data, np.uint8)
     length = ends - starts

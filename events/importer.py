@@ -17,8 +17,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import getpass
-import hashlib
 import io
+import mmap
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,7 @@ from geo.admin import canonical_admin1
 
 from . import checks, fast_reading, formats
 from .exc import EventsError, ValidationError
-from .fast_reading import FastTable
+from .fast_reading import FastTable, FileBytes
 from .reading import UNDECODABLE, Table, decode, read_table, sniff_delimiter
 from .schema import FIELD_NAMES
 from .store import Batch, Store
@@ -46,6 +47,10 @@ class ImportFileError(ValidationError):
 
 class StrictImportRefused(EventsError):
     """Strict mode: the file has rejected rows, so nothing was stored."""
+
+    def __init__(self, message: str, result: ImportPreview | None = None):
+        super().__init__(message)
+        self.result = result
 
 
 @dataclass
@@ -62,16 +67,15 @@ class ImportPreview:
     format: str
     encoding: str
     rows_read: int = 0
+    accepted_count: int = 0
+    # The accepted rows, typed; left None by import_path, which stores them
+    # straight from where they were checked.
     accepted: pa.Table | None = None
     rejected: list[Problem] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     replaced_ids: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     restricted: bool = False
-
-    @property
-    def accepted_count(self) -> int:
-        return 0 if self.accepted is None else self.accepted.num_rows
 
     @property
     def duplicates(self) -> int:
@@ -94,19 +98,72 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
             area: checks.Area = checks.Area(), progress: Progress | None = None,
             path: Path | None = None) -> ImportPreview:
     """Read and check a file's bytes (`path`, when given, is a file holding
-    them, which DuckDB then reads in place); nothing is written.
+    them, which DuckDB then reads in place); nothing is written. The
+    accepted rows are in the result, for `commit`.
 
     Raises ImportFileError when the file is not a table of events in a
     known format (or lacks a required column).
     """
     report = progress or (lambda fraction, message: None)
+    con = duckdb.connect()
+    try:
+        result = _check(con, data, file_name, store, format, area, report, path)
+        # Every problem has its raw line now: let the file's bytes go before
+        # the accepted rows are built, so that a large import holds one of the two.
+        del data
+        result.accepted = con.sql(f"SELECT {checks.typed_select()} FROM checked WHERE {_GOOD}").to_arrow_table()
+    finally:
+        con.close()
+    report(1.0, "checked")
+    return result
+
+
+def import_path(store: Store, path: Path, format: str = "auto", area: checks.Area = checks.Area(),
+                strict: bool = False, progress: Progress | None = None) -> tuple[ImportPreview, Batch]:
+    """Check a file and store its accepted rows as one batch (the CLI and
+    the demo load). The rows are checked in the store's `workspace` and go
+    from there into the store: the same checks as `preview` and `commit`,
+    without handing a million rows through Arrow.
+
+    Raises StrictImportRefused (storing nothing; the check's result is on
+    the exception) in strict mode when rows were rejected.
+    """
+    path = Path(path)
+    report = progress or (lambda fraction, message: None)
+    data = _file_bytes(path)
+    with store.workspace() as con:
+        result = _check(con, data, path.name, store, format, area, report, path)
+        del data  # every problem has its raw line: unmap the file before the store takes memory to write
+        if strict and result.rejected:
+            raise StrictImportRefused(_refusal(result), result)
+        report(0.9, "storing")
+        batch = _batch(result, None)
+        store.insert_from(con, f"SELECT {checks.typed_select()} FROM checked WHERE {_GOOD}", batch,
+                          replace=result.replaced_ids)
+    report(1.0, "stored")
+    return result, batch
+
+
+def _file_bytes(path: Path) -> FileBytes:
+    """The file's bytes, mapped rather than read: hashing and scanning them
+    then needs no copy of a large file in memory. The map is not closed
+    explicitly (numpy views of it may outlive a failed import); it goes
+    with its last reference."""
+    with open(path, "rb") as handle:
+        if not os.fstat(handle.fileno()).st_size:
+            return b""  # an empty file cannot be mapped
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, store: Store | None,
+           format: str, area: checks.Area, report: Progress, path: Path | None) -> ImportPreview:
+    """Read and check the file into TEMP table `checked` of `con`: the
+    mapped text of each row, `_skip`, `failed` (the checks it fails) and
+    `_drop` (an earlier row has its id; or it is stored and not newer).
+    The good rows are those matching `_GOOD`."""
     report(0.0, "reading")
-    # DuckDB reads UTF-8 without a decoded copy of the file; it stops at
-    # anything else, and so does a bare CR line end it would count
-    # differently: those files are decoded and read by the exact reader.
-    fast = fast_reading.suitable(data)
-    text, encoding = (None, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8") if fast else decode(data)
-    head = data[:65536].decode("utf-8-sig", errors="ignore") if fast else text
+    scanning = fast_reading.start_scan(data)
+    head = data[:65536].decode("utf-8-sig", errors="ignore")
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]
     delimiter = sniff_delimiter(first)
     header = _header(first, delimiter)
@@ -121,7 +178,6 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     if missing:
         raise ImportFileError(f"{file_name}: missing required column(s) {', '.join(missing)} "
                               f"for the {fmt.name} format")
-    con = duckdb.connect()
     checks.load_vocabularies(con)
     every_check = checks.checks(area)
     # Checks of admin1 wait for its spellings to be made canonical.
@@ -132,24 +188,25 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         """Table `checked`: the mapped text of each row of `source` (the file
         as read), and the checks it fails, in one pass."""
         mapped = _mapped(fmt, {name: i for i, name in enumerate(columns)}, line_sql, undecodable)
-        con.execute(f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
+        con.execute(f"CREATE TEMP TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
                     f"SELECT *, false AS _drop, {checks.failed_sql(area, early)} AS failed FROM ({mapped})", params)
         return "checked"
 
-    table = (fast_reading.stage(con, data, header, has_header, delimiter,
-                                lambda source, params: load(header, "NULL::BIGINT", source, params), path)
-             if fast else None)
+    # DuckDB reads UTF-8 in place; what it cannot read exactly (other
+    # encodings, a bare CR) is decoded and read by the exact reader.
+    encoding = "utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8"
+    table = fast_reading.stage(con, data, scanning, header, has_header, delimiter,
+                               lambda source, params: load(header, "NULL::BIGINT", source, params), path)
     if table is None:
-        if text is None:
-            text, encoding = decode(data)
-            if has_header:
-                header = _header(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0], delimiter)
+        text, encoding = decode(bytes(data))
+        if has_header:
+            header = _header(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0], delimiter)
         table = read_table(text, header=None if has_header else header, delimiter=delimiter)
         con.register("read_file", table.arrow())
         load(table.header, "_line", "read_file", {}, undecodable=encoding == UNDECODABLE)
         con.unregister("read_file")
         table.batches = []
-    result = ImportPreview(file_name, hashlib.sha256(data).hexdigest(), fmt.name, encoding,
+    result = ImportPreview(file_name, scanning.result().sha256, fmt.name, encoding,
                            restricted=fmt.restricted)
     if encoding == "windows-1256":
         result.notices.append("The file is in Windows-1256 (Arabic); it was read as such.")
@@ -161,21 +218,22 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     report(0.4, "checking")
     _canonical_admin1(con)
     for number in late:
-        con.execute(f"UPDATE checked SET failed = list_append(failed, {number}) WHERE {every_check[number][0]}")
+        condition = every_check[number][0]
+        # Judged on the few distinct spellings first: most files have no
+        # row to mark, and then the million rows are not scanned again.
+        [(any_bad,)] = con.execute(f"SELECT count(*) > 0 FROM (SELECT DISTINCT country, admin1 FROM checked) "
+                                   f"WHERE {condition}").fetchall()
+        if any_bad:
+            con.execute(f"UPDATE checked SET failed = list_append(failed, {number}) WHERE {condition}")
     _skips(con, table, fmt, result)
     problems = _problems(con, table, fmt, area)
     report(0.8, "comparing with the store")
     if store is not None:
         _compare_with_store(con, store, result)
-    # Every problem has its raw line now: let the file's bytes go before the
-    # accepted rows are built, so that a large import holds one of the two.
-    del data, head
-    table.release()
-    result.accepted = _accepted(con)
     result.rejected = sorted(result.rejected + problems, key=lambda p: (p.line or 0, p.column or ""))
     result.skipped.sort(key=lambda s: s.line)
-    con.close()
-    report(1.0, "checked")
+    [(result.accepted_count,)] = con.execute(f"SELECT count(*) FROM checked WHERE {_GOOD}").fetchall()
+    table.release()
     return result
 
 
@@ -232,7 +290,7 @@ def _problems(con: duckdb.DuckDBPyConnection, table: Table | FastTable, fmt: for
               area: checks.Area) -> list[Problem]:
     """The problems of the rows not skipped; marks rows repeating an earlier
     id as dropped."""
-    con.execute("CREATE TABLE failing AS SELECT * FROM checked "
+    con.execute("CREATE TEMP TABLE failing AS SELECT * FROM checked "
                 "WHERE _skip IS NULL AND len(failed) > 0")
     problems = [Problem(fmt.source_column(name), reason, message, line, table.raw(line))
                 for line, name, reason, message in checks.describe(con, "failing", area)]
@@ -280,22 +338,26 @@ def _compare_with_store(con: duckdb.DuckDBPyConnection, store: Store, result: Im
     _drop(con, older)
 
 
-def _accepted(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """The good rows, typed, in the file's order (a filtered scan keeps it)."""
-    return con.sql(f"SELECT {checks.typed_select()} FROM checked WHERE {_GOOD}").to_arrow_table()
-
-
 def commit(store: Store, result: ImportPreview, coder: str | None = None, strict: bool = False) -> Batch:
-    """Store the accepted rows of `result` as one batch, in one transaction.
+    """Store the accepted rows of a `preview` as one batch, in one transaction.
 
     Raises StrictImportRefused (storing nothing) in strict mode when rows
     were rejected.
     """
     if strict and result.rejected:
-        raise StrictImportRefused(f"{len(result.rejected)} problem(s) in {result.file_name}; strict mode stored "
-                                  "nothing")
+        raise StrictImportRefused(_refusal(result), result)
+    batch = _batch(result, coder)
+    store.insert(result.accepted, batch, replace=result.replaced_ids)
+    return batch
+
+
+def _refusal(result: ImportPreview) -> str:
+    return f"{len(result.rejected)} problem(s) in {result.file_name}; strict mode stored nothing"
+
+
+def _batch(result: ImportPreview, coder: str | None) -> Batch:
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    batch = Batch(
+    return Batch(
         batch_id=f"import-{now:%Y%m%dT%H%M%S%f}-{result.file_hash[:8]}",
         origin=result.format,
         file_name=result.file_name,
@@ -305,13 +367,3 @@ def commit(store: Store, result: ImportPreview, coder: str | None = None, strict
         rejected=len({p.line for p in result.rejected}),
         skipped=len(result.skipped),
     )
-    store.insert(result.accepted, batch, replace=result.replaced_ids)
-    return batch
-
-
-def import_path(store: Store, path: Path, format: str = "auto", strict: bool = False,
-                progress: Progress | None = None) -> tuple[ImportPreview, Batch]:
-    """Preview and commit a file in one call (the CLI and the demo load)."""
-    path = Path(path)
-    result = preview(path.read_bytes(), path.name, store, format=format, progress=progress, path=path)
-    return result, commit(store, result, strict=strict)

@@ -1,7 +1,11 @@
 """The store interface: what the pages and the CLI may ask of any backend.
 
-Nothing here names DuckDB; `open_store` picks the backend from a path or a
-DSN. Every method that takes an `EventQuery` applies it through
+Nothing here depends on where events are kept; `open_store` picks the
+backend from a path or a DSN. Checking a file is DuckDB's work whatever the
+backend (events.importer), so `workspace` hands out a DuckDB connection to
+check in, and `insert_from` stores rows from it.
+
+Every method that takes an `EventQuery` applies it through
 `EventQuery.where()`, so all backends filter identically.
 """
 
@@ -10,10 +14,12 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 
@@ -59,6 +65,23 @@ class Store(abc.ABC):
         DuplicateEventError if another id is already stored,
         StoreLockedError if another process is writing.
         """
+
+    @contextmanager
+    def workspace(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB connection to check a file in before its rows are stored
+        with `insert_from`: by default a database in memory. Tables made in
+        it must be TEMP, so that nothing of them is ever stored."""
+        con = duckdb.connect()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def insert_from(self, con: duckdb.DuckDBPyConnection, select: str, batch: Batch,
+                    replace: Sequence[str] = ()) -> int:
+        """`insert` the rows of `select`, a query over tables of `con` (a
+        `workspace`) giving the schema's columns."""
+        return self.insert(con.sql(select).to_arrow_table(), batch, replace=replace)
 
     @abc.abstractmethod
     def edits(self, event_id: str) -> pd.DataFrame:
