@@ -39,9 +39,6 @@ from .problems import Problem, Reason
 FileBytes = bytes | mmap.mmap
 
 _CHUNK = 1 << 24
-# DuckDB's read_csv buffer: 64 MB parses a 432 MB file with ~20% less CPU
-# than the 16 MB default (bench/import_bench.py); larger ones do no better.
-_BUFFER = 1 << 26
 _FIELD_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
@@ -150,8 +147,7 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
             path = Path(tmp) / "import.csv"
             path.write_bytes(data)
         source = (f"read_csv($path, header = {str(has_header).lower()}, delim = $delim, quote = '\"', escape = '\"', "
-                  f"strict_mode = true, store_rejects = true, auto_detect = false, buffer_size = {_BUFFER}, "
-                  f"columns = {{{columns}}})")
+                  f"strict_mode = true, store_rejects = true, auto_detect = false, columns = {{{columns}}})")
         try:
             loaded = load(source, {"path": str(path), "delim": delimiter})
         except duckdb.InvalidInputException:
