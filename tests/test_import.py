@@ -7,7 +7,7 @@ import pytest
 
 from events.checks import Area
 from events.filters import EventQuery
-from events.importer import ImportFileError, StrictImportRefused, commit, preview
+from events.importer import ImportFileError, StrictImportRefused, commit, import_path, preview
 from events.native import native_csv
 from events.store import Batch
 from events.synthetic import generate
@@ -163,32 +163,43 @@ def test_strict_mode_stores_nothing(store):
     assert store.summary(EventQuery()).count == 0
 
 
-def test_same_file_twice_adds_nothing_and_says_so(store):
-    data = _native(*[make_event(i, timestamp=1000) for i in range(1, 6)])
-    commit(store, preview(data, "a.csv", store))
-    again = preview(data, "a.csv", store)
-    assert (again.accepted_count, again.duplicates) == (0, 5)
-    assert [(s.line, s.reason.value) for s in again.skipped] == [(n, "id_already_stored") for n in range(2, 7)]
-    commit(store, again)
-    assert store.summary(EventQuery()).count == 5
+def _imported(store, data: bytes, name: str, route: str, folder):
+    """Import by one of the two routes: preview then commit, or by path
+    (checked in the store's workspace)."""
+    if route == "preview":
+        result = preview(data, name, store)
+        return result, commit(store, result)
+    path = folder / name
+    path.write_bytes(data)
+    return import_path(store, path)
 
 
-def test_shuffled_copy_with_one_newer_row_replaces_exactly_that_row(store):
+@pytest.mark.parametrize("route", ["preview", "path"])
+def test_shuffled_copy_with_one_newer_row_replaces_exactly_that_row(store, route, tmp_path):
     events = [make_event(i, timestamp=1000, fatalities=i) for i in range(1, 21)]
-    commit(store, preview(_native(*events), "v1.csv", store))
+    _imported(store, _native(*events), "v1.csv", route, tmp_path)
     edited = [dict(e) for e in events]
     random.Random(5).shuffle(edited)
     target = next(e for e in edited if e["event_id"] == "test:7")
     target.update(fatalities=70, timestamp=2000)
-    result = preview(_native(*edited), "v2.csv", store)
+    result, batch = _imported(store, _native(*edited), "v2.csv", route, tmp_path)
     assert (result.accepted_count, result.duplicates, result.replaced_ids) == (1, 19, ["test:7"])
-    batch = commit(store, result)
     stored = {e["event_id"]: e["fatalities"] for e in store.iter_events(EventQuery())}
     assert stored == {f"test:{i}": (70 if i == 7 else i) for i in range(1, 21)}
     # Undoing the second import brings the replaced version back.
     assert store.undo_batch(batch.batch_id) == 1
     stored = {e["event_id"]: e["fatalities"] for e in store.iter_events(EventQuery())}
     assert stored == {f"test:{i}": i for i in range(1, 21)}
+
+
+@pytest.mark.parametrize("route", ["preview", "path"])
+def test_same_file_twice_adds_nothing_and_says_so(store, route, tmp_path):
+    data = _native(*[make_event(i, timestamp=1000) for i in range(1, 6)])
+    _imported(store, data, "a.csv", route, tmp_path)
+    again, batch = _imported(store, data, "a.csv", route, tmp_path)
+    assert (again.accepted_count, again.duplicates, batch.skipped) == (0, 5, 5)
+    assert [(s.line, s.reason.value) for s in again.skipped] == [(n, "id_already_stored") for n in range(2, 7)]
+    assert store.summary(EventQuery()).count == 5
 
 
 def test_undo_removes_the_batch(store):
