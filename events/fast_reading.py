@@ -35,7 +35,7 @@ import pyarrow as pa
 from .problems import Problem, Reason
 
 # A file's bytes, read into memory or mapped (events.importer maps files it
-# is given by path); only slicing, `in` and the buffer protocol are used.
+# is given by path); only slicing, `find` and the buffer protocol are used.
 FileBytes = bytes | mmap.mmap
 
 _CHUNK = 1 << 24

@@ -111,7 +111,7 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         # Every problem has its raw line now: let the file's bytes go before
         # the accepted rows are built, so that a large import holds one of the two.
         del data
-        result.accepted = con.sql(f"SELECT {checks.typed_select()} FROM checked WHERE {_GOOD}").to_arrow_table()
+        result.accepted = con.sql(_accepted_sql()).to_arrow_table()
     finally:
         con.close()
     report(1.0, "checked")
@@ -138,8 +138,7 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
             raise StrictImportRefused(_refusal(result), result)
         report(0.9, "storing")
         batch = _batch(result, None)
-        store.insert_from(con, f"SELECT {checks.typed_select()} FROM checked WHERE {_GOOD}", batch,
-                          replace=result.replaced_ids)
+        store.insert_from(con, _accepted_sql(), batch, replace=result.replaced_ids)
     report(1.0, "stored")
     return result, batch
 
@@ -314,6 +313,11 @@ def _drop(con: duckdb.DuckDBPyConnection, lines: list[int]) -> None:
 
 
 _GOOD = "_skip IS NULL AND len(failed) = 0 AND NOT _drop"
+
+
+def _accepted_sql() -> str:
+    """The accepted rows of table `checked`, typed, in the file's order."""
+    return f"SELECT {checks.typed_select()} FROM checked WHERE {_GOOD}"
 
 
 def _compare_with_store(con: duckdb.DuckDBPyConnection, store: Store, result: ImportPreview) -> None:
