@@ -1,9 +1,9 @@
 """Validation of a whole file's rows at once, in SQL.
 
-The rows arrive as text (one column per schema field plus `_line`, the
-physical line). Each check is one row below: an SQL
-condition that is true for a bad row, the field it is about, the reason
-code, and the message (an SQL expression, so it can quote the value).
+The rows arrive as text, one column per schema field. Each check is one
+row below: an SQL condition that is true for a bad row, the field it is
+about, the reason code, and the message (an SQL expression, so it can
+quote the value).
 The same checks type the accepted rows, so what is validated is exactly
 what is stored.
 """
@@ -132,12 +132,14 @@ def checks(area: Area) -> list[tuple[str, str, Reason, str]]:
     return rows
 
 
-def typed_select() -> str:
-    """SELECT list casting every mapped text field to its schema type."""
+def typed_select(instead: dict[str, str] | None = None) -> str:
+    """SELECT list casting every mapped text field to its schema type; the
+    fields in `instead` get the SQL expression given there."""
     parts = []
     for f in FIELDS:
         kind = SQL_TYPES.get(f.kind)
-        parts.append(f"TRY_CAST({f.name} AS {kind}) AS {f.name}" if kind else f.name)
+        expression = (instead or {}).get(f.name) or (f"TRY_CAST({f.name} AS {kind})" if kind else f.name)
+        parts.append(f"{expression} AS {f.name}")
     return ", ".join(parts)
 
 
@@ -153,17 +155,17 @@ def failed_sql(area: Area, numbers: Iterable[int] | None = None) -> str:
 
 
 def describe(con: duckdb.DuckDBPyConnection, failing: str, area: Area) -> list[tuple[int, str, Reason, str]]:
-    """(line, field, reason, message) for each failed check of the rows of
-    table `failing` (mapped text fields, `_line`, and `failed` as given
-    by failed_sql), in line order."""
+    """(row, field, reason, message) for each failed check of the rows of
+    table `failing` (mapped text fields, `failed` as given by failed_sql,
+    and `_row`, a number naming the row), in the order of `_row`."""
     every_check = checks(area)
-    union = " UNION ALL ".join(f"SELECT _line, {number} AS check_no, {message} AS message FROM {failing} "
+    union = " UNION ALL ".join(f"SELECT _row, {number} AS check_no, {message} AS message FROM {failing} "
                                f"WHERE list_contains(failed, {number})"
                                for number, (_, _, _, message) in enumerate(every_check))
     found = []
-    for line, number, message in con.execute(union + " ORDER BY _line, check_no").fetchall():
+    for row, number, message in con.execute(union + " ORDER BY _row, check_no").fetchall():
         _, name, reason, _ = every_check[number]
-        found.append((line, name, reason, message))
+        found.append((row, name, reason, message))
     return found
 
 
@@ -173,11 +175,11 @@ def find_problems(events: list[dict], area: Area = Area()) -> list[list[Problem]
     load_vocabularies(con)
     texts = {name: pa.array([None if e.get(name) is None else format_value(e.get(name)) for e in events],
                             pa.string()) for name in FIELD_NAMES}
-    con.register("events_in", pa.table({**texts, "_line": pa.array(range(len(events)), pa.int64())}))
+    con.register("events_in", pa.table({**texts, "_row": pa.array(range(len(events)), pa.int64())}))
     con.execute(f"CREATE TABLE failing AS SELECT * FROM (SELECT *, {failed_sql(area)} AS failed FROM events_in) "
                 "WHERE len(failed) > 0")
     problems: list[list[Problem]] = [[] for _ in events]
-    for line, name, reason, message in describe(con, "failing", area):
-        problems[line].append(Problem(name, reason, message))
+    for row, name, reason, message in describe(con, "failing", area):
+        problems[row].append(Problem(name, reason, message))
     con.close()
     return problems

@@ -4,10 +4,20 @@ A connection is opened per operation and closed after it, because DuckDB
 lets only one process hold a file for writing: a long-lived connection in
 the app would lock out the CLI. DuckDB's own errors are translated here and
 nowhere else.
+
+`events` is a view: the rows of table `events_base` (coded events, uploads
+committed from the page, rows brought back by an undo) and those kept of
+each file imported by path. An import by path checks its file into a
+table of the store (`staging`), and the store keeps that table as the
+batch's (`staged_N`, its good rows seen through view `staged_N_kept`)
+instead of copying its rows: a million-row file is written once, not
+twice. The rows it did not keep (rejected, skipped, dropped) stay hidden
+in it until the batch is undone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -26,24 +36,29 @@ from .store import SCHEMA_VERSION, Batch, Store, Summary
 
 _ARROW_TYPES = {INTEGER: pa.int64(), REAL: pa.float64(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us")}
 _COLUMNS = ", ".join(FIELD_NAMES)
-_ADDITIVE_SINCE = {2, 3}  # schema versions that reach the current one by CREATE TABLE IF NOT EXISTS alone
+# Schema versions that had `events` as a table and reach the current one
+# by renaming it `events_base`; every other change was an added table.
+_MIGRATES_FROM = {2, 3, 4}
 
 _DDL = [
-    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     # Ids are kept unique by insert (one writer, one transaction), not by a
     # primary key: its index costs a third of the time of a large import.
     # Stores made before keep theirs, which does no harm.
-    "CREATE TABLE IF NOT EXISTS events ("
+    "CREATE TABLE IF NOT EXISTS events_base ("
     + ", ".join(f"{f.name} {SQL_TYPES.get(f.kind, 'VARCHAR')}" for f in FIELDS) + ")",
+    # rows_table: the batch's own table of rows (an import by path), if any.
     "CREATE TABLE IF NOT EXISTS batches (batch_id VARCHAR PRIMARY KEY, origin VARCHAR, file_name VARCHAR,"
-    " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT)",
+    " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT,"
+    " rows_table VARCHAR)",
+    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_table VARCHAR",
     "CREATE TABLE IF NOT EXISTS places (name VARCHAR PRIMARY KEY, aliases VARCHAR[], latitude DOUBLE,"
     " longitude DOUBLE, admin1 VARCHAR, coder VARCHAR, saved_at TIMESTAMP)",
     # What coders changed in drafts before saving them: the edit history.
     "CREATE TABLE IF NOT EXISTS edits (event_id VARCHAR, field VARCHAR, drafted VARCHAR, saved VARCHAR,"
     " coder VARCHAR, edited_at TIMESTAMP)",
     # Rows a later batch replaced, kept so that undoing that batch restores them.
-    "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events LIMIT 0",
+    "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events_base LIMIT 0",
+    "CREATE SEQUENCE IF NOT EXISTS staged_numbers",
 ]
 
 
@@ -63,23 +78,62 @@ def _arrow(events: Sequence[dict]) -> pa.Table:
     })
 
 
+def _staged_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [table for (table,) in con.execute(
+        "SELECT rows_table FROM batches WHERE rows_table IS NOT NULL ORDER BY created_at, batch_id").fetchall()]
+
+
+def _rebuild_events_view(con: duckdb.DuckDBPyConnection) -> None:
+    sources = ["events_base"] + [f"{table}_kept" for table in _staged_tables(con)]
+    con.execute("CREATE OR REPLACE VIEW events AS "
+                + " UNION ALL ".join(f"SELECT {_COLUMNS} FROM {source}" for source in sources))
+
+
+def _set_aside(con: duckdb.DuckDBPyConnection, replace: Sequence[str], batch_id: str) -> None:
+    """Move the stored events whose ids are in `replace` to replaced_events."""
+    if not replace:
+        return
+    con.register("replaced_ids", pa.table({"event_id": pa.array(list(replace), pa.string())}))
+    con.execute(f"INSERT INTO replaced_events SELECT {_COLUMNS}, $batch FROM events "
+                "WHERE event_id IN (SELECT event_id FROM replaced_ids)", {"batch": batch_id})
+    for table in ["events_base", *_staged_tables(con)]:
+        con.execute(f"DELETE FROM {table} WHERE event_id IN (SELECT event_id FROM replaced_ids)")
+    con.unregister("replaced_ids")
+
+
+def _record(con: duckdb.DuckDBPyConnection, batch: Batch, rows: int, table: str | None) -> None:
+    con.execute(
+        "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
+        " $rows, $rejected, $skipped, $rows_table)",
+        {"batch_id": batch.batch_id, "origin": batch.origin, "file_name": batch.file_name,
+         "file_hash": batch.file_hash, "coder": batch.coder, "created_at": batch.created_at, "rows": rows,
+         "rejected": batch.rejected, "skipped": batch.skipped, "rows_table": table},
+    )
+
+
 class DuckDBStore(Store):
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, own_table_from: int = 100_000):
+        """`own_table_from`: the fewest kept rows for which an import by path
+        keeps its checked rows in a table of their own (see the module's
+        docstring); smaller ones are copied into events_base."""
         self.path = Path(path)
+        self.own_table_from = own_table_from
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = None if row is None else int(row[0])
+            if version not in (None, SCHEMA_VERSION, *_MIGRATES_FROM):
+                raise StoreError(f"{self.path} has schema version {version}, this program reads {SCHEMA_VERSION}")
+            con.execute("BEGIN TRANSACTION")
+            if version in _MIGRATES_FROM:
+                con.execute("ALTER TABLE events RENAME TO events_base")
             for statement in _DDL:
                 con.execute(statement)
-            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            if row is None:
-                con.execute("INSERT INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
-            elif int(row[0]) in _ADDITIVE_SINCE:
-                # Only tables were added since: the DDL above has made them.
-                con.execute("UPDATE meta SET value = $v WHERE key = 'schema_version'", {"v": str(SCHEMA_VERSION)})
-            elif int(row[0]) != SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} has schema version {row[0]}, this program reads {SCHEMA_VERSION}"
-                )
+            if version != SCHEMA_VERSION:
+                _rebuild_events_view(con)
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
+            con.execute("COMMIT")
 
     def __repr__(self) -> str:
         return f"DuckDBStore({str(self.path)!r})"
@@ -107,19 +161,42 @@ class DuckDBStore(Store):
             return self._write(con, batch, replace, edits)
 
     @contextmanager
-    def workspace(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        # A connection to the store's own file: `insert_from` then moves the
-        # checked rows without converting them out of DuckDB and back.
+    def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        # The store's own file, so that `keep_staged` can keep the checked
+        # rows where they are. Closing the connection rolls back whatever
+        # `keep_staged` did not commit.
         with self._connect() as con:
+            con.execute("BEGIN TRANSACTION")
             yield con
 
-    def insert_from(self, con: duckdb.DuckDBPyConnection, select: str, batch: Batch,
+    def keep_staged(self, con: duckdb.DuckDBPyConnection, keep: str, batch: Batch,
                     replace: Sequence[str] = ()) -> int:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS {select}")
+        # No check for ids already stored, as `_write` makes: the importer
+        # compared the rows with the store in this same transaction.
         try:
-            return self._write(con, batch, replace)
-        finally:
-            con.execute("DROP VIEW incoming")
+            [(kept, total)] = con.execute(f"SELECT count(*) FILTER (WHERE {keep}), count(*) FROM checked").fetchall()
+            _set_aside(con, replace, batch.batch_id)
+            table = None
+            if kept >= self.own_table_from and 2 * kept >= total:
+                [(number,)] = con.execute("SELECT nextval('staged_numbers')").fetchall()
+                table = f"staged_{number}"
+                con.execute(f"ALTER TABLE checked RENAME TO {table}")
+                con.execute(f"CREATE VIEW {table}_kept AS SELECT {_COLUMNS} FROM {table} WHERE {keep}")
+            else:
+                # A small file, or one mostly not kept (a second import of
+                # it): copying the kept rows is cheap, and spares every
+                # later query a table and the store the hidden rows.
+                con.execute(f"INSERT INTO events_base ({_COLUMNS}) SELECT {_COLUMNS} FROM checked WHERE {keep}")
+                con.execute("DROP TABLE checked")
+            _crash_test_pause()
+            _record(con, batch, kept, table)
+            if table:
+                _rebuild_events_view(con)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return kept
 
     def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch, replace: Sequence[str] = (),
                edits: Sequence[dict] = ()) -> int:
@@ -130,12 +207,7 @@ class DuckDBStore(Store):
         con.execute("SET preserve_insertion_order = false")
         con.execute("BEGIN TRANSACTION")
         try:
-            if replace:
-                con.register("replaced_ids", pa.table({"event_id": pa.array(list(replace), pa.string())}))
-                con.execute("INSERT INTO replaced_events SELECT *, $batch FROM events "
-                            "WHERE event_id IN (SELECT event_id FROM replaced_ids)", {"batch": batch.batch_id})
-                con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM replaced_ids)")
-                con.unregister("replaced_ids")
+            _set_aside(con, replace, batch.batch_id)
             clash = con.execute(
                 "SELECT event_id FROM incoming GROUP BY event_id HAVING count(*) > 1 UNION ALL "
                 "SELECT event_id FROM incoming WHERE event_id IN (SELECT event_id FROM events) LIMIT 1").fetchall()
@@ -146,27 +218,13 @@ class DuckDBStore(Store):
                 "$batch_id" if name == "batch_id"
                 else f"coalesce(CAST({name} AS TIMESTAMP), $created)" if name in ("created_at", "updated_at")
                 else name for name in FIELD_NAMES)
-            [(count,)] = con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {stamped} FROM incoming",
+            [(count,)] = con.execute(f"INSERT INTO events_base ({_COLUMNS}) SELECT {stamped} FROM incoming",
                                      {"batch_id": batch.batch_id, "created": created}).fetchall()
             if edits:
                 con.executemany("INSERT INTO edits VALUES ($event_id, $field, $drafted, $saved, $coder, $at)",
                                 [{**edit, "coder": batch.coder, "at": created} for edit in edits])
             _crash_test_pause()
-            con.execute(
-                "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
-                " $rows, $rejected, $skipped)",
-                {
-                    "batch_id": batch.batch_id,
-                    "origin": batch.origin,
-                    "file_name": batch.file_name,
-                    "file_hash": batch.file_hash,
-                    "coder": batch.coder,
-                    "created_at": created,
-                    "rows": count,
-                    "rejected": batch.rejected,
-                    "skipped": batch.skipped,
-                },
-            )
+            _record(con, dataclasses.replace(batch, created_at=created), count, None)
             con.execute("COMMIT")
         except duckdb.ConstraintException as err:  # a store made with a primary key
             con.execute("ROLLBACK")
@@ -203,11 +261,17 @@ class DuckDBStore(Store):
                     raise StoreError(f"batch {batch_id} was partly replaced by {', '.join(b for (b,) in later)}; "
                                      "undo that first")
                 (removed,) = con.execute("SELECT count(*) FROM events WHERE batch_id = $b", {"b": batch_id}).fetchone()
-                con.execute("DELETE FROM events WHERE batch_id = $b", {"b": batch_id})
-                con.execute(f"INSERT INTO events SELECT {_COLUMNS} FROM replaced_events WHERE superseded_by = $b",
+                [(table,)] = con.execute("SELECT rows_table FROM batches WHERE batch_id = $b", {"b": batch_id}).fetchall()
+                # Rows an undo brought back live in events_base, whatever batch they came with.
+                con.execute("DELETE FROM events_base WHERE batch_id = $b", {"b": batch_id})
+                con.execute(f"INSERT INTO events_base SELECT {_COLUMNS} FROM replaced_events WHERE superseded_by = $b",
                             {"b": batch_id})
                 con.execute("DELETE FROM replaced_events WHERE superseded_by = $b", {"b": batch_id})
                 con.execute("DELETE FROM batches WHERE batch_id = $b", {"b": batch_id})
+                _rebuild_events_view(con)
+                if table:
+                    con.execute(f"DROP VIEW {table}_kept")
+                    con.execute(f"DROP TABLE {table}")
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -304,4 +368,4 @@ class DuckDBStore(Store):
 
     def batches(self) -> pd.DataFrame:
         with self._connect() as con:
-            return con.execute("SELECT * FROM batches ORDER BY created_at DESC, batch_id").df()
+            return con.execute("SELECT * EXCLUDE (rows_table) FROM batches ORDER BY created_at DESC, batch_id").df()

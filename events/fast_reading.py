@@ -30,7 +30,6 @@ from typing import Callable
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
 from .problems import Problem, Reason
 
@@ -38,7 +37,9 @@ from .problems import Problem, Reason
 # is given by path); only slicing, `find` and the buffer protocol are used.
 FileBytes = bytes | mmap.mmap
 
-_CHUNK = 1 << 24
+# Small enough that numpy's temporary arrays stay in the CPU's cache: finding
+# the newlines of a 432 MB file takes a sixth of the time it takes in 16 MB chunks.
+_CHUNK = 1 << 20
 _FIELD_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
@@ -89,6 +90,14 @@ class FastTable:
     newlines: np.ndarray
     records: int = 0
     problems: list[Problem] = field(default_factory=list)
+    first: int = 1  # the line of the first record
+    # The line of each good record, when they are not simply consecutive lines.
+    good_lines: np.ndarray | None = None
+
+    def line_of(self, ordinals: np.ndarray) -> np.ndarray:
+        """The physical line of each good record, given its place (0-based)
+        among the good records."""
+        return ordinals + self.first if self.good_lines is None else self.good_lines[ordinals]
 
     def line_at(self, offset: int) -> int:
         """The physical line holding byte `offset`."""
@@ -130,10 +139,10 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
           path: Path | None = None) -> FastTable | None:
     """Call `load(source, params)`: `source` is the SQL of a table function
     reading the file (columns c0, c1, ...), to be run with `params`; `load`
-    reads it once into a table with a `_line` column and returns the
-    table's name, and DuckDB records its rejects while it reads. Then fill
-    `_line` with each row's physical line, from `scanning` (`start_scan`
-    of `data`).
+    reads it once into a table, in the file's order, and returns the
+    table's name, and DuckDB records its rejects while it reads. Then find
+    each good record's physical line (`FastTable.line_of`), from
+    `scanning` (`start_scan` of `data`).
 
     Returns None, with nothing left behind, when the exact reader must do
     it: a bare CR, bytes that are not UTF-8, an open quote at the end, a
@@ -161,8 +170,8 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
     rejects = con.execute("SELECT DISTINCT ON (line_byte_position) line_byte_position, error_type, "
                           "error_message FROM reject_errors ORDER BY line_byte_position").fetchall()
     [(good,)] = con.execute(f"SELECT count(*) FROM {loaded}").fetchall()
-    table = FastTable(header=header, data=data, newlines=scanned.newlines, records=int(good))
     first = 2 if has_header else 1
+    table = FastTable(header=header, data=data, newlines=scanned.newlines, records=int(good), first=first)
     physical = scanned.lines(data)
     good_lines = None
     if any(kind not in _PLACEABLE for _, kind, _ in rejects):
@@ -174,7 +183,6 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
             line = table.line_at(line_start)
             table.problems.append(_problem(table, kind, message, line, line))
         if not rejects:
-            con.execute(f"UPDATE {loaded} SET _line = rowid + {first}")
             return table
         bad = np.array([p.line for p in table.problems], dtype=np.int64)
         good_lines = np.setdiff1d(np.arange(first, physical + 1, dtype=np.int64), bad, assume_unique=True)
@@ -183,11 +191,7 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
     if good_lines is None:
         con.execute(f"DROP TABLE {loaded}")
         return None
-    # DuckDB keeps the file's order: the n-th good row is the n-th good record.
-    con.register("good_lines", pa.table({"_row": pa.array(np.arange(len(good_lines), dtype=np.int64)),
-                                         "_line": pa.array(good_lines)}))
-    con.execute(f"UPDATE {loaded} SET _line = g._line FROM good_lines g WHERE {loaded}.rowid = g._row")
-    con.unregister("good_lines")
+    table.good_lines = good_lines
     return table
 
 

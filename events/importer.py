@@ -15,17 +15,20 @@ timestamp when it changes); otherwise they are skipped and counted.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import getpass
 import io
 import mmap
 import os
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from geo.admin import canonical_admin1
@@ -106,12 +109,13 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     """
     report = progress or (lambda fraction, message: None)
     con = duckdb.connect()
+    con.execute("BEGIN TRANSACTION")  # as _check expects; nothing is committed
     try:
         result = _check(con, data, file_name, store, format, area, report, path)
         # Every problem has its raw line now: let the file's bytes go before
         # the accepted rows are built, so that a large import holds one of the two.
         del data
-        result.accepted = con.sql(_accepted_sql()).to_arrow_table()
+        result.accepted = con.sql(f"SELECT {', '.join(FIELD_NAMES)} FROM checked WHERE {_GOOD}").to_arrow_table()
     finally:
         con.close()
     report(1.0, "checked")
@@ -121,9 +125,10 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
 def import_path(store: Store, path: Path, format: str = "auto", area: checks.Area = checks.Area(),
                 strict: bool = False, progress: Progress | None = None) -> tuple[ImportPreview, Batch]:
     """Check a file and store its accepted rows as one batch (the CLI and
-    the demo load). The rows are checked in the store's `workspace` and go
-    from there into the store: the same checks as `preview` and `commit`,
-    without handing a million rows through Arrow.
+    the demo load): the same checks as `preview` and `commit`, made in the
+    store's `staging` connection, whose table of checked rows the store
+    then keeps. A DuckDB store keeps that table itself, so that each value
+    of a large file is written once.
 
     Raises StrictImportRefused (storing nothing; the check's result is on
     the exception) in strict mode when rows were rejected.
@@ -131,14 +136,17 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
     path = Path(path)
     report = progress or (lambda fraction, message: None)
     data = _file_bytes(path)
-    with store.workspace() as con:
-        result = _check(con, data, path.name, store, format, area, report, path)
+    # Made before the check, which stamps its id on every row; the file's
+    # hash and the counts are known after it.
+    batch = _batch(origin="", file_name=path.name, coder=None)
+    with store.staging() as con:
+        result = _check(con, data, path.name, store, format, area, report, path, stamp=batch)
         del data  # every problem has its raw line: unmap the file before the store takes memory to write
         if strict and result.rejected:
             raise StrictImportRefused(_refusal(result), result)
         report(0.9, "storing")
-        batch = _batch(result, None)
-        store.insert_from(con, _accepted_sql(), batch, replace=result.replaced_ids)
+        batch = _counted(batch, result)
+        store.keep_staged(con, _GOOD, batch, replace=result.replaced_ids)
     report(1.0, "stored")
     return result, batch
 
@@ -155,11 +163,18 @@ def _file_bytes(path: Path) -> FileBytes:
 
 
 def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, store: Store | None,
-           format: str, area: checks.Area, report: Progress, path: Path | None) -> ImportPreview:
-    """Read and check the file into TEMP table `checked` of `con`: the
-    mapped text of each row, `_skip`, `failed` (the checks it fails) and
-    `_drop` (an earlier row has its id; or it is stored and not newer).
-    The good rows are those matching `_GOOD`."""
+           format: str, area: checks.Area, report: Progress, path: Path | None,
+           stamp: Batch | None = None) -> ImportPreview:
+    """Read and check the file into table `checked` of `con`, one row per
+    record in the file's order: the schema's fields, typed; `_skip`;
+    `_failed` (the checks it fails, NULL when none) and `_text` (the
+    mapped text of a row that fails any, for the messages); `_drop` (an
+    earlier row has its id, or it is stored and not newer). The good rows
+    are those matching `_GOOD`. With `stamp`, the rows carry its batch id
+    and time.
+
+    `con` is in a transaction with nothing in it yet: `_check` may roll it
+    back and begin it again."""
     report(0.0, "reading")
     scanning = fast_reading.start_scan(data)
     head = data[:65536].decode("utf-8-sig", errors="ignore")
@@ -183,26 +198,39 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     late = [number for number, (_, name, _, _) in enumerate(every_check) if name == "admin1"]
     early = [number for number in range(len(every_check)) if number not in late]
 
-    def load(columns: list[str], line_sql: str, source: str, params: dict, undecodable: bool = False) -> str:
-        """Table `checked`: the mapped text of each row of `source` (the file
-        as read), and the checks it fails, in one pass."""
-        mapped = _mapped(fmt, {name: i for i, name in enumerate(columns)}, line_sql, undecodable)
-        con.execute(f"CREATE TEMP TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
-                    f"SELECT *, false AS _drop, {checks.failed_sql(area, early)} AS failed FROM ({mapped})", params)
+    instead, stamping = {}, {}
+    if stamp is not None:
+        instead = {"batch_id": "$batch_id", "created_at": "coalesce(TRY_CAST(created_at AS TIMESTAMP), $created)",
+                   "updated_at": "coalesce(TRY_CAST(updated_at AS TIMESTAMP), $created)"}
+        stamping = {"batch_id": stamp.batch_id, "created": stamp.created_at}
+    field_list = ", ".join(FIELD_NAMES)
+
+    def load(columns: list[str], source: str, params: dict, undecodable: bool = False) -> str:
+        """Table `checked` from `source` (the file as read), in one pass."""
+        mapped = _mapped(fmt, {name: i for i, name in enumerate(columns)}, undecodable)
+        con.execute(f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
+                    f"SELECT {checks.typed_select(instead)}, _skip, _failed, "
+                    f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, NULL::BOOLEAN AS _drop "
+                    f"FROM (SELECT *, nullif({checks.failed_sql(area, early)}, []) AS _failed FROM ({mapped}))",
+                    {**params, **stamping})
         return "checked"
 
     # DuckDB reads UTF-8 in place; what it cannot read exactly (other
     # encodings, a bare CR) is decoded and read by the exact reader.
     encoding = "utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8"
     table = fast_reading.stage(con, data, scanning, header, has_header, delimiter,
-                               lambda source, params: load(header, "NULL::BIGINT", source, params), path)
+                               lambda source, params: load(header, source, params), path)
     if table is None:
+        # DuckDB may have given up with an error, which aborts the transaction.
+        con.execute("ROLLBACK")
+        con.execute("BEGIN TRANSACTION")
+        checks.load_vocabularies(con)
         text, encoding = decode(bytes(data))
         if has_header:
             header = _header(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0], delimiter)
         table = read_table(text, header=None if has_header else header, delimiter=delimiter)
         con.register("read_file", table.arrow())
-        load(table.header, "_line", "read_file", {}, undecodable=encoding == UNDECODABLE)
+        load(table.header, "read_file", {}, undecodable=encoding == UNDECODABLE)
         con.unregister("read_file")
         table.batches = []
     result = ImportPreview(file_name, scanning.result().sha256, fmt.name, encoding,
@@ -215,6 +243,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     result.rows_read = table.records + len(table.problems)
     result.rejected.extend(table.problems)
     report(0.4, "checking")
+    rows = _Rows(con, table)
     _canonical_admin1(con)
     for number in late:
         condition = every_check[number][0]
@@ -223,12 +252,13 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         [(any_bad,)] = con.execute(f"SELECT count(*) > 0 FROM (SELECT DISTINCT country, admin1 FROM checked) "
                                    f"WHERE {condition}").fetchall()
         if any_bad:
-            con.execute(f"UPDATE checked SET failed = list_append(failed, {number}) WHERE {condition}")
-    _skips(con, table, fmt, result)
-    problems = _problems(con, table, fmt, area)
+            con.execute(f"UPDATE checked SET _failed = list_append(coalesce(_failed, []), {number}) "
+                        f"WHERE {condition}")
+    _skips(rows, fmt, result)
+    problems = _problems(rows, fmt, area)
     report(0.8, "comparing with the store")
     if store is not None:
-        _compare_with_store(con, store, result)
+        _compare_with_store(rows, store, result)
     result.rejected = sorted(result.rejected + problems, key=lambda p: (p.line or 0, p.column or ""))
     result.skipped.sort(key=lambda s: s.line)
     [(result.accepted_count,)] = con.execute(f"SELECT count(*) FROM checked WHERE {_GOOD}").fetchall()
@@ -236,9 +266,9 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     return result
 
 
-def _mapped(fmt: formats.Format, positions: dict[str, int], line_sql: str, undecodable: bool) -> str:
-    """SELECT over table `staged` giving `_line`, `_skip` and one text
-    column per schema field, by the format's adapter.
+def _mapped(fmt: formats.Format, positions: dict[str, int], undecodable: bool) -> str:
+    """SELECT over table `staged` giving `_skip` and one text column per
+    schema field, by the format's adapter.
 
     `_skip` is -1 for a row holding undecodable bytes, i for a row the
     format's i-th skip rule leaves out, else NULL.
@@ -248,7 +278,7 @@ def _mapped(fmt: formats.Format, positions: dict[str, int], line_sql: str, undec
     skips += [(_sql_columns(condition, positions), number) for number, (condition, _) in enumerate(fmt.skip)]
     skip = ("CASE " + " ".join(f"WHEN coalesce({condition}, false) THEN {number}" for condition, number in skips)
             + " END") if skips else "NULL::INTEGER"
-    select = [f"{line_sql} AS _line", f"{skip} AS _skip"]
+    select = [f"{skip} AS _skip"]
     for name in FIELD_NAMES:
         expression = _sql_columns(fmt.fields[name], positions) if name in fmt.fields else "NULL"
         if name == "origin":
@@ -272,74 +302,91 @@ def _canonical_admin1(con: duckdb.DuckDBPyConnection) -> None:
                     {"spellings": list(renames), "canonical": list(renames.values())})
 
 
-def _skips(con: duckdb.DuckDBPyConnection, table: Table | FastTable, fmt: formats.Format,
-           result: ImportPreview) -> None:
+class _Rows:
+    """The rows of table `checked` by their place in the file's order (its
+    rowids, from wherever DuckDB starts them), and the lines they are on."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: Table | FastTable):
+        self.con, self.table = con, table
+        [(first,)] = con.execute("SELECT coalesce(min(rowid), 0) FROM checked").fetchall()
+        self.place = f"(rowid - {first})"
+
+    def lines(self, places: list[int]) -> list[int]:
+        return self.table.line_of(np.array(places, dtype=np.int64)).tolist()
+
+    def drop(self, places: list[int]) -> None:
+        """Mark rows as dropped (not stored, and not problems of their own)."""
+        if places:
+            self.con.register("dropped", pa.table({"place": pa.array(places, pa.int64())}))
+            self.con.execute(f"UPDATE checked SET _drop = true WHERE {self.place} IN (SELECT place FROM dropped)")
+            self.con.unregister("dropped")
+
+
+def _skips(rows: _Rows, fmt: formats.Format, result: ImportPreview) -> None:
     """Rows left out on purpose, and those holding undecodable bytes."""
-    for line, number in con.execute("SELECT _line, _skip FROM checked WHERE _skip IS NOT NULL "
-                                    "ORDER BY _line").fetchall():
+    found = rows.con.execute(f"SELECT {rows.place}, _skip FROM checked WHERE _skip IS NOT NULL "
+                             "ORDER BY rowid").fetchall()
+    for line, (_, number) in zip(rows.lines([place for place, _ in found]), found):
         if number < 0:
             result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
-                                           line, table.raw(line)))
+                                           line, rows.table.raw(line)))
         else:
             code, message = fmt.skip[number][1].split(": ", 1)
             result.skipped.append(Skipped(line, Reason(code), message))
 
 
-def _problems(con: duckdb.DuckDBPyConnection, table: Table | FastTable, fmt: formats.Format,
-              area: checks.Area) -> list[Problem]:
+def _problems(rows: _Rows, fmt: formats.Format, area: checks.Area) -> list[Problem]:
     """The problems of the rows not skipped; marks rows repeating an earlier
     id as dropped."""
-    con.execute("CREATE TEMP TABLE failing AS SELECT * FROM checked "
-                "WHERE _skip IS NULL AND len(failed) > 0")
-    problems = [Problem(fmt.source_column(name), reason, message, line, table.raw(line))
-                for line, name, reason, message in checks.describe(con, "failing", area)]
+    con, raw = rows.con, rows.table.raw
+    # The messages quote the text as mapped; a row that failed only the
+    # late checks kept none, and its typed values are that text.
+    text = ", ".join(f"coalesce(_text[{number}], CAST({name} AS VARCHAR)) AS {name}"
+                     for number, name in enumerate(FIELD_NAMES, start=1))
+    con.execute(f"CREATE TEMP TABLE failing AS SELECT {rows.place} AS _row, _failed AS failed, {text} "
+                "FROM checked WHERE _skip IS NULL AND _failed IS NOT NULL")
+    found = checks.describe(con, "failing", area)
+    con.execute("DROP TABLE failing")
+    problems = [Problem(fmt.source_column(name), reason, message, line, raw(line))
+                for line, (_, name, reason, message) in zip(rows.lines([row for row, *_ in found]), found)]
     repeats = con.execute(
-        "SELECT _line, event_id FROM (SELECT _line, event_id, row_number() OVER (PARTITION BY event_id "
-        "ORDER BY _line) AS n FROM checked WHERE _skip IS NULL AND event_id IN "
+        f"SELECT place, event_id FROM (SELECT {rows.place} AS place, event_id, row_number() OVER "
+        "(PARTITION BY event_id ORDER BY rowid) AS n FROM checked WHERE _skip IS NULL AND event_id IN "
         "(SELECT event_id FROM checked WHERE _skip IS NULL GROUP BY event_id HAVING count(*) > 1)) "
-        "WHERE n > 1 ORDER BY _line").fetchall()
-    for line, event_id in repeats:
+        "WHERE n > 1 ORDER BY place").fetchall()
+    for line, (_, event_id) in zip(rows.lines([place for place, _ in repeats]), repeats):
         problems.append(Problem(fmt.source_column("event_id"), Reason.DUPLICATE_IN_FILE,
-                                f"id {event_id} already appears earlier in the file", line, table.raw(line)))
-    _drop(con, [line for line, _ in repeats])
+                                f"id {event_id} already appears earlier in the file", line, raw(line)))
+    rows.drop([place for place, _ in repeats])
     return problems
 
 
-def _drop(con: duckdb.DuckDBPyConnection, lines: list[int]) -> None:
-    if lines:
-        con.register("dropped", pa.table({"_line": pa.array(lines, pa.int64())}))
-        con.execute("UPDATE checked SET _drop = true WHERE _line IN (SELECT _line FROM dropped)")
-        con.unregister("dropped")
+# The rows to store: not skipped, failing no check, not dropped.
+_GOOD = "_skip IS NULL AND _failed IS NULL AND _drop IS NULL"
 
 
-_GOOD = "_skip IS NULL AND len(failed) = 0 AND NOT _drop"
-
-
-def _accepted_sql() -> str:
-    """The accepted rows of table `checked`, typed, in the file's order."""
-    return f"SELECT {checks.typed_select()} FROM checked WHERE {_GOOD}"
-
-
-def _compare_with_store(con: duckdb.DuckDBPyConnection, store: Store, result: ImportPreview) -> None:
+def _compare_with_store(rows: _Rows, store: Store, result: ImportPreview) -> None:
     """Rows already stored: newer ones will replace, the rest are skipped."""
+    con = rows.con
     ids = con.sql(f"SELECT event_id FROM checked WHERE {_GOOD}").to_arrow_table()
     stored = store.stored_timestamps(ids.column(0) if ids.num_rows else pa.array([], pa.string()))
     if not stored.num_rows:
         return
     con.register("stored", stored)
     # A row without a timestamp is never newer: it cannot replace anything.
-    newer = "coalesce(TRY_CAST(g.timestamp AS BIGINT) > coalesce(s.timestamp, -1), false)"
+    newer = "coalesce(g.timestamp > coalesce(s.timestamp, -1), false)"
     older = []
-    for line, event_id, is_newer in con.execute(
-            f"SELECT g._line, g.event_id, {newer} FROM checked g JOIN stored s USING (event_id) "
-            f"WHERE {_GOOD} ORDER BY g._line").fetchall():
+    found = con.execute(f"SELECT {rows.place}, g.event_id, {newer} FROM checked g JOIN stored s USING (event_id) "
+                        f"WHERE {_GOOD} ORDER BY g.rowid").fetchall()
+    con.unregister("stored")
+    for line, (place, event_id, is_newer) in zip(rows.lines([place for place, *_ in found]), found):
         if is_newer:
             result.replaced_ids.append(event_id)
         else:
-            older.append(line)
+            older.append(place)
             result.skipped.append(Skipped(line, Reason.ALREADY_STORED,
                                           f"{event_id} is already stored and this row is not newer"))
-    _drop(con, older)
+    rows.drop(older)
 
 
 def commit(store: Store, result: ImportPreview, coder: str | None = None, strict: bool = False) -> Batch:
@@ -350,7 +397,7 @@ def commit(store: Store, result: ImportPreview, coder: str | None = None, strict
     """
     if strict and result.rejected:
         raise StrictImportRefused(_refusal(result), result)
-    batch = _batch(result, coder)
+    batch = _counted(_batch(result.format, result.file_name, coder), result)
     store.insert(result.accepted, batch, replace=result.replaced_ids)
     return batch
 
@@ -359,15 +406,13 @@ def _refusal(result: ImportPreview) -> str:
     return f"{len(result.rejected)} problem(s) in {result.file_name}; strict mode stored nothing"
 
 
-def _batch(result: ImportPreview, coder: str | None) -> Batch:
+def _batch(origin: str, file_name: str, coder: str | None) -> Batch:
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    return Batch(
-        batch_id=f"import-{now:%Y%m%dT%H%M%S%f}-{result.file_hash[:8]}",
-        origin=result.format,
-        file_name=result.file_name,
-        file_hash=result.file_hash,
-        coder=coder or getpass.getuser(),
-        created_at=now,
-        rejected=len({p.line for p in result.rejected}),
-        skipped=len(result.skipped),
-    )
+    return Batch(batch_id=f"import-{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}", origin=origin,
+                 file_name=file_name, coder=coder or getpass.getuser(), created_at=now)
+
+
+def _counted(batch: Batch, result: ImportPreview) -> Batch:
+    """`batch` with what the check of its file found."""
+    return dataclasses.replace(batch, origin=result.format, file_hash=result.file_hash,
+                               rejected=len({p.line for p in result.rejected}), skipped=len(result.skipped))

@@ -14,6 +14,7 @@ import re
 from array import array
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 
 from .problems import Problem, Reason
@@ -45,6 +46,11 @@ class Table:
     def records(self) -> int:
         return len(self.lines)
 
+    def line_of(self, ordinals: np.ndarray) -> np.ndarray:
+        """The physical line of each good record, given its place (0-based)
+        among the good records."""
+        return np.frombuffer(self.lines, np.int64)[ordinals]
+
     def raw(self, first: int, last: int | None = None) -> str:
         """The text of physical lines first..last (1-based, inclusive)."""
         last = last or first
@@ -70,10 +76,9 @@ class Table:
             self._pending = []
 
     def arrow(self) -> pa.Table:
-        """The good records with a `_line` column, as one Arrow table."""
+        """The good records as one Arrow table (their lines: `line_of`)."""
         schema = pa.schema([(f"c{i}", pa.string()) for i in range(len(self.header))])
-        table = pa.Table.from_batches(self.batches, schema=schema)
-        return table.append_column("_line", pa.array(self.lines, pa.int64()))
+        return pa.Table.from_batches(self.batches, schema=schema)
 
 
 UNDECODABLE = "utf-8 with undecodable bytes"

@@ -2,8 +2,8 @@
 
 Nothing here depends on where events are kept; `open_store` picks the
 backend from a path or a DSN. Checking a file is DuckDB's work whatever the
-backend (events.importer), so `workspace` hands out a DuckDB connection to
-check in, and `insert_from` stores rows from it.
+backend (events.importer), so `staging` hands out a DuckDB connection to
+check in, and `keep_staged` stores the good rows from it.
 
 Every method that takes an `EventQuery` applies it through
 `EventQuery.where()`, so all backends filter identically.
@@ -25,9 +25,10 @@ import pyarrow as pa
 
 from .exc import StoreError
 from .filters import EventQuery
+from .schema import FIELD_NAMES
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "events.duckdb"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -67,21 +68,26 @@ class Store(abc.ABC):
         """
 
     @contextmanager
-    def workspace(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A DuckDB connection to check a file in before its rows are stored
-        with `insert_from`: by default a database in memory. Tables made in
-        it must be TEMP, so that nothing of them is ever stored."""
+    def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB connection, in a transaction, to check a file in: the
+        importer makes table `checked` there (the schema's columns, typed,
+        and its own), then `keep_staged` stores its good rows. Leaving
+        without `keep_staged` stores nothing. By default a database in
+        memory."""
         con = duckdb.connect()
+        con.execute("BEGIN TRANSACTION")
         try:
             yield con
         finally:
             con.close()
 
-    def insert_from(self, con: duckdb.DuckDBPyConnection, select: str, batch: Batch,
+    def keep_staged(self, con: duckdb.DuckDBPyConnection, keep: str, batch: Batch,
                     replace: Sequence[str] = ()) -> int:
-        """`insert` the rows of `select`, a query over tables of `con` (a
-        `workspace`) giving the schema's columns."""
-        return self.insert(con.sql(select).to_arrow_table(), batch, replace=replace)
+        """Store the rows of table `checked` of `con` (from `staging`) that
+        match SQL condition `keep`, as `insert` does. Returns the number stored."""
+        columns = ", ".join(FIELD_NAMES)
+        return self.insert(con.sql(f"SELECT {columns} FROM checked WHERE {keep}").to_arrow_table(), batch,
+                           replace=replace)
 
     @abc.abstractmethod
     def edits(self, event_id: str) -> pd.DataFrame:

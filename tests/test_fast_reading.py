@@ -97,7 +97,7 @@ def test_damage_duckdb_gives_up_on_goes_to_the_exact_reader():
 
     def load(source, params):
         try:
-            con.execute(f"CREATE TEMP TABLE t AS SELECT NULL::BIGINT AS _line, * FROM {source}", params)
+            con.execute(f"CREATE TEMP TABLE t AS SELECT * FROM {source}", params)
         except duckdb.InvalidInputException as err:
             raised.append(err)
             raise
@@ -116,7 +116,7 @@ def _stored(store):
 def test_importing_by_path_stores_what_preview_and_commit_store(name, tmp_path):
     path = tmp_path / name
     path.write_bytes(CASES[name])
-    by_preview, by_path = DuckDBStore(tmp_path / "a.duckdb"), DuckDBStore(tmp_path / "b.duckdb")
+    by_preview, by_path = DuckDBStore(tmp_path / "a.duckdb"), DuckDBStore(tmp_path / "b.duckdb", own_table_from=1)
     checked = importer.preview(CASES[name], name, by_preview)
     importer.commit(by_preview, checked)
     result, batch = importer.import_path(by_path, path)
@@ -127,17 +127,33 @@ def test_importing_by_path_stores_what_preview_and_commit_store(name, tmp_path):
     assert rows == checked.accepted_count
 
 
-def test_importing_by_path_leaves_no_working_table_in_the_store(tmp_path):
+def test_an_import_by_path_keeps_its_own_table_until_undone(tmp_path):
     path = tmp_path / "synthetic.csv"
     path.write_bytes(CASES["synthetic"])
-    store = DuckDBStore(tmp_path / "events.duckdb")
+    store = DuckDBStore(tmp_path / "events.duckdb", own_table_from=300)
     before = _tables(store)
-    importer.import_path(store, path)
-    assert _tables(store) == before
+    _, batch = importer.import_path(store, path)
+    ours = sorted(before + ["staged_1", "staged_1_kept"])
+    assert _tables(store) == ours
     with pytest.raises(importer.StrictImportRefused) as refused:
-        importer.import_path(store, tmp_path / "synthetic.csv", strict=True,
-                             area=importer.checks.Area(north=0.0))
-    assert (len(refused.value.result.rejected), len(_stored(store))) == (300, 300)
+        importer.import_path(store, path, strict=True, area=importer.checks.Area(north=0.0))
+    assert (len(refused.value.result.rejected), len(_stored(store)), _tables(store)) == (300, 300, ours)
+    # A second import keeps nothing, so it makes no table.
+    again, _ = importer.import_path(store, path)
+    assert (again.duplicates, len(_stored(store)), _tables(store)) == (300, 300, ours)
+    assert store.undo_batch(batch.batch_id) == 300
+    assert (_tables(store), _stored(store)) == (before, [])
+
+
+def test_a_smaller_import_by_path_is_copied_and_makes_no_table(tmp_path):
+    path = tmp_path / "synthetic.csv"
+    path.write_bytes(CASES["synthetic"])
+    store = DuckDBStore(tmp_path / "events.duckdb", own_table_from=301)
+    before = _tables(store)
+    _, batch = importer.import_path(store, path)
+    assert (_tables(store), len(_stored(store))) == (before, 300)
+    assert store.undo_batch(batch.batch_id) == 300
+    assert _stored(store) == []
 
 
 def _tables(store):

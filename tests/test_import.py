@@ -165,7 +165,7 @@ def test_strict_mode_stores_nothing(store):
 
 def _imported(store, data: bytes, name: str, route: str, folder):
     """Import by one of the two routes: preview then commit, or by path
-    (checked in the store's workspace)."""
+    (checked in the store's staging connection)."""
     if route == "preview":
         result = preview(data, name, store)
         return result, commit(store, result)
@@ -280,15 +280,19 @@ def test_empty_text_round_trips_apart_from_unset(store):
     assert (back["notes"], back["location"]) == ("", None)
 
 
-def test_undo_in_the_wrong_order_is_refused(store):
+@pytest.mark.parametrize("first, second", [("preview", "preview"), ("path", "path"), ("preview", "path"),
+                                           ("path", "preview")])
+def test_undo_in_the_wrong_order_is_refused(store, first, second, tmp_path):
     from events.exc import StoreError
 
-    v1 = commit(store, preview(_native(make_event(1, timestamp=1)), "v1.csv", store))
-    v2 = commit(store, preview(_native(make_event(1, timestamp=2)), "v2.csv", store))
+    _, v1 = _imported(store, _native(make_event(1, timestamp=1), make_event(2)), "v1.csv", first, tmp_path)
+    _, v2 = _imported(store, _native(make_event(1, timestamp=2, notes="newer")), "v2.csv", second, tmp_path)
+    notes = {e["event_id"]: e["notes"] for e in store.iter_events(EventQuery())}
+    assert (sorted(notes), notes["test:1"]) == (["test:1", "test:2"], "newer")
     with pytest.raises(StoreError, match="undo that first"):
         store.undo_batch(v1.batch_id)
     assert store.undo_batch(v2.batch_id) == 1
-    assert store.undo_batch(v1.batch_id) == 1
+    assert store.undo_batch(v1.batch_id) == 2
     assert store.summary(EventQuery()).count == 0
     with pytest.raises(StoreError, match="no batch"):
         store.undo_batch(v1.batch_id)

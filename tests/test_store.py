@@ -7,6 +7,8 @@ import pytest
 from events.duckdb_store import DuckDBStore
 from events.exc import DuplicateEventError, StoreError, StoreLockedError
 from events.filters import EventQuery
+from events.importer import import_path
+from events.native import native_csv
 from events.store import Batch, Summary
 from tests.helpers import make_event
 
@@ -109,18 +111,29 @@ def test_an_analysts_place_is_kept_and_moved(store):
         store.save_place("Nowhere", 95.0, 0.0)
 
 
-@pytest.mark.parametrize("version, dropped", [("2", ["places", "edits"]), ("3", ["edits"])])
+@pytest.mark.parametrize("version, dropped", [("2", ["places", "edits"]), ("3", ["edits"]), ("4", [])])
 def test_an_older_store_is_brought_up_to_date(tmp_path, version, dropped):
     path = tmp_path / f"v{version}.duckdb"
-    DuckDBStore(path)
+    DuckDBStore(path).insert([make_event(1)], _batch())
     con = duckdb.connect(str(path))
+    # The layout of versions 2 to 4: `events` a table, no batch owning one.
+    con.execute("DROP VIEW events")
+    con.execute("ALTER TABLE events_base RENAME TO events")
+    con.execute("ALTER TABLE batches DROP COLUMN rows_table")
+    con.execute("DROP SEQUENCE staged_numbers")
     for table in dropped:
         con.execute(f"DROP TABLE {table}")
     con.execute("UPDATE meta SET value = $v WHERE key = 'schema_version'", {"v": version})
     con.close()
     DuckDBStore(path).save_place("Tell Example", 35.2, 36.6)
-    assert DuckDBStore(path).edits("none").empty
-    assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("4",)
+    store = DuckDBStore(path)
+    assert store.edits("none").empty
+    assert [e["event_id"] for e in store.iter_events(EventQuery())] == ["test:1"]
+    csv_path = tmp_path / "more.csv"
+    csv_path.write_text(native_csv([make_event(2)]), encoding="utf-8")
+    import_path(store, csv_path)
+    assert sorted(e["event_id"] for e in store.iter_events(EventQuery())) == ["test:1", "test:2"]
+    assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("5",)
 
 
 def test_an_id_given_twice_in_one_batch_stores_nothing(store):

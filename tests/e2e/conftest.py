@@ -34,7 +34,10 @@ def app_url(tmp_path_factory):
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true"],
+         "--server.port", str(port), "--server.headless", "true",
+         # A file edited in the checkout while the tests run must not reload
+         # the app's modules under them.
+         "--server.fileWatcherType", "none"],
         cwd=ROOT, env={**os.environ, "EVENTS_DB": str(db)},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
