@@ -66,8 +66,12 @@ def _vocabularies() -> dict[str, pa.Table]:
 
 
 def load_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
+    # TEMP tables, not registered Arrow: DuckDB cannot say how far a query
+    # joining an Arrow scan has got, and an import reports that progress.
     for name, table in _vocabularies().items():
-        con.register(name, table)
+        con.register("vocabulary", table)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM vocabulary")
+        con.unregister("vocabulary")
 
 
 # What a value must look like before it is cast: TRY_CAST alone would

@@ -23,6 +23,7 @@ import mmap
 import os
 import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -208,11 +209,15 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     def load(columns: list[str], source: str, params: dict, undecodable: bool = False) -> str:
         """Table `checked` from `source` (the file as read), in one pass."""
         mapped = _mapped(fmt, {name: i for i, name in enumerate(columns)}, undecodable)
-        con.execute(f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
-                    f"SELECT {checks.typed_select(instead)}, _skip, _failed, "
-                    f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, NULL::BOOLEAN AS _drop "
-                    f"FROM (SELECT *, nullif({checks.failed_sql(area, early)}, []) AS _failed FROM ({mapped}))",
-                    {**params, **stamping})
+        # Each step its own SELECT: DuckDB copies an expression into every
+        # place that names it within one (nullif(x, []) computes x twice),
+        # and the list of failed checks is most of the work.
+        _execute_reporting(con, f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
+                           f"SELECT {checks.typed_select(instead)}, _skip, _failed, "
+                           f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, NULL::BOOLEAN AS _drop "
+                           f"FROM (SELECT * EXCLUDE (_all), CASE WHEN len(_all) > 0 THEN _all END AS _failed "
+                           f"FROM (SELECT *, {checks.failed_sql(area, early)} AS _all FROM ({mapped})))",
+                           {**params, **stamping}, lambda done: report(0.4 * done, "reading and checking"))
         return "checked"
 
     # DuckDB reads UTF-8 in place; what it cannot read exactly (other
@@ -264,6 +269,29 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     [(result.accepted_count,)] = con.execute(f"SELECT count(*) FROM checked WHERE {_GOOD}").fetchall()
     table.release()
     return result
+
+
+_POLL_SECONDS = 0.25
+
+
+def _execute_reporting(con: duckdb.DuckDBPyConnection, sql: str, params: dict,
+                       report: Callable[[float], None]) -> None:
+    """`con.execute(sql, params)` in a thread, while this one reports the
+    fraction DuckDB says it has done: reading a large file is most of an
+    import, and the caller (a page's progress bar) must hear of it from
+    its own thread."""
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-statement") as pool:
+        running = pool.submit(con.execute, sql, params)
+        while True:
+            try:
+                running.result(timeout=_POLL_SECONDS)
+                return
+            except TimeoutError:
+                percent = con.query_progress()
+                if percent >= 0:  # -1: no query is running yet, or any more
+                    report(min(percent, 100.0) / 100)
 
 
 def _mapped(fmt: formats.Format, positions: dict[str, int], undecodable: bool) -> str:

@@ -296,3 +296,21 @@ def test_undo_in_the_wrong_order_is_refused(store, first, second, tmp_path):
     assert store.summary(EventQuery()).count == 0
     with pytest.raises(StoreError, match="no batch"):
         store.undo_batch(v1.batch_id)
+
+
+def test_a_long_statement_reports_duckdbs_progress_to_the_calling_thread():
+    import threading
+
+    import duckdb
+
+    from events.importer import _execute_reporting
+
+    con, seen = duckdb.connect(), []
+
+    def report(done):
+        seen.append((done, threading.current_thread() is threading.main_thread()))
+        con.interrupt()  # once heard from, the test has what it needs
+
+    with pytest.raises(duckdb.InterruptException):
+        _execute_reporting(con, "SELECT count(*) FROM range(10000000000) WHERE random() < 0", {}, report)
+    assert seen and all(0.0 <= done <= 1.0 and on_main_thread for done, on_main_thread in seen)
