@@ -67,8 +67,7 @@ def _vocabularies() -> dict[str, pa.Table]:
 
 def load_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
     # TEMP tables, not registered Arrow: DuckDB cannot say how far a query
-    # joining an Arrow scan has got (the legacy formats' adapters join
-    # them), and an import reports that progress.
+    # joining an Arrow scan has got, and an import reports that progress.
     for name, table in _vocabularies().items():
         con.register("vocabulary", table)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM vocabulary")
@@ -108,15 +107,6 @@ def checks(area: Area) -> list[tuple[str, str, Reason, str]]:
             rows.append((f"length({name}) > {f.max_length}", name, Reason.TOO_LONG,
                          _quote(f"{name} is longer than {f.max_length} characters")))
     lat, lon = "TRY_CAST(latitude AS DOUBLE)", "TRY_CAST(longitude AS DOUBLE)"
-    # The taxonomy written into the SQL rather than joined: a join would
-    # cost a pass over the rows and hide from DuckDB how far a query has got.
-    taxonomy = _vocabularies()["taxonomy"]
-    sub_types: dict[str, list[str]] = {}
-    for event_type, sub_type in zip(taxonomy["event_type"].to_pylist(), taxonomy["sub_event_type"].to_pylist()):
-        sub_types.setdefault(event_type, []).append(sub_type)
-    known = ", ".join(_quote(t) for t in sub_types)
-    under = " ".join(f"WHEN {_quote(t)} THEN sub_event_type IN ({', '.join(_quote(s) for s in subs)})"
-                     for t, subs in sub_types.items())
     rows += [
         (f"NOT {lat} BETWEEN -90 AND 90", "latitude", Reason.LATITUDE_RANGE,
          "'latitude ' || latitude || ' is outside -90..90'"),
@@ -126,9 +116,10 @@ def checks(area: Area) -> list[tuple[str, str, Reason, str]]:
          f"{area.north} AND {lon} BETWEEN {area.west} AND {area.east})", "latitude", Reason.OUTSIDE_AREA,
          f"'the point ' || latitude || ', ' || longitude || ' is outside the configured area "
          f"({area.south}..{area.north}, {area.west}..{area.east})'"),
-        (f"event_type NOT IN ({known})", "event_type", Reason.UNKNOWN_EVENT_TYPE,
+        ("event_type NOT IN (SELECT event_type FROM taxonomy)", "event_type", Reason.UNKNOWN_EVENT_TYPE,
          "'unknown event type: ' || event_type"),
-        (f"event_type IN ({known}) AND NOT CASE event_type {under} END", "sub_event_type", Reason.SUB_TYPE_MISMATCH,
+        ("event_type IN (SELECT event_type FROM taxonomy) AND (event_type, sub_event_type) NOT IN "
+         "(SELECT event_type, sub_event_type FROM taxonomy)", "sub_event_type", Reason.SUB_TYPE_MISMATCH,
          "'''' || sub_event_type || ''' is not a sub-event type of ''' || event_type || ''''"),
         ("TRY_CAST(fatalities AS BIGINT) < 0", "fatalities", Reason.BAD_FATALITIES,
          "'fatalities cannot be negative: ' || fatalities"),

@@ -280,7 +280,7 @@ def _execute_reporting(con: duckdb.DuckDBPyConnection, sql: str, params: dict,
     fraction DuckDB says it has done: reading a large file is most of an
     import, and the caller (a page's progress bar) must hear of it from
     its own thread. DuckDB's estimate runs behind for a statement this
-    complex (it says 28% as it ends on the bench's file), so the bar
+    complex (it says 48% as it ends on the bench's file), so the bar
     moves, then jumps; it never goes back."""
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
