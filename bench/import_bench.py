@@ -98,7 +98,7 @@ def bound(path: str, db: str) -> dict:
     con.execute("BEGIN TRANSACTION")
     con.execute(f"CREATE TABLE events AS WITH staged AS (SELECT * FROM {source}) "
                 f"SELECT *, {checks.failed_sql(checks.Area())} AS failed FROM ({mapped})", {"path": path})
-    [(failing,)] = con.execute("SELECT count(*) FROM events WHERE len(failed) > 0").fetchall()
+    [(failing,)] = con.execute("SELECT count(*) FROM events WHERE failed <> 0").fetchall()
     con.execute("COMMIT")
     con.close()
     return {"seconds": time.perf_counter() - start, "failing": failing}

@@ -148,14 +148,24 @@ def typed_select(instead: dict[str, str] | None = None) -> str:
 
 
 def failed_sql(area: Area, numbers: Iterable[int] | None = None) -> str:
-    """An SQL expression over a row of mapped text fields: the list of the
-    numbers (in `checks(area)`; all, or those in `numbers`) of the checks
-    it fails. One pass over the rows evaluates every check; messages are
-    made later, for the few failing rows only (`describe`)."""
+    """An SQL expression over a row of mapped text fields: the checks it
+    fails (of `checks(area)`; all, or those in `numbers`) as a BIGINT with
+    bit n set when it fails check n, 0 when it fails none (`failed_bit`
+    tests one). One pass over the rows evaluates every check; messages are
+    made later, for the few failing rows only (`describe`).
+
+    Bits, not a list: a list of one entry per check, made for every row,
+    took a tenth of the time of a million-row import."""
     every_check = checks(area)
-    cases = ", ".join(f"CASE WHEN {every_check[number][0]} THEN {number} END"
-                      for number in (range(len(every_check)) if numbers is None else numbers))
-    return f"list_filter([{cases}], lambda number: number IS NOT NULL)"
+    if len(every_check) > 63:
+        raise ValueError("more checks than the bits of a BIGINT")
+    return "(" + " + ".join(f"(CASE WHEN {every_check[number][0]} THEN {1 << number} ELSE 0 END)::BIGINT"
+                            for number in (range(len(every_check)) if numbers is None else numbers)) + ")"
+
+
+def failed_bit(failed: str, number: int) -> str:
+    """SQL: whether `failed` (as failed_sql gives it) holds check `number`."""
+    return f"(({failed} >> {number}) & 1 = 1)"
 
 
 def describe(con: duckdb.DuckDBPyConnection, failing: str, area: Area) -> list[tuple[int, str, Reason, str]]:
@@ -164,7 +174,7 @@ def describe(con: duckdb.DuckDBPyConnection, failing: str, area: Area) -> list[t
     and `_row`, a number naming the row), in the order of `_row`."""
     every_check = checks(area)
     union = " UNION ALL ".join(f"SELECT _row, {number} AS check_no, {message} AS message FROM {failing} "
-                               f"WHERE list_contains(failed, {number})"
+                               f"WHERE {failed_bit('failed', number)}"
                                for number, (_, _, _, message) in enumerate(every_check))
     found = []
     for row, number, message in con.execute(union + " ORDER BY _row, check_no").fetchall():
@@ -181,7 +191,7 @@ def find_problems(events: list[dict], area: Area = Area()) -> list[list[Problem]
                             pa.string()) for name in FIELD_NAMES}
     con.register("events_in", pa.table({**texts, "_row": pa.array(range(len(events)), pa.int64())}))
     con.execute(f"CREATE TABLE failing AS SELECT * FROM (SELECT *, {failed_sql(area)} AS failed FROM events_in) "
-                "WHERE len(failed) > 0")
+                "WHERE failed <> 0")
     problems: list[list[Problem]] = [[] for _ in events]
     for row, name, reason, message in describe(con, "failing", area):
         problems[row].append(Problem(name, reason, message))

@@ -168,11 +168,11 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
            stamp: Batch | None = None) -> ImportPreview:
     """Read and check the file into table `checked` of `con`, one row per
     record in the file's order: the schema's fields, typed; `_skip`;
-    `_failed` (the checks it fails, NULL when none) and `_text` (the
-    mapped text of a row that fails any, for the messages); `_drop` (an
-    earlier row has its id, or it is stored and not newer). The good rows
-    are those matching `_GOOD`. With `stamp`, the rows carry its batch id
-    and time.
+    `_failed` (the checks it fails, as checks.failed_sql's bits; NULL when
+    none) and `_text` (the mapped text of a row that fails any, for the
+    messages); `_drop` (an earlier row has its id, or it is stored and not
+    newer). The good rows are those matching `_GOOD`. With `stamp`, the
+    rows carry its batch id and time.
 
     `con` is in a transaction with nothing in it yet: `_check` may roll it
     back and begin it again."""
@@ -210,12 +210,12 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         """Table `checked` from `source` (the file as read), in one pass."""
         mapped = _mapped(fmt, {name: i for i, name in enumerate(columns)}, undecodable)
         # Each step its own SELECT: DuckDB copies an expression into every
-        # place that names it within one (nullif(x, []) computes x twice),
-        # and the list of failed checks is most of the work.
+        # place that names it within one (nullif(x, 0) computes x twice),
+        # and the checks are most of the work.
         _execute_reporting(con, f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
                            f"SELECT {checks.typed_select(instead)}, _skip, _failed, "
                            f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, NULL::BOOLEAN AS _drop "
-                           f"FROM (SELECT * EXCLUDE (_all), CASE WHEN len(_all) > 0 THEN _all END AS _failed "
+                           f"FROM (SELECT * EXCLUDE (_all), CASE WHEN _all <> 0 THEN _all END AS _failed "
                            f"FROM (SELECT *, {checks.failed_sql(area, early)} AS _all FROM ({mapped})))",
                            {**params, **stamping}, lambda done: report(0.4 * done, "reading and checking"))
         return "checked"
@@ -257,8 +257,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         [(any_bad,)] = con.execute(f"SELECT count(*) > 0 FROM (SELECT DISTINCT country, admin1 FROM checked) "
                                    f"WHERE {condition}").fetchall()
         if any_bad:
-            con.execute(f"UPDATE checked SET _failed = list_append(coalesce(_failed, []), {number}) "
-                        f"WHERE {condition}")
+            con.execute(f"UPDATE checked SET _failed = coalesce(_failed, 0) | {1 << number} WHERE {condition}")
     _skips(rows, fmt, result)
     problems = _problems(rows, fmt, area)
     report(0.8, "comparing with the store")
