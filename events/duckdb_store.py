@@ -5,14 +5,16 @@ lets only one process hold a file for writing: a long-lived connection in
 the app would lock out the CLI. DuckDB's own errors are translated here and
 nowhere else.
 
-`events` is a view: the rows of table `events_base` (coded events, uploads
-committed from the page, rows brought back by an undo) and those kept of
-each file imported by path. An import by path checks its file into a
-table of the store (`staging`), and the store keeps that table as the
-batch's (`staged_N`, its good rows seen through view `staged_N_kept`)
-instead of copying its rows: a million-row file is written once, not
-twice. The rows it did not keep (rejected, skipped, dropped) stay hidden
-in it until the batch is undone.
+`events` is a view: table `events_base` and the accepted rows of each
+large file imported by path. An import by path checks its file into table
+`checked` of the store, inside the import's transaction (`staging`); for
+a file of `staged_table_from` accepted rows or more, making up at least
+half of it, the store then keeps that table as the batch's (`staged_N`,
+its accepted rows seen through view `staged_N_accepted`) instead of
+copying its rows: a million-row file is written once, not twice. The rows
+it did not accept (rejected, skipped, dropped) stay hidden in it until
+the batch is undone. Smaller files, uploads committed from the page,
+coded events and the rows an undo brings back go into `events_base`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,11 +49,10 @@ _DDL = [
     # Stores made before keep theirs, which does no harm.
     "CREATE TABLE IF NOT EXISTS events_base ("
     + ", ".join(f"{f.name} {SQL_TYPES.get(f.kind, 'VARCHAR')}" for f in FIELDS) + ")",
-    # rows_table: the batch's own table of rows (an import by path), if any.
+    # staged_table: the table holding the batch's rows, when it has its own.
     "CREATE TABLE IF NOT EXISTS batches (batch_id VARCHAR PRIMARY KEY, origin VARCHAR, file_name VARCHAR,"
     " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT,"
-    " rows_table VARCHAR)",
-    "ALTER TABLE batches ADD COLUMN IF NOT EXISTS rows_table VARCHAR",
+    " staged_table VARCHAR)",
     "CREATE TABLE IF NOT EXISTS places (name VARCHAR PRIMARY KEY, aliases VARCHAR[], latitude DOUBLE,"
     " longitude DOUBLE, admin1 VARCHAR, coder VARCHAR, saved_at TIMESTAMP)",
     # What coders changed in drafts before saving them: the edit history.
@@ -78,13 +80,20 @@ def _arrow(events: Sequence[dict]) -> pa.Table:
     })
 
 
+_STAGED_TABLE = re.compile(r"staged_[0-9]+")
+
+
 def _staged_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [table for (table,) in con.execute(
-        "SELECT rows_table FROM batches WHERE rows_table IS NOT NULL ORDER BY created_at, batch_id").fetchall()]
+    tables = [table for (table,) in con.execute(
+        "SELECT staged_table FROM batches WHERE staged_table IS NOT NULL ORDER BY created_at, batch_id").fetchall()]
+    # Names read back from the file go into SQL: only ours may.
+    if not all(_STAGED_TABLE.fullmatch(table) for table in tables):
+        raise StoreError("the store's batches table names a table this program did not make")
+    return tables
 
 
 def _rebuild_events_view(con: duckdb.DuckDBPyConnection) -> None:
-    sources = ["events_base"] + [f"{table}_kept" for table in _staged_tables(con)]
+    sources = ["events_base"] + [f"{table}_accepted" for table in _staged_tables(con)]
     con.execute("CREATE OR REPLACE VIEW events AS "
                 + " UNION ALL ".join(f"SELECT {_COLUMNS} FROM {source}" for source in sources))
 
@@ -104,20 +113,20 @@ def _set_aside(con: duckdb.DuckDBPyConnection, replace: Sequence[str], batch_id:
 def _record(con: duckdb.DuckDBPyConnection, batch: Batch, rows: int, table: str | None) -> None:
     con.execute(
         "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
-        " $rows, $rejected, $skipped, $rows_table)",
+        " $rows, $rejected, $skipped, $staged_table)",
         {"batch_id": batch.batch_id, "origin": batch.origin, "file_name": batch.file_name,
          "file_hash": batch.file_hash, "coder": batch.coder, "created_at": batch.created_at, "rows": rows,
-         "rejected": batch.rejected, "skipped": batch.skipped, "rows_table": table},
+         "rejected": batch.rejected, "skipped": batch.skipped, "staged_table": table},
     )
 
 
 class DuckDBStore(Store):
-    def __init__(self, path: Path, own_table_from: int = 100_000):
-        """`own_table_from`: the fewest kept rows for which an import by path
-        keeps its checked rows in a table of their own (see the module's
-        docstring); smaller ones are copied into events_base."""
+    def __init__(self, path: Path, staged_table_from: int = 100_000):
+        """`staged_table_from`: the fewest accepted rows for which an import
+        by path keeps its table of checked rows as the batch's (see the
+        module's docstring)."""
         self.path = Path(path)
-        self.own_table_from = own_table_from
+        self.staged_table_from = staged_table_from
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
@@ -130,6 +139,8 @@ class DuckDBStore(Store):
                 con.execute("ALTER TABLE events RENAME TO events_base")
             for statement in _DDL:
                 con.execute(statement)
+            if version in _MIGRATES_FROM:
+                con.execute("ALTER TABLE batches ADD COLUMN IF NOT EXISTS staged_table VARCHAR")
             if version != SCHEMA_VERSION:
                 _rebuild_events_view(con)
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
@@ -162,41 +173,50 @@ class DuckDBStore(Store):
 
     @contextmanager
     def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        # The store's own file, so that `keep_staged` can keep the checked
+        # The store's own file, so that `store_staged` can keep the checked
         # rows where they are. Closing the connection rolls back whatever
-        # `keep_staged` did not commit.
+        # `store_staged` did not commit.
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             yield con
 
-    def keep_staged(self, con: duckdb.DuckDBPyConnection, keep: str, batch: Batch,
-                    replace: Sequence[str] = ()) -> int:
-        # No check for ids already stored, as `_write` makes: the importer
-        # compared the rows with the store in this same transaction.
+    def store_staged(self, con: duckdb.DuckDBPyConnection, accepted: str, batch: Batch,
+                     replace: Sequence[str] = ()) -> int:
         try:
-            [(kept, total)] = con.execute(f"SELECT count(*) FILTER (WHERE {keep}), count(*) FROM checked").fetchall()
+            [(count, total)] = con.execute(
+                f"SELECT count(*) FILTER (WHERE {accepted}), count(*) FROM checked").fetchall()
             _set_aside(con, replace, batch.batch_id)
+            # The importer compared the rows with the store through another
+            # connection: one more look, in this transaction, that no id
+            # was stored meanwhile.
+            clash = con.execute(f"SELECT event_id FROM checked WHERE {accepted} AND event_id IN "
+                                "(SELECT event_id FROM events) LIMIT 1").fetchall()
+            if clash:
+                raise DuplicateEventError(f"event id {clash[0][0]} of batch {batch.batch_id} is already stored")
             table = None
-            if kept >= self.own_table_from and 2 * kept >= total:
+            if count >= self.staged_table_from and 2 * count >= total:
                 [(number,)] = con.execute("SELECT nextval('staged_numbers')").fetchall()
                 table = f"staged_{number}"
                 con.execute(f"ALTER TABLE checked RENAME TO {table}")
-                con.execute(f"CREATE VIEW {table}_kept AS SELECT {_COLUMNS} FROM {table} WHERE {keep}")
+                con.execute(f"CREATE VIEW {table}_accepted AS SELECT {_COLUMNS} FROM {table} WHERE {accepted}")
             else:
-                # A small file, or one mostly not kept (a second import of
-                # it): copying the kept rows is cheap, and spares every
-                # later query a table and the store the hidden rows.
-                con.execute(f"INSERT INTO events_base ({_COLUMNS}) SELECT {_COLUMNS} FROM checked WHERE {keep}")
+                # A small file, or one mostly not accepted (a second import
+                # of it): copying is cheap, and spares every later query a
+                # table and the store the hidden rows.
+                con.execute(f"INSERT INTO events_base ({_COLUMNS}) SELECT {_COLUMNS} FROM checked WHERE {accepted}")
                 con.execute("DROP TABLE checked")
             _crash_test_pause()
-            _record(con, batch, kept, table)
+            _record(con, batch, count, table)
             if table:
                 _rebuild_events_view(con)
             con.execute("COMMIT")
+        except duckdb.ConstraintException as err:  # a store made with a primary key
+            con.execute("ROLLBACK")
+            raise DuplicateEventError(f"an event id in batch {batch.batch_id} is already stored: {err}") from err
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return kept
+        return count
 
     def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch, replace: Sequence[str] = (),
                edits: Sequence[dict] = ()) -> int:
@@ -204,7 +224,7 @@ class DuckDBStore(Store):
         created = batch.created_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         # Every read orders its rows, so the store need not keep the batch's
         # order: without it DuckDB writes a large batch ~40% faster.
-        con.execute("SET preserve_insertion_order = false")
+        con.execute("SET SESSION preserve_insertion_order = false")
         con.execute("BEGIN TRANSACTION")
         try:
             _set_aside(con, replace, batch.batch_id)
@@ -233,7 +253,7 @@ class DuckDBStore(Store):
             con.execute("ROLLBACK")
             raise
         finally:
-            con.execute("RESET preserve_insertion_order")
+            con.execute("RESET SESSION preserve_insertion_order")
         return count
 
     def edits(self, event_id: str) -> pd.DataFrame:
@@ -261,7 +281,10 @@ class DuckDBStore(Store):
                     raise StoreError(f"batch {batch_id} was partly replaced by {', '.join(b for (b,) in later)}; "
                                      "undo that first")
                 (removed,) = con.execute("SELECT count(*) FROM events WHERE batch_id = $b", {"b": batch_id}).fetchone()
-                [(table,)] = con.execute("SELECT rows_table FROM batches WHERE batch_id = $b", {"b": batch_id}).fetchall()
+                [(table,)] = con.execute("SELECT staged_table FROM batches WHERE batch_id = $b",
+                                         {"b": batch_id}).fetchall()
+                if table and not _STAGED_TABLE.fullmatch(table):
+                    raise StoreError(f"batch {batch_id} names a table this program did not make")
                 # Rows an undo brought back live in events_base, whatever batch they came with.
                 con.execute("DELETE FROM events_base WHERE batch_id = $b", {"b": batch_id})
                 con.execute(f"INSERT INTO events_base SELECT {_COLUMNS} FROM replaced_events WHERE superseded_by = $b",
@@ -270,7 +293,7 @@ class DuckDBStore(Store):
                 con.execute("DELETE FROM batches WHERE batch_id = $b", {"b": batch_id})
                 _rebuild_events_view(con)
                 if table:
-                    con.execute(f"DROP VIEW {table}_kept")
+                    con.execute(f"DROP VIEW {table}_accepted")
                     con.execute(f"DROP TABLE {table}")
                 con.execute("COMMIT")
             except BaseException:
@@ -368,4 +391,4 @@ class DuckDBStore(Store):
 
     def batches(self) -> pd.DataFrame:
         with self._connect() as con:
-            return con.execute("SELECT * EXCLUDE (rows_table) FROM batches ORDER BY created_at DESC, batch_id").df()
+            return con.execute("SELECT * EXCLUDE (staged_table) FROM batches ORDER BY created_at DESC, batch_id").df()

@@ -37,8 +37,8 @@ from .problems import Problem, Reason
 # is given by path); only slicing, `find` and the buffer protocol are used.
 FileBytes = bytes | mmap.mmap
 
-# Small enough that numpy's temporary arrays stay in the CPU's cache: finding
-# the newlines of a 432 MB file takes a sixth of the time it takes in 16 MB chunks.
+# Small enough that numpy's temporary arrays stay in the CPU's cache: scanning
+# a 432 MB file measured 0.65 CPU-s, against 0.84 in 16 MB chunks.
 _CHUNK = 1 << 20
 _FIELD_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
@@ -147,6 +147,8 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
     Returns None, with nothing left behind, when the exact reader must do
     it: a bare CR, bytes that are not UTF-8, an open quote at the end, a
     reject DuckDB cannot place, any disagreement in the count of records.
+    When `load` raised (DuckDB gave up on the file), a transaction `con`
+    is in is aborted: the caller must roll it back.
     `path`, when given, is a file holding `data`, read in place of a
     temporary copy.
     """

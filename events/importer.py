@@ -116,7 +116,7 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         # Every problem has its raw line now: let the file's bytes go before
         # the accepted rows are built, so that a large import holds one of the two.
         del data
-        result.accepted = con.sql(f"SELECT {', '.join(FIELD_NAMES)} FROM checked WHERE {_GOOD}").to_arrow_table()
+        result.accepted = con.sql(f"SELECT {', '.join(FIELD_NAMES)} FROM checked WHERE {_ACCEPTED}").to_arrow_table()
     finally:
         con.close()
     report(1.0, "checked")
@@ -139,7 +139,7 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
     data = _file_bytes(path)
     # Made before the check, which stamps its id on every row; the file's
     # hash and the counts are known after it.
-    batch = _batch(origin="", file_name=path.name, coder=None)
+    batch = _batch(path.name, coder=None)
     with store.staging() as con:
         result = _check(con, data, path.name, store, format, area, report, path, stamp=batch)
         del data  # every problem has its raw line: unmap the file before the store takes memory to write
@@ -147,7 +147,7 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
             raise StrictImportRefused(_refusal(result), result)
         report(0.9, "storing")
         batch = _counted(batch, result)
-        store.keep_staged(con, _GOOD, batch, replace=result.replaced_ids)
+        store.store_staged(con, _ACCEPTED, batch, replace=result.replaced_ids)
     report(1.0, "stored")
     return result, batch
 
@@ -171,7 +171,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     `_failed` (the checks it fails, as checks.failed_sql's bits; NULL when
     none) and `_text` (the mapped text of a row that fails any, for the
     messages); `_drop` (an earlier row has its id, or it is stored and not
-    newer). The good rows are those matching `_GOOD`. With `stamp`, the
+    newer). The accepted rows are those matching `_ACCEPTED`. With `stamp`, the
     rows carry its batch id and time.
 
     `con` is in a transaction with nothing in it yet: `_check` may roll it
@@ -205,6 +205,8 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
                    "updated_at": "coalesce(TRY_CAST(updated_at AS TIMESTAMP), $created)"}
         stamping = {"batch_id": stamp.batch_id, "created": stamp.created_at}
     field_list = ", ".join(FIELD_NAMES)
+    # _Rows counts rows by rowid: the table must be made in the file's order.
+    con.execute("SET SESSION preserve_insertion_order = true")
 
     def load(columns: list[str], source: str, params: dict, undecodable: bool = False) -> str:
         """Table `checked` from `source` (the file as read), in one pass."""
@@ -265,7 +267,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         _compare_with_store(rows, store, result)
     result.rejected = sorted(result.rejected + problems, key=lambda p: (p.line or 0, p.column or ""))
     result.skipped.sort(key=lambda s: s.line)
-    [(result.accepted_count,)] = con.execute(f"SELECT count(*) FROM checked WHERE {_GOOD}").fetchall()
+    [(result.accepted_count,)] = con.execute(f"SELECT count(*) FROM checked WHERE {_ACCEPTED}").fetchall()
     table.release()
     return result
 
@@ -280,19 +282,27 @@ def _execute_reporting(con: duckdb.DuckDBPyConnection, sql: str, params: dict,
     import, and the caller (a page's progress bar) must hear of it from
     its own thread. DuckDB's estimate runs behind for a statement this
     complex (it says 48% as it ends on the bench's file), so the bar
-    moves, then jumps; it never goes back."""
+    moves, then jumps; only a larger fraction is reported."""
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
+    done = 0.0
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-statement") as pool:
         running = pool.submit(con.execute, sql, params)
-        while True:
-            try:
-                running.result(timeout=_POLL_SECONDS)
-                return
-            except TimeoutError:
-                percent = con.query_progress()
-                if percent >= 0:  # -1: no query is running yet, or any more
-                    report(min(percent, 100.0) / 100)
+        try:
+            while True:
+                try:
+                    running.result(timeout=_POLL_SECONDS)
+                    return
+                except TimeoutError:
+                    percent = con.query_progress()  # -1: no query is running yet, or any more
+                    if percent / 100 > done:
+                        done = min(percent, 100.0) / 100
+                        report(done)
+        except BaseException:
+            # Stopped here (Ctrl-C, a page's run stopped by the user): stop
+            # DuckDB too, or leaving the pool would wait for the statement.
+            con.interrupt()
+            raise
 
 
 def _mapped(fmt: formats.Format, positions: dict[str, int], undecodable: bool) -> str:
@@ -332,30 +342,32 @@ def _canonical_admin1(con: duckdb.DuckDBPyConnection) -> None:
 
 
 class _Rows:
-    """The rows of table `checked` by their place in the file's order (its
-    rowids, from wherever DuckDB starts them), and the lines they are on."""
+    """The rows of table `checked` by their ordinal, their place (from 0)
+    among the file's good records, and the lines they are on. The table
+    was made in the file's order, so that its rowids, from wherever
+    DuckDB starts them in a transaction, count the rows in that order."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, table: Table | FastTable):
         self.con, self.table = con, table
         [(first,)] = con.execute("SELECT coalesce(min(rowid), 0) FROM checked").fetchall()
-        self.place = f"(rowid - {first})"
+        self.ordinal = f"(rowid - {first})"
 
-    def lines(self, places: list[int]) -> list[int]:
-        return self.table.line_of(np.array(places, dtype=np.int64)).tolist()
+    def lines(self, ordinals: list[int]) -> list[int]:
+        return self.table.line_of(np.array(ordinals, dtype=np.int64)).tolist()
 
-    def drop(self, places: list[int]) -> None:
+    def drop(self, ordinals: list[int]) -> None:
         """Mark rows as dropped (not stored, and not problems of their own)."""
-        if places:
-            self.con.register("dropped", pa.table({"place": pa.array(places, pa.int64())}))
-            self.con.execute(f"UPDATE checked SET _drop = true WHERE {self.place} IN (SELECT place FROM dropped)")
+        if ordinals:
+            self.con.register("dropped", pa.table({"ordinal": pa.array(ordinals, pa.int64())}))
+            self.con.execute(f"UPDATE checked SET _drop = true WHERE {self.ordinal} IN (SELECT ordinal FROM dropped)")
             self.con.unregister("dropped")
 
 
 def _skips(rows: _Rows, fmt: formats.Format, result: ImportPreview) -> None:
     """Rows left out on purpose, and those holding undecodable bytes."""
-    found = rows.con.execute(f"SELECT {rows.place}, _skip FROM checked WHERE _skip IS NOT NULL "
+    found = rows.con.execute(f"SELECT {rows.ordinal}, _skip FROM checked WHERE _skip IS NOT NULL "
                              "ORDER BY rowid").fetchall()
-    for line, (_, number) in zip(rows.lines([place for place, _ in found]), found):
+    for line, (_, number) in zip(rows.lines([ordinal for ordinal, _ in found]), found):
         if number < 0:
             result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
                                            line, rows.table.raw(line)))
@@ -370,34 +382,33 @@ def _problems(rows: _Rows, fmt: formats.Format, area: checks.Area) -> list[Probl
     con, raw = rows.con, rows.table.raw
     # The messages quote the text as mapped; a row that failed only the
     # late checks kept none, and its typed values are that text.
-    text = ", ".join(f"coalesce(_text[{number}], CAST({name} AS VARCHAR)) AS {name}"
+    text = ", ".join(f"CASE WHEN _text IS NULL THEN CAST({name} AS VARCHAR) ELSE _text[{number}] END AS {name}"
                      for number, name in enumerate(FIELD_NAMES, start=1))
-    con.execute(f"CREATE TEMP TABLE failing AS SELECT {rows.place} AS _row, _failed AS failed, {text} "
+    con.execute(f"CREATE TEMP TABLE failing AS SELECT {rows.ordinal} AS _row, _failed AS failed, {text} "
                 "FROM checked WHERE _skip IS NULL AND _failed IS NOT NULL")
     found = checks.describe(con, "failing", area)
     con.execute("DROP TABLE failing")
     problems = [Problem(fmt.source_column(name), reason, message, line, raw(line))
                 for line, (_, name, reason, message) in zip(rows.lines([row for row, *_ in found]), found)]
     repeats = con.execute(
-        f"SELECT place, event_id FROM (SELECT {rows.place} AS place, event_id, row_number() OVER "
+        f"SELECT ordinal, event_id FROM (SELECT {rows.ordinal} AS ordinal, event_id, row_number() OVER "
         "(PARTITION BY event_id ORDER BY rowid) AS n FROM checked WHERE _skip IS NULL AND event_id IN "
         "(SELECT event_id FROM checked WHERE _skip IS NULL GROUP BY event_id HAVING count(*) > 1)) "
-        "WHERE n > 1 ORDER BY place").fetchall()
-    for line, (_, event_id) in zip(rows.lines([place for place, _ in repeats]), repeats):
+        "WHERE n > 1 ORDER BY ordinal").fetchall()
+    for line, (_, event_id) in zip(rows.lines([ordinal for ordinal, _ in repeats]), repeats):
         problems.append(Problem(fmt.source_column("event_id"), Reason.DUPLICATE_IN_FILE,
                                 f"id {event_id} already appears earlier in the file", line, raw(line)))
-    rows.drop([place for place, _ in repeats])
+    rows.drop([ordinal for ordinal, _ in repeats])
     return problems
 
 
-# The rows to store: not skipped, failing no check, not dropped.
-_GOOD = "_skip IS NULL AND _failed IS NULL AND _drop IS NULL"
+_ACCEPTED = "_skip IS NULL AND _failed IS NULL AND _drop IS NULL"
 
 
 def _compare_with_store(rows: _Rows, store: Store, result: ImportPreview) -> None:
     """Rows already stored: newer ones will replace, the rest are skipped."""
     con = rows.con
-    ids = con.sql(f"SELECT event_id FROM checked WHERE {_GOOD}").to_arrow_table()
+    ids = con.sql(f"SELECT event_id FROM checked WHERE {_ACCEPTED}").to_arrow_table()
     stored = store.stored_timestamps(ids.column(0) if ids.num_rows else pa.array([], pa.string()))
     if not stored.num_rows:
         return
@@ -405,14 +416,14 @@ def _compare_with_store(rows: _Rows, store: Store, result: ImportPreview) -> Non
     # A row without a timestamp is never newer: it cannot replace anything.
     newer = "coalesce(g.timestamp > coalesce(s.timestamp, -1), false)"
     older = []
-    found = con.execute(f"SELECT {rows.place}, g.event_id, {newer} FROM checked g JOIN stored s USING (event_id) "
-                        f"WHERE {_GOOD} ORDER BY g.rowid").fetchall()
+    found = con.execute(f"SELECT {rows.ordinal}, g.event_id, {newer} FROM checked g JOIN stored s USING (event_id) "
+                        f"WHERE {_ACCEPTED} ORDER BY g.rowid").fetchall()
     con.unregister("stored")
-    for line, (place, event_id, is_newer) in zip(rows.lines([place for place, *_ in found]), found):
+    for line, (ordinal, event_id, is_newer) in zip(rows.lines([ordinal for ordinal, *_ in found]), found):
         if is_newer:
             result.replaced_ids.append(event_id)
         else:
-            older.append(place)
+            older.append(ordinal)
             result.skipped.append(Skipped(line, Reason.ALREADY_STORED,
                                           f"{event_id} is already stored and this row is not newer"))
     rows.drop(older)
@@ -426,7 +437,7 @@ def commit(store: Store, result: ImportPreview, coder: str | None = None, strict
     """
     if strict and result.rejected:
         raise StrictImportRefused(_refusal(result), result)
-    batch = _counted(_batch(result.format, result.file_name, coder), result)
+    batch = _counted(_batch(result.file_name, coder), result)
     store.insert(result.accepted, batch, replace=result.replaced_ids)
     return batch
 
@@ -435,9 +446,10 @@ def _refusal(result: ImportPreview) -> str:
     return f"{len(result.rejected)} problem(s) in {result.file_name}; strict mode stored nothing"
 
 
-def _batch(origin: str, file_name: str, coder: str | None) -> Batch:
+def _batch(file_name: str, coder: str | None) -> Batch:
+    """A new batch; `_counted` adds what the check of its file found."""
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    return Batch(batch_id=f"import-{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}", origin=origin,
+    return Batch(batch_id=f"import-{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}", origin="",
                  file_name=file_name, coder=coder or getpass.getuser(), created_at=now)
 
 

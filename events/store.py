@@ -3,7 +3,7 @@
 Nothing here depends on where events are kept; `open_store` picks the
 backend from a path or a DSN. Checking a file is DuckDB's work whatever the
 backend (events.importer), so `staging` hands out a DuckDB connection to
-check in, and `keep_staged` stores the good rows from it.
+check in, and `store_staged` stores the accepted rows from it.
 
 Every method that takes an `EventQuery` applies it through
 `EventQuery.where()`, so all backends filter identically.
@@ -71,8 +71,8 @@ class Store(abc.ABC):
     def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection, in a transaction, to check a file in: the
         importer makes table `checked` there (the schema's columns, typed,
-        and its own), then `keep_staged` stores its good rows. Leaving
-        without `keep_staged` stores nothing. By default a database in
+        and its own), then `store_staged` stores its accepted rows. Leaving
+        without `store_staged` stores nothing. By default a database in
         memory."""
         con = duckdb.connect()
         con.execute("BEGIN TRANSACTION")
@@ -81,12 +81,13 @@ class Store(abc.ABC):
         finally:
             con.close()
 
-    def keep_staged(self, con: duckdb.DuckDBPyConnection, keep: str, batch: Batch,
-                    replace: Sequence[str] = ()) -> int:
+    def store_staged(self, con: duckdb.DuckDBPyConnection, accepted: str, batch: Batch,
+                     replace: Sequence[str] = ()) -> int:
         """Store the rows of table `checked` of `con` (from `staging`) that
-        match SQL condition `keep`, as `insert` does. Returns the number stored."""
+        match `accepted`, the importer's SQL condition over its columns, as
+        `insert` does. Returns the number stored."""
         columns = ", ".join(FIELD_NAMES)
-        return self.insert(con.sql(f"SELECT {columns} FROM checked WHERE {keep}").to_arrow_table(), batch,
+        return self.insert(con.sql(f"SELECT {columns} FROM checked WHERE {accepted}").to_arrow_table(), batch,
                            replace=replace)
 
     @abc.abstractmethod

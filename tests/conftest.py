@@ -30,7 +30,7 @@ def pytest_runtest_makereport(item, call):
 def store(tmp_path) -> DuckDBStore:
     """An empty DuckDB store in a temporary file. Every import by path
     keeps its own table in it, as a large file does in a real store."""
-    return DuckDBStore(tmp_path / "events.duckdb", own_table_from=1)
+    return DuckDBStore(tmp_path / "events.duckdb", staged_table_from=1)
 
 
 @pytest.fixture(scope="session")

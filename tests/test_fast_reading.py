@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from events import fast_reading, importer
+from events import duckdb_store
 from events.duckdb_store import DuckDBStore
 from events.filters import EventQuery
 from events.native import native_csv
@@ -116,7 +117,7 @@ def _stored(store):
 def test_importing_by_path_stores_what_preview_and_commit_store(name, tmp_path):
     path = tmp_path / name
     path.write_bytes(CASES[name])
-    by_preview, by_path = DuckDBStore(tmp_path / "a.duckdb"), DuckDBStore(tmp_path / "b.duckdb", own_table_from=1)
+    by_preview, by_path = DuckDBStore(tmp_path / "a.duckdb"), DuckDBStore(tmp_path / "b.duckdb", staged_table_from=1)
     checked = importer.preview(CASES[name], name, by_preview)
     importer.commit(by_preview, checked)
     result, batch = importer.import_path(by_path, path)
@@ -130,15 +131,19 @@ def test_importing_by_path_stores_what_preview_and_commit_store(name, tmp_path):
 def test_an_import_by_path_keeps_its_own_table_until_undone(tmp_path):
     path = tmp_path / "synthetic.csv"
     path.write_bytes(CASES["synthetic"])
-    store = DuckDBStore(tmp_path / "events.duckdb", own_table_from=300)
+    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=300)
     before = _tables(store)
     _, batch = importer.import_path(store, path)
-    ours = sorted(before + ["staged_1", "staged_1_kept"])
+    ours = sorted(before + ["staged_1", "staged_1_accepted"])
     assert _tables(store) == ours
+    stamps = {(e["batch_id"], e["created_at"], e["updated_at"]) for e in store.iter_events(EventQuery())}
+    assert stamps == {(batch.batch_id, batch.created_at, batch.created_at)}
+    batches = store.batches()
     with pytest.raises(importer.StrictImportRefused) as refused:
         importer.import_path(store, path, strict=True, area=importer.checks.Area(north=0.0))
     assert (len(refused.value.result.rejected), len(_stored(store)), _tables(store)) == (300, 300, ours)
-    # A second import keeps nothing, so it makes no table.
+    assert store.batches().equals(batches)
+    # A second import accepts nothing, so it makes no table.
     again, _ = importer.import_path(store, path)
     assert (again.duplicates, len(_stored(store)), _tables(store)) == (300, 300, ours)
     assert store.undo_batch(batch.batch_id) == 300
@@ -148,12 +153,43 @@ def test_an_import_by_path_keeps_its_own_table_until_undone(tmp_path):
 def test_a_smaller_import_by_path_is_copied_and_makes_no_table(tmp_path):
     path = tmp_path / "synthetic.csv"
     path.write_bytes(CASES["synthetic"])
-    store = DuckDBStore(tmp_path / "events.duckdb", own_table_from=301)
+    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=301)
     before = _tables(store)
     _, batch = importer.import_path(store, path)
     assert (_tables(store), len(_stored(store))) == (before, 300)
     assert store.undo_batch(batch.batch_id) == 300
     assert _stored(store) == []
+
+
+def test_an_import_mostly_not_accepted_is_copied_even_when_large_enough(tmp_path):
+    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=2)
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(native_csv([make_event(i, timestamp=1) for i in range(1, 6)]), encoding="utf-8")
+    second.write_text(native_csv([make_event(i, timestamp=1) for i in range(1, 8)]), encoding="utf-8")
+    importer.import_path(store, first)
+    ours = _tables(store)
+    result, _ = importer.import_path(store, second)  # 2 accepted of 7: fewer than half
+    assert (result.accepted_count, result.duplicates) == (2, 5)
+    assert (_tables(store), len(_stored(store))) == (ours, 7)
+
+
+def test_a_failure_while_storing_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    path = tmp_path / "synthetic.csv"
+    path.write_bytes(CASES["synthetic"])
+    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=1)
+    importer.import_path(store, path)
+    before = (_tables(store), _stored(store), store.batches())
+
+    def fail():
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(duckdb_store, "_crash_test_pause", fail)
+    more = tmp_path / "more.csv"
+    more.write_text(native_csv([make_event(i) for i in range(1, 4)]), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="disk full"):
+        importer.import_path(store, more)
+    after = (_tables(store), _stored(store), store.batches())
+    assert after[:2] == before[:2] and after[2].equals(before[2])
 
 
 def _tables(store):

@@ -119,20 +119,22 @@ def test_an_older_store_is_brought_up_to_date(tmp_path, version, dropped):
     # The layout of versions 2 to 4: `events` a table, no batch owning one.
     con.execute("DROP VIEW events")
     con.execute("ALTER TABLE events_base RENAME TO events")
-    con.execute("ALTER TABLE batches DROP COLUMN rows_table")
+    con.execute("ALTER TABLE batches DROP COLUMN staged_table")
     con.execute("DROP SEQUENCE staged_numbers")
     for table in dropped:
         con.execute(f"DROP TABLE {table}")
     con.execute("UPDATE meta SET value = $v WHERE key = 'schema_version'", {"v": version})
     con.close()
     DuckDBStore(path).save_place("Tell Example", 35.2, 36.6)
-    store = DuckDBStore(path)
+    store = DuckDBStore(path, staged_table_from=1)
     assert store.edits("none").empty
     assert [e["event_id"] for e in store.iter_events(EventQuery())] == ["test:1"]
     csv_path = tmp_path / "more.csv"
     csv_path.write_text(native_csv([make_event(2)]), encoding="utf-8")
-    import_path(store, csv_path)
+    _, batch = import_path(store, csv_path)
     assert sorted(e["event_id"] for e in store.iter_events(EventQuery())) == ["test:1", "test:2"]
+    assert store.undo_batch(batch.batch_id) == 1
+    assert [e["event_id"] for e in store.iter_events(EventQuery())] == ["test:1"]
     assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("5",)
 
 
