@@ -91,7 +91,7 @@ def bound(path: str, db: str) -> dict:
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
     source = (f"read_csv($path, header = true, quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
               f"auto_detect = false, columns = {{{columns}}})")
-    mapped = importer._mapped(formats.ACLED, {name: i for i, name in enumerate(header)}, False)
+    mapped = formats.ACLED.select({name: i for i, name in enumerate(header)}, False)
     start = time.perf_counter()
     con = duckdb.connect(db)
     checks.load_vocabularies(con)

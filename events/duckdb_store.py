@@ -110,6 +110,21 @@ def _set_aside(con: duckdb.DuckDBPyConnection, replace: Sequence[str], batch_id:
     con.unregister("replaced_ids")
 
 
+@contextmanager
+def _committing(con: duckdb.DuckDBPyConnection, batch: Batch) -> Iterator[None]:
+    """The rest of `con`'s open transaction, which writes `batch`: committed
+    when the block ends, rolled back when it raises."""
+    try:
+        yield
+        con.execute("COMMIT")
+    except duckdb.ConstraintException as err:  # a store made with a primary key
+        con.execute("ROLLBACK")
+        raise DuplicateEventError(f"an event id in batch {batch.batch_id} is already stored: {err}") from err
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def _record(con: duckdb.DuckDBPyConnection, batch: Batch, rows: int, table: str | None) -> None:
     con.execute(
         "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
@@ -182,7 +197,7 @@ class DuckDBStore(Store):
 
     def store_staged(self, con: duckdb.DuckDBPyConnection, accepted: str, batch: Batch,
                      replace: Sequence[str] = ()) -> int:
-        try:
+        with _committing(con, batch):
             [(count, total)] = con.execute(
                 f"SELECT count(*) FILTER (WHERE {accepted}), count(*) FROM checked").fetchall()
             _set_aside(con, replace, batch.batch_id)
@@ -209,13 +224,6 @@ class DuckDBStore(Store):
             _record(con, batch, count, table)
             if table:
                 _rebuild_events_view(con)
-            con.execute("COMMIT")
-        except duckdb.ConstraintException as err:  # a store made with a primary key
-            con.execute("ROLLBACK")
-            raise DuplicateEventError(f"an event id in batch {batch.batch_id} is already stored: {err}") from err
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         return count
 
     def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch, replace: Sequence[str] = (),
@@ -227,31 +235,25 @@ class DuckDBStore(Store):
         con.execute("SET SESSION preserve_insertion_order = false")
         con.execute("BEGIN TRANSACTION")
         try:
-            _set_aside(con, replace, batch.batch_id)
-            clash = con.execute(
-                "SELECT event_id FROM incoming GROUP BY event_id HAVING count(*) > 1 UNION ALL "
-                "SELECT event_id FROM incoming WHERE event_id IN (SELECT event_id FROM events) LIMIT 1").fetchall()
-            if clash:
-                raise DuplicateEventError(f"event id {clash[0][0]} of batch {batch.batch_id} is already stored "
-                                          "or given twice")
-            stamped = ", ".join(
-                "$batch_id" if name == "batch_id"
-                else f"coalesce(CAST({name} AS TIMESTAMP), $created)" if name in ("created_at", "updated_at")
-                else name for name in FIELD_NAMES)
-            [(count,)] = con.execute(f"INSERT INTO events_base ({_COLUMNS}) SELECT {stamped} FROM incoming",
-                                     {"batch_id": batch.batch_id, "created": created}).fetchall()
-            if edits:
-                con.executemany("INSERT INTO edits VALUES ($event_id, $field, $drafted, $saved, $coder, $at)",
-                                [{**edit, "coder": batch.coder, "at": created} for edit in edits])
-            _crash_test_pause()
-            _record(con, dataclasses.replace(batch, created_at=created), count, None)
-            con.execute("COMMIT")
-        except duckdb.ConstraintException as err:  # a store made with a primary key
-            con.execute("ROLLBACK")
-            raise DuplicateEventError(f"an event id in batch {batch.batch_id} is already stored: {err}") from err
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            with _committing(con, batch):
+                _set_aside(con, replace, batch.batch_id)
+                clash = con.execute(
+                    "SELECT event_id FROM incoming GROUP BY event_id HAVING count(*) > 1 UNION ALL "
+                    "SELECT event_id FROM incoming WHERE event_id IN (SELECT event_id FROM events) LIMIT 1").fetchall()
+                if clash:
+                    raise DuplicateEventError(f"event id {clash[0][0]} of batch {batch.batch_id} is already stored "
+                                              "or given twice")
+                stamped = ", ".join(
+                    "$batch_id" if name == "batch_id"
+                    else f"coalesce(CAST({name} AS TIMESTAMP), $created)" if name in ("created_at", "updated_at")
+                    else name for name in FIELD_NAMES)
+                [(count,)] = con.execute(f"INSERT INTO events_base ({_COLUMNS}) SELECT {stamped} FROM incoming",
+                                         {"batch_id": batch.batch_id, "created": created}).fetchall()
+                if edits:
+                    con.executemany("INSERT INTO edits VALUES ($event_id, $field, $drafted, $saved, $coder, $at)",
+                                    [{**edit, "coder": batch.coder, "at": created} for edit in edits])
+                _crash_test_pause()
+                _record(con, dataclasses.replace(batch, created_at=created), count, None)
         finally:
             con.execute("RESET SESSION preserve_insertion_order")
         return count

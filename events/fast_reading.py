@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import mmap
+import os
 import re
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -79,6 +80,50 @@ def start_scan(data: FileBytes) -> Future[ByteScan]:
     """`scan` in a thread: hashlib and numpy let go of the GIL, and DuckDB
     parses the same bytes meanwhile."""
     return _SCANNER.submit(scan, data)
+
+
+def file_bytes(path: Path) -> FileBytes:
+    """The file's bytes, mapped rather than read: hashing and scanning them
+    then needs no copy of a large file in memory. The map is not closed
+    explicitly (numpy views of it may outlive a failed import); it goes
+    with its last reference."""
+    with open(path, "rb") as handle:
+        if not os.fstat(handle.fileno()).st_size:
+            return b""  # an empty file cannot be mapped
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+_POLL_SECONDS = 0.25
+
+
+def execute_reporting(con: duckdb.DuckDBPyConnection, sql: str, params: dict,
+                       report: Callable[[float], None]) -> None:
+    """`con.execute(sql, params)` in a thread, while this one reports the
+    fraction DuckDB says it has done: reading a large file is most of an
+    import, and the caller (a page's progress bar) must hear of it from
+    its own thread. DuckDB's estimate runs behind for a statement this
+    complex (it says 48% as it ends on the bench's file), so the bar
+    moves, then jumps; only a larger fraction is reported."""
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    done = 0.0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-statement") as pool:
+        running = pool.submit(con.execute, sql, params)
+        try:
+            while True:
+                try:
+                    running.result(timeout=_POLL_SECONDS)
+                    return
+                except TimeoutError:
+                    percent = con.query_progress()  # -1: no query is running yet, or any more
+                    if percent / 100 > done:
+                        done = min(percent, 100.0) / 100
+                        report(done)
+        except BaseException:
+            # Stopped here (Ctrl-C, a page's run stopped by the user): stop
+            # DuckDB too, or leaving the pool would wait for the statement.
+            con.interrupt()
+            raise
 
 
 @dataclass

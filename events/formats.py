@@ -41,10 +41,39 @@ class Format:
     status: str = "reviewed"
     restricted: bool = False                 # its terms restrict redistribution
 
+    def select(self, positions: dict[str, int], undecodable: bool) -> str:
+        """SELECT over table `staged` giving `_skip` and one text column per
+        schema field, by the format's adapter.
+
+        `_skip` is -1 for a row holding undecodable bytes, i for a row the
+        format's i-th skip rule leaves out, else NULL.
+        """
+        skips = [(f"contains(concat_ws('', {', '.join(f'c{i}' for i in range(len(positions)))}), '\ufffd')", -1)
+                 ] if undecodable else []
+        skips += [(_sql_columns(condition, positions), number) for number, (condition, _) in enumerate(self.skip)]
+        skip = ("CASE " + " ".join(f"WHEN coalesce({condition}, false) THEN {number}" for condition, number in skips)
+                + " END") if skips else "NULL::INTEGER"
+        select = [f"{skip} AS _skip"]
+        for name in FIELD_NAMES:
+            expression = _sql_columns(self.fields[name], positions) if name in self.fields else "NULL"
+            if name == "origin":
+                expression = f"coalesce({expression}, '{self.origin}')"
+            elif name == "status":
+                expression = f"coalesce({expression}, '{self.status}')"
+            select.append(f"CAST({expression} AS VARCHAR) AS {name}")
+        return f"SELECT {', '.join(select)} FROM staged"
+
     def source_column(self, schema_field: str) -> str:
         """The source column a field is read from, for reports to the user."""
         match = re.search(r"\{([^}]+)\}", self.fields.get(schema_field, ""))
         return match.group(1) if match else schema_field
+
+
+def _sql_columns(expression: str, positions: dict[str, int]) -> str:
+    """Replace {source column} by the staged column holding it, or NULL.
+    Source names never enter SQL: staged columns are c0, c1, ..."""
+    return re.sub(r"\{([^}]+)\}", lambda m: f"c{positions[m.group(1)]}" if m.group(1) in positions else "NULL",
+                  expression)
 
 
 def _nz(column: str) -> str:

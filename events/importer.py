@@ -19,11 +19,8 @@ import dataclasses
 import datetime as dt
 import getpass
 import io
-import mmap
-import os
 import re
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -87,13 +84,6 @@ class ImportPreview:
         return sum(1 for s in self.skipped if s.reason is Reason.ALREADY_STORED)
 
 
-def _sql_columns(expression: str, positions: dict[str, int]) -> str:
-    """Replace {source column} by the staged column holding it, or NULL.
-    Source names never enter SQL: staged columns are c0, c1, ..."""
-    return re.sub(r"\{([^}]+)\}", lambda m: f"c{positions[m.group(1)]}" if m.group(1) in positions else "NULL",
-                  expression)
-
-
 def _header(first_line: str, delimiter: str) -> list[str]:
     return [name.strip() for name in next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])]
 
@@ -136,7 +126,7 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
     """
     path = Path(path)
     report = progress or (lambda fraction, message: None)
-    data = _file_bytes(path)
+    data = fast_reading.file_bytes(path)
     # Made before the check, which stamps its id on every row; the file's
     # hash and the counts are known after it.
     batch = _batch(path.name, coder=None)
@@ -150,17 +140,6 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
         store.store_staged(con, _ACCEPTED, batch, replace=result.replaced_ids)
     report(1.0, "stored")
     return result, batch
-
-
-def _file_bytes(path: Path) -> FileBytes:
-    """The file's bytes, mapped rather than read: hashing and scanning them
-    then needs no copy of a large file in memory. The map is not closed
-    explicitly (numpy views of it may outlive a failed import); it goes
-    with its last reference."""
-    with open(path, "rb") as handle:
-        if not os.fstat(handle.fileno()).st_size:
-            return b""  # an empty file cannot be mapped
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, store: Store | None,
@@ -210,16 +189,17 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
 
     def load(columns: list[str], source: str, params: dict, undecodable: bool = False) -> str:
         """Table `checked` from `source` (the file as read), in one pass."""
-        mapped = _mapped(fmt, {name: i for i, name in enumerate(columns)}, undecodable)
+        mapped = fmt.select({name: i for i, name in enumerate(columns)}, undecodable)
         # Each step its own SELECT: DuckDB copies an expression into every
         # place that names it within one (nullif(x, 0) computes x twice),
         # and the checks are most of the work.
-        _execute_reporting(con, f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
-                           f"SELECT {checks.typed_select(instead)}, _skip, _failed, "
-                           f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, NULL::BOOLEAN AS _drop "
-                           f"FROM (SELECT * EXCLUDE (_all), CASE WHEN _all <> 0 THEN _all END AS _failed "
-                           f"FROM (SELECT *, {checks.failed_sql(area, early)} AS _all FROM ({mapped})))",
-                           {**params, **stamping}, lambda done: report(0.4 * done, "reading and checking"))
+        fast_reading.execute_reporting(con, f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
+                                       f"SELECT {checks.typed_select(instead)}, _skip, _failed, "
+                                       f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, "
+                                       f"NULL::BOOLEAN AS _drop FROM (SELECT * EXCLUDE (_all), "
+                                       f"CASE WHEN _all <> 0 THEN _all END AS _failed "
+                                       f"FROM (SELECT *, {checks.failed_sql(area, early)} AS _all FROM ({mapped})))",
+                                       {**params, **stamping}, lambda done: report(0.4 * done, "reading and checking"))
         return "checked"
 
     # DuckDB reads UTF-8 in place; what it cannot read exactly (other
@@ -270,62 +250,6 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     [(result.accepted_count,)] = con.execute(f"SELECT count(*) FROM checked WHERE {_ACCEPTED}").fetchall()
     table.release()
     return result
-
-
-_POLL_SECONDS = 0.25
-
-
-def _execute_reporting(con: duckdb.DuckDBPyConnection, sql: str, params: dict,
-                       report: Callable[[float], None]) -> None:
-    """`con.execute(sql, params)` in a thread, while this one reports the
-    fraction DuckDB says it has done: reading a large file is most of an
-    import, and the caller (a page's progress bar) must hear of it from
-    its own thread. DuckDB's estimate runs behind for a statement this
-    complex (it says 48% as it ends on the bench's file), so the bar
-    moves, then jumps; only a larger fraction is reported."""
-    con.execute("SET enable_progress_bar = true")
-    con.execute("SET enable_progress_bar_print = false")
-    done = 0.0
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-statement") as pool:
-        running = pool.submit(con.execute, sql, params)
-        try:
-            while True:
-                try:
-                    running.result(timeout=_POLL_SECONDS)
-                    return
-                except TimeoutError:
-                    percent = con.query_progress()  # -1: no query is running yet, or any more
-                    if percent / 100 > done:
-                        done = min(percent, 100.0) / 100
-                        report(done)
-        except BaseException:
-            # Stopped here (Ctrl-C, a page's run stopped by the user): stop
-            # DuckDB too, or leaving the pool would wait for the statement.
-            con.interrupt()
-            raise
-
-
-def _mapped(fmt: formats.Format, positions: dict[str, int], undecodable: bool) -> str:
-    """SELECT over table `staged` giving `_skip` and one text column per
-    schema field, by the format's adapter.
-
-    `_skip` is -1 for a row holding undecodable bytes, i for a row the
-    format's i-th skip rule leaves out, else NULL.
-    """
-    skips = [(f"contains(concat_ws('', {', '.join(f'c{i}' for i in range(len(positions)))}), '\ufffd')", -1)
-             ] if undecodable else []
-    skips += [(_sql_columns(condition, positions), number) for number, (condition, _) in enumerate(fmt.skip)]
-    skip = ("CASE " + " ".join(f"WHEN coalesce({condition}, false) THEN {number}" for condition, number in skips)
-            + " END") if skips else "NULL::INTEGER"
-    select = [f"{skip} AS _skip"]
-    for name in FIELD_NAMES:
-        expression = _sql_columns(fmt.fields[name], positions) if name in fmt.fields else "NULL"
-        if name == "origin":
-            expression = f"coalesce({expression}, '{fmt.origin}')"
-        elif name == "status":
-            expression = f"coalesce({expression}, '{fmt.status}')"
-        select.append(f"CAST({expression} AS VARCHAR) AS {name}")
-    return f"SELECT {', '.join(select)} FROM staged"
 
 
 def _canonical_admin1(con: duckdb.DuckDBPyConnection) -> None:

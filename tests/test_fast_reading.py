@@ -128,11 +128,16 @@ def test_importing_by_path_stores_what_preview_and_commit_store(name, tmp_path):
     assert rows == checked.accepted_count
 
 
-def test_an_import_by_path_keeps_its_own_table_until_undone(tmp_path):
+def _synthetic(tmp_path, staged_table_from):
+    """The synthetic case's file (300 rows) and an empty store with its tables."""
     path = tmp_path / "synthetic.csv"
     path.write_bytes(CASES["synthetic"])
-    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=300)
-    before = _tables(store)
+    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=staged_table_from)
+    return path, store, _tables(store)
+
+
+def test_an_import_by_path_keeps_its_own_table_until_undone(tmp_path):
+    path, store, before = _synthetic(tmp_path, staged_table_from=300)
     _, batch = importer.import_path(store, path)
     ours = sorted(before + ["staged_1", "staged_1_accepted"])
     assert _tables(store) == ours
@@ -151,10 +156,7 @@ def test_an_import_by_path_keeps_its_own_table_until_undone(tmp_path):
 
 
 def test_a_smaller_import_by_path_is_copied_and_makes_no_table(tmp_path):
-    path = tmp_path / "synthetic.csv"
-    path.write_bytes(CASES["synthetic"])
-    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=301)
-    before = _tables(store)
+    path, store, before = _synthetic(tmp_path, staged_table_from=301)
     _, batch = importer.import_path(store, path)
     assert (_tables(store), len(_stored(store))) == (before, 300)
     assert store.undo_batch(batch.batch_id) == 300
@@ -174,9 +176,7 @@ def test_an_import_mostly_not_accepted_is_copied_even_when_large_enough(tmp_path
 
 
 def test_a_failure_while_storing_leaves_the_store_as_it_was(tmp_path, monkeypatch):
-    path = tmp_path / "synthetic.csv"
-    path.write_bytes(CASES["synthetic"])
-    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=1)
+    path, store, _ = _synthetic(tmp_path, staged_table_from=1)
     importer.import_path(store, path)
     before = (_tables(store), _stored(store), store.batches())
 

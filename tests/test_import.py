@@ -303,7 +303,7 @@ def test_a_long_statement_reports_duckdbs_progress_to_the_calling_thread():
 
     import duckdb
 
-    from events.importer import _execute_reporting
+    from events.fast_reading import execute_reporting
 
     con, seen = duckdb.connect(), []
     # Should DuckDB never report progress, the test fails rather than count to 10^10.
@@ -315,6 +315,6 @@ def test_a_long_statement_reports_duckdbs_progress_to_the_calling_thread():
         con.interrupt()  # once heard from, the test has what it needs
 
     with pytest.raises(duckdb.InterruptException):
-        _execute_reporting(con, "SELECT count(*) FROM range(10000000000) WHERE random() < 0", {}, report)
+        execute_reporting(con, "SELECT count(*) FROM range(10000000000) WHERE random() < 0", {}, report)
     timer.cancel()
     assert seen and all(0.0 <= done <= 1.0 and on_main_thread for done, on_main_thread in seen)
