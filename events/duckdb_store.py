@@ -83,13 +83,17 @@ def _arrow(events: Sequence[dict]) -> pa.Table:
 _STAGED_TABLE = re.compile(r"staged_[0-9]+")
 
 
+def _ours(table: str) -> str:
+    """A staged table's name read back from the file, which goes into SQL:
+    only a name this program makes may."""
+    if not _STAGED_TABLE.fullmatch(table):
+        raise StoreError(f"the store's batches table names {table!r}, a table this program did not make")
+    return table
+
+
 def _staged_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    tables = [table for (table,) in con.execute(
+    return [_ours(table) for (table,) in con.execute(
         "SELECT staged_table FROM batches WHERE staged_table IS NOT NULL ORDER BY created_at, batch_id").fetchall()]
-    # Names read back from the file go into SQL: only ours may.
-    if not all(_STAGED_TABLE.fullmatch(table) for table in tables):
-        raise StoreError("the store's batches table names a table this program did not make")
-    return tables
 
 
 def _rebuild_events_view(con: duckdb.DuckDBPyConnection) -> None:
@@ -285,8 +289,6 @@ class DuckDBStore(Store):
                 (removed,) = con.execute("SELECT count(*) FROM events WHERE batch_id = $b", {"b": batch_id}).fetchone()
                 [(table,)] = con.execute("SELECT staged_table FROM batches WHERE batch_id = $b",
                                          {"b": batch_id}).fetchall()
-                if table and not _STAGED_TABLE.fullmatch(table):
-                    raise StoreError(f"batch {batch_id} names a table this program did not make")
                 # Rows an undo brought back live in events_base, whatever batch they came with.
                 con.execute("DELETE FROM events_base WHERE batch_id = $b", {"b": batch_id})
                 con.execute(f"INSERT INTO events_base SELECT {_COLUMNS} FROM replaced_events WHERE superseded_by = $b",
@@ -295,7 +297,7 @@ class DuckDBStore(Store):
                 con.execute("DELETE FROM batches WHERE batch_id = $b", {"b": batch_id})
                 _rebuild_events_view(con)
                 if table:
-                    con.execute(f"DROP VIEW {table}_accepted")
+                    con.execute(f"DROP VIEW {_ours(table)}_accepted")
                     con.execute(f"DROP TABLE {table}")
                 con.execute("COMMIT")
             except BaseException:

@@ -150,8 +150,8 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     `_failed` (the checks it fails, as checks.failed_sql's bits; NULL when
     none) and `_text` (the mapped text of a row that fails any, for the
     messages); `_drop` (an earlier row has its id, or it is stored and not
-    newer). The accepted rows are those matching `_ACCEPTED`. With `stamp`, the
-    rows carry its batch id and time.
+    newer). The accepted rows are those matching `_ACCEPTED`. With
+    `stamp`, the rows carry its batch id and time.
 
     `con` is in a transaction with nothing in it yet: `_check` may roll it
     back and begin it again."""
