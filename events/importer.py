@@ -312,7 +312,8 @@ def _problems(rows: _Rows, fmt: formats.Format, area: checks.Area) -> list[Probl
                 "FROM checked WHERE _skip IS NULL AND _failed IS NOT NULL")
     found = checks.describe(con, "failing", area)
     con.execute("DROP TABLE failing")
-    problems = [Problem(fmt.source_column(name), reason, message, line, raw(line))
+    columns = {name: fmt.source_column(name) for name in FIELD_NAMES}  # a regex each: once, not per problem
+    problems = [Problem(columns[name], reason, message, line, raw(line))
                 for line, (_, name, reason, message) in zip(rows.lines([row for row, *_ in found]), found)]
     repeats = con.execute(
         f"SELECT ordinal, event_id FROM (SELECT {rows.ordinal} AS ordinal, event_id, row_number() OVER "

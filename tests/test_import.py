@@ -255,6 +255,20 @@ def test_values_are_not_rounded_or_guessed(column, value, reason):
     assert _rejects(preview(data, "v.csv")) == [(2, column, reason)]
 
 
+def test_codes_are_trimmed_and_free_text_is_kept_as_written():
+    text = (FORMATS / "acled_current.csv").read_text(encoding="utf-8")
+    padded = text.replace(",Explosions/Remote violence,Air/drone strike,",
+                          ", Explosions/Remote violence , Air/drone strike,", 1)
+    padded = padded.replace(",Test outlet,National,Fixture row written by us; not ACLED data.,10,",
+                            ", Test outlet,National ,  Fixture row written by us; not ACLED data. , 10 ,", 1)
+    assert padded != text
+    row = preview(padded.encode(), "padded.csv").accepted.to_pylist()[0]
+    assert (row["event_id"], row["event_type"], row["sub_event_type"], row["fatalities"]) == (
+        "acled:SYR900001", "Explosions/Remote violence", "Air/drone strike", 10)
+    assert (row["source"], row["source_scale"], row["notes"]) == (
+        " Test outlet", "National ", "  Fixture row written by us; not ACLED data. ")
+
+
 def test_an_empty_source_id_is_missing_not_namespaced():
     text = (FORMATS / "acled_current.csv").read_text(encoding="utf-8").replace("SYR900002,", ",", 1)
     assert (3, "event_id_cnty", "missing_value") in _rejects(preview(text.encode(), "noid.csv"))
