@@ -247,8 +247,8 @@ NATIVE = Format(
     required=("event_id", "event_date", "event_type", "sub_event_type", "country", "latitude", "longitude",
               "fatalities"),
     fields={
-        name: (f"CASE WHEN starts_with({{{name}}}, '''') THEN substr({{{name}}}, 2) ELSE NULLIF({{{name}}}, '') END"
-               if name in _TEXT_FIELDS else f"NULLIF(trim({{{name}}}), '')")
+        name: (f"CASE WHEN starts_with({{{name}}}, '''') THEN substr({{{name}}}, 2) ELSE {_as_written(name)} END"
+               if name in _TEXT_FIELDS else _nz(name))
         for name in FIELD_NAMES if name != "batch_id"  # the batch is the import's own
     },
 )
