@@ -31,8 +31,9 @@ def _rss_mb() -> float:
 
 def child(kind: str, seconds: float) -> dict:
     if kind == "load":
-        import geo.gazetteer  # noqa: F401  (imports are not the index)
         import shapely  # noqa: F401
+
+        import geo.gazetteer  # noqa: F401  (imports are not the index)
 
         before = _rss_mb()
         start = time.perf_counter()

@@ -28,9 +28,9 @@ from pathlib import Path
 
 from .checks import Area
 from .exc import EventsError
-from .filters import EventQuery
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export as export_events
+from .filters import EventQuery
 from .formats import FORMATS
 from .native import write_native
 from .store import open_store
@@ -63,12 +63,13 @@ def _print(obj) -> None:
 
 
 def _import(store, args: argparse.Namespace) -> int:
-    from .importer import StrictImportRefused, import_path, preview
+    from .importer import ImportPreview, StrictImportRefused, import_path, preview
 
     path = Path(args.file)
     area = _area(args.area) if isinstance(args.area, str) else (args.area or Area())
     progress = None if args.json else _progress
     batch, status = None, 0
+    result: ImportPreview
     if args.dry_run:
         result = preview(path.read_bytes(), path.name, store, format=args.format, area=area, progress=progress,
                          path=path)

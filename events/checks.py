@@ -11,15 +11,16 @@ what is stored.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterable
 
 import duckdb
 import pyarrow as pa
 
 from geo.admin import ADMIN1_NAMES
 
+from .problems import Problem, Reason
 from .schema import (
     DATE,
     FIELD_NAMES,
@@ -33,7 +34,6 @@ from .schema import (
     TIMESTAMP,
     format_value,
 )
-from .problems import Problem, Reason
 from .taxonomy import VOCABULARIES
 
 

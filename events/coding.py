@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from .exc import ValidationError
+from .problems import Problem
 from .schema import FIELD_NAMES, format_value
 from .store import Batch, Store
-from .problems import Problem
 from .validate import validate_event
 
 
@@ -33,7 +33,7 @@ def save_coded(store: Store, draft: dict, coder: str | None = None, drafted: dic
     problems = validate_event(event)
     if problems:
         raise CodedEventError(problems)
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     edits = [{"event_id": event["event_id"], "field": name, "drafted": _text(drafted.get(name)),
               "saved": _text(event[name])}
              for name in FIELD_NAMES if drafted is not None and name in drafted

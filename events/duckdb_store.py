@@ -24,9 +24,9 @@ import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import duckdb
 import pandas as pd
@@ -233,7 +233,7 @@ class DuckDBStore(Store):
     def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch, replace: Sequence[str] = (),
                edits: Sequence[dict] = ()) -> int:
         """Store the rows of relation `incoming` as `batch`, in one transaction."""
-        created = batch.created_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        created = batch.created_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
         # Every read orders its rows, so the store need not keep the batch's
         # order: without it DuckDB writes a large batch ~40% faster.
         con.execute("SET SESSION preserve_insertion_order = false")
@@ -277,7 +277,9 @@ class DuckDBStore(Store):
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                if con.execute("SELECT count(*) FROM batches WHERE batch_id = $b", {"b": batch_id}).fetchone()[0] == 0:
+                [(known,)] = con.execute("SELECT count(*) FROM batches WHERE batch_id = $b",
+                                         {"b": batch_id}).fetchall()
+                if known == 0:
                     raise StoreError(f"there is no batch {batch_id}")
                 later = con.execute("SELECT DISTINCT superseded_by FROM replaced_events WHERE batch_id = $b",
                                     {"b": batch_id}).fetchall()
@@ -286,7 +288,8 @@ class DuckDBStore(Store):
                     # the later batch pointing at rows that are gone.
                     raise StoreError(f"batch {batch_id} was partly replaced by {', '.join(b for (b,) in later)}; "
                                      "undo that first")
-                (removed,) = con.execute("SELECT count(*) FROM events WHERE batch_id = $b", {"b": batch_id}).fetchone()
+                [(removed,)] = con.execute("SELECT count(*) FROM events WHERE batch_id = $b",
+                                           {"b": batch_id}).fetchall()
                 [(table,)] = con.execute("SELECT staged_table FROM batches WHERE batch_id = $b",
                                          {"b": batch_id}).fetchall()
                 # Rows an undo brought back live in events_base, whatever batch they came with.
@@ -308,9 +311,9 @@ class DuckDBStore(Store):
     def summary(self, query: EventQuery) -> Summary:
         where, params = query.where()
         with self._connect() as con:
-            count, fatalities = con.execute(
+            [(count, fatalities)] = con.execute(
                 f"SELECT count(*), coalesce(sum(fatalities), 0) FROM events WHERE {where}", params
-            ).fetchone()
+            ).fetchall()
         return Summary(int(count), int(fatalities))
 
     def frame(self, query: EventQuery, limit: int | None = None) -> pd.DataFrame:
@@ -330,7 +333,7 @@ class DuckDBStore(Store):
             )
             while rows := cursor.fetchmany(chunk_size):
                 for row in rows:
-                    yield dict(zip(FIELD_NAMES, row))
+                    yield dict(zip(FIELD_NAMES, row, strict=True))
 
     def points(self, query: EventQuery) -> pd.DataFrame:
         where, params = query.where()
@@ -363,7 +366,7 @@ class DuckDBStore(Store):
 
     def date_span(self) -> tuple[dt.date, dt.date] | None:
         with self._connect() as con:
-            first, last = con.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
+            [(first, last)] = con.execute("SELECT min(event_date), max(event_date) FROM events").fetchall()
         return None if first is None else (first, last)
 
     def save_place(self, name: str, latitude: float, longitude: float, aliases: Sequence[str] = (),
@@ -374,7 +377,7 @@ class DuckDBStore(Store):
             con.execute("INSERT OR REPLACE INTO places VALUES ($name, $aliases, $lat, $lon, $admin1, $coder, $at)",
                         {"name": name.strip(), "aliases": [a.strip() for a in aliases if a.strip()],
                          "lat": latitude, "lon": longitude, "admin1": admin1, "coder": coder,
-                         "at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)})
+                         "at": dt.datetime.now(dt.UTC).replace(tzinfo=None)})
 
     def learned_places(self) -> list[dict]:
         with self._connect() as con:

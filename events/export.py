@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import IO, Iterable
+from typing import IO
 
 from . import taxonomy
 from .native import csv_writer, neutralise, write_native
@@ -93,7 +94,7 @@ def export(events: Iterable[dict], handle: IO[str], format: str = "native", bom:
             row = acled_row(event)
             writer.writerow([row[c] if c in _ACLED_NUMERIC or row[c] == "" else neutralise(row[c])
                              for c in ACLED_COLUMNS])
-            rows += 1
+            rows += 1  # noqa: SIM113 - enumerate would leave the count unset for no events
     elif format == "geojson":
         rows = 0
         handle.write('{"type": "FeatureCollection", "features": [')

@@ -24,10 +24,10 @@ import mmap
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import numpy as np
@@ -65,7 +65,7 @@ def scan(data: FileBytes) -> ByteScan:
     found, bare_cr = [np.empty(0, np.int64)], False
     for at in range(0, len(view), _CHUNK):
         chunk = view[at:at + _CHUNK]
-        digest.update(chunk)
+        digest.update(chunk.data)
         found.append(np.flatnonzero(chunk == 10) + at)
         if not bare_cr and data.find(b"\r", at, at + _CHUNK) >= 0:
             after = np.flatnonzero(chunk == 13) + at + 1

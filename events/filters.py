@@ -9,8 +9,9 @@ the templates come from our own schema, never from input.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Callable, Mapping, Sequence
+from typing import Any
 
 
 def _like_pattern(text: str) -> str:
@@ -24,7 +25,7 @@ class Filter:
     label: str
     sql: str
     sentence: str
-    bind: Callable[[object], object] = lambda value: value
+    bind: Callable[[Any], object] = lambda value: value
 
 
 _TEXT_COLUMNS = ("notes", "location", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "source")
@@ -96,12 +97,12 @@ class EventQuery:
         return out
 
     @classmethod
-    def from_params(cls, params: Mapping[str, Sequence[str] | str]) -> "EventQuery":
+    def from_params(cls, params: Mapping[str, Sequence[str] | str]) -> EventQuery:
         """Read a query from URL-style parameters; unknown keys are ignored.
 
         Raises ValueError with the key when a value cannot be read.
         """
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}  # typed per field below
         for f in fields(cls):
             if f.name not in params:
                 continue
@@ -125,5 +126,5 @@ class EventQuery:
             values.pop("status")
         return cls(**values)
 
-    def replace(self, **changes) -> "EventQuery":
+    def replace(self, **changes) -> EventQuery:
         return replace(self, **changes)

@@ -28,8 +28,8 @@ text fields are.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from .schema import FIELD_NAMES, FIELDS, TEXT
 

@@ -21,9 +21,9 @@ import getpass
 import io
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import numpy as np
@@ -34,10 +34,10 @@ from geo.admin import canonical_admin1
 from . import checks, fast_reading, formats
 from .exc import EventsError, ValidationError
 from .fast_reading import FastTable, FileBytes
+from .problems import Problem, Reason
 from .reading import UNDECODABLE, Table, decode, read_table, sniff_delimiter
 from .schema import FIELD_NAMES
 from .store import Batch, Store
-from .problems import Problem, Reason
 
 Progress = Callable[[float, str], None]
 
@@ -49,7 +49,7 @@ class ImportFileError(ValidationError):
 class StrictImportRefused(EventsError):
     """Strict mode: the file has rejected rows, so nothing was stored."""
 
-    def __init__(self, message: str, result: ImportPreview | None = None):
+    def __init__(self, message: str, result: ImportPreview):
         super().__init__(message)
         self.result = result
 
@@ -165,9 +165,10 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     if fmt is None:
         raise ImportFileError(f"{file_name}: unknown format (header starts {first[:80]!r}); "
                               f"choose one of {', '.join(formats.FORMATS)}")
-    has_header = not (fmt.columns and not set(fmt.required) <= set(header))
-    if not has_header:
-        header = list(fmt.columns)
+    # A format of fixed columns (GDELT) may come without its header.
+    has_header = True
+    if fmt.columns and not set(fmt.required) <= set(header):
+        has_header, header = False, list(fmt.columns)
     missing = [c for c in fmt.required if c not in header]
     if missing:
         raise ImportFileError(f"{file_name}: missing required column(s) {', '.join(missing)} "
@@ -205,9 +206,12 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     # DuckDB reads UTF-8 in place; what it cannot read exactly (other
     # encodings, a bare CR) is decoded and read by the exact reader.
     encoding = "utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8"
-    table = fast_reading.stage(con, data, scanning, header, has_header, delimiter,
-                               lambda source, params: load(header, source, params), path)
-    if table is None:
+    staged = fast_reading.stage(con, data, scanning, header, has_header, delimiter,
+                                lambda source, params: load(header, source, params), path)
+    table: Table | FastTable
+    if staged is not None:
+        table = staged
+    else:
         # DuckDB may have given up with an error, which aborts the transaction.
         con.execute("ROLLBACK")
         con.execute("BEGIN TRANSACTION")
@@ -215,11 +219,12 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         text, encoding = decode(bytes(data))
         if has_header:
             header = _header(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0], delimiter)
-        table = read_table(text, header=None if has_header else header, delimiter=delimiter)
-        con.register("read_file", table.arrow())
-        load(table.header, "read_file", {}, undecodable=encoding == UNDECODABLE)
+        exact = read_table(text, header=None if has_header else header, delimiter=delimiter)
+        con.register("read_file", exact.arrow())
+        load(exact.header, "read_file", {}, undecodable=encoding == UNDECODABLE)
         con.unregister("read_file")
-        table.batches = []
+        exact.batches = []
+        table = exact
     result = ImportPreview(file_name, scanning.result().sha256, fmt.name, encoding,
                            restricted=fmt.restricted)
     if encoding == "windows-1256":
@@ -291,7 +296,7 @@ def _skips(rows: _Rows, fmt: formats.Format, result: ImportPreview) -> None:
     """Rows left out on purpose, and those holding undecodable bytes."""
     found = rows.con.execute(f"SELECT {rows.ordinal}, _skip FROM checked WHERE _skip IS NOT NULL "
                              "ORDER BY rowid").fetchall()
-    for line, (_, number) in zip(rows.lines([ordinal for ordinal, _ in found]), found):
+    for line, (_, number) in zip(rows.lines([ordinal for ordinal, _ in found]), found, strict=True):
         if number < 0:
             result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
                                            line, rows.table.raw(line)))
@@ -314,13 +319,13 @@ def _problems(rows: _Rows, fmt: formats.Format, area: checks.Area) -> list[Probl
     con.execute("DROP TABLE failing")
     columns = {name: fmt.source_column(name) for name in FIELD_NAMES}  # a regex each: once, not per problem
     problems = [Problem(columns[name], reason, message, line, raw(line))
-                for line, (_, name, reason, message) in zip(rows.lines([row for row, *_ in found]), found)]
+                for line, (_, name, reason, message) in zip(rows.lines([row for row, *_ in found]), found, strict=True)]
     repeats = con.execute(
         f"SELECT ordinal, event_id FROM (SELECT {rows.ordinal} AS ordinal, event_id, row_number() OVER "
         "(PARTITION BY event_id ORDER BY rowid) AS n FROM checked WHERE _skip IS NULL AND event_id IN "
         "(SELECT event_id FROM checked WHERE _skip IS NULL GROUP BY event_id HAVING count(*) > 1)) "
         "WHERE n > 1 ORDER BY ordinal").fetchall()
-    for line, (_, event_id) in zip(rows.lines([ordinal for ordinal, _ in repeats]), repeats):
+    for line, (_, event_id) in zip(rows.lines([ordinal for ordinal, _ in repeats]), repeats, strict=True):
         problems.append(Problem(fmt.source_column("event_id"), Reason.DUPLICATE_IN_FILE,
                                 f"id {event_id} already appears earlier in the file", line, raw(line)))
     rows.drop([ordinal for ordinal, _ in repeats])
@@ -344,7 +349,8 @@ def _compare_with_store(rows: _Rows, store: Store, result: ImportPreview) -> Non
     found = con.execute(f"SELECT {rows.ordinal}, g.event_id, {newer} FROM checked g JOIN stored s USING (event_id) "
                         f"WHERE {_ACCEPTED} ORDER BY g.rowid").fetchall()
     con.unregister("stored")
-    for line, (ordinal, event_id, is_newer) in zip(rows.lines([ordinal for ordinal, *_ in found]), found):
+    for line, (ordinal, event_id, is_newer) in zip(rows.lines([ordinal for ordinal, *_ in found]), found,
+                                                  strict=True):
         if is_newer:
             result.replaced_ids.append(event_id)
         else:
@@ -373,7 +379,7 @@ def _refusal(result: ImportPreview) -> str:
 
 def _batch(file_name: str, coder: str | None) -> Batch:
     """A new batch; `_counted` adds what the check of its file found."""
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     return Batch(batch_id=f"import-{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}", origin="",
                  file_name=file_name, coder=coder or getpass.getuser(), created_at=now)
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO
 
 from .schema import FIELD_NAMES, FIELDS, TEXT, format_value
 

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 
 
-class Reason(str, enum.Enum):
+class Reason(enum.StrEnum):
     """Why a row was refused or skipped; the values are what reports print."""
 
     MISSING_COLUMN = "missing_required_column"

@@ -70,7 +70,7 @@ class Table:
 
     def _flush(self) -> None:
         if self._pending:
-            columns = list(zip(*self._pending))
+            columns = list(zip(*self._pending, strict=True))  # _add takes only full-width records
             self.batches.append(pa.record_batch([pa.array(c, pa.string()) for c in columns],
                                                 names=[f"c{i}" for i in range(len(columns))]))
             self._pending = []

@@ -14,10 +14,10 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import duckdb
 import pandas as pd

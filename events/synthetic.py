@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Iterator
+from collections.abc import Iterator
 
 from geo.gazetteer import Gazetteer, default_gazetteer
 
@@ -37,7 +37,8 @@ _MIX = {
     "Disrupted weapons use": 1,
 }
 _STATE = [("Military Forces of Syria", "State forces")]
-_EXTERNAL = [("Military Forces of Russia", "External/Other forces"), ("Military Forces of Turkey", "External/Other forces"),
+_EXTERNAL = [("Military Forces of Russia", "External/Other forces"),
+             ("Military Forces of Turkey", "External/Other forces"),
              ("Military Forces of Israel", "External/Other forces")]
 _REBELS = [("Hayat Tahrir al-Sham", "Rebel group"), ("Syrian Democratic Forces", "Rebel group"),
            ("Islamic State", "Rebel group"), ("Syrian National Army", "Rebel group")]

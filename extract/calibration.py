@@ -63,7 +63,8 @@ def measure(path: Path, split: str = "dev") -> list[dict]:
             seen[bucket] += 1
             right[bucket] += got == gold
     return [{"field": name, "rule_confidence": level, "reports": seen[(name, level)],
-             "right": right[(name, level)], "calibrated": round((right[(name, level)] + 1) / (seen[(name, level)] + 2), 2)}
+             "right": right[(name, level)],
+             "calibrated": round((right[(name, level)] + 1) / (seen[(name, level)] + 2), 2)}
             for name, level in sorted(seen) if seen[(name, level)] >= MIN_SAMPLES]
 
 

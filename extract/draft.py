@@ -3,8 +3,9 @@
 A draft carries every schema field plus `evidence` (field -> list of
 {text, start, end}, offsets into the raw report), `confidence`
 (field -> 0..1) and `placement` (how the place was found: the geocoder's
-rule, UCDP where_prec, source, and other candidates of the same name). Fields no rule found stay None with confidence 0, so the
-reviewer sees what is missing instead of a guess.
+rule, UCDP where_prec, source, and other candidates of the same name).
+Fields no rule found stay None with confidence 0, so the reviewer sees
+what is missing instead of a guess.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineG
     confidence: dict[str, float] = {}
 
     def put(fields: tuple[str, ...], values: tuple, finding: rules.Finding | None, default_confidence=0.0):
-        for name, value in zip(fields, values):
+        for name, value in zip(fields, values, strict=True):
             event[name] = value
             if finding is not None:
                 evidence[name] = [s.as_evidence() for s in finding.spans]

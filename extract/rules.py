@@ -9,6 +9,7 @@ calibrated on the development set (issue 6).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -172,7 +173,8 @@ def _one_death(key: str, deaths: str, report: Report) -> list[Finding]:
     one_ar = "|".join(_ONE_AR)
     one_en = "|".join(re.escape(w) for w in _ONE_EN)
     patterns = (
-        re.compile(rf"(?<!\w)[وبل]?(?P<phrase>(?:{deaths}) (?:{one_ar})(?P<more>(?: \S+){{0,4}} و(?:اخر|اخرى))?)(?!\w)"),
+        re.compile(rf"(?<!\w)[وبل]?(?P<phrase>(?:{deaths}) (?:{one_ar})"
+                   r"(?P<more>(?: \S+){0,4} و(?:اخر|اخرى))?)(?!\w)"),
         re.compile(r"(?<!\w)[وبل]?(?P<phrase>(?:مقتله|مقتلها|مصرعه|مصرعها))(?!\w)"),
         re.compile(rf"(?<!\w)(?P<phrase>(?:killed|killing|shot dead|gunned down|executed) (?:{one_en}))(?!\w)"),
     )
@@ -271,7 +273,7 @@ def event_parts(report: Report) -> list[Report]:
         if piece.find(lexicons.triggers()) and report.part(cuts[-1], match.start()).find(lexicons.triggers()):
             cuts.append(match.end())
     cuts.append(len(report.key))
-    return [report.part(start, end) for start, end in zip(cuts, cuts[1:])]
+    return [report.part(start, end) for start, end in itertools.pairwise(cuts)]
 
 
 # --- place ----------------------------------------------------------------

@@ -9,8 +9,8 @@ to the analyst is exactly the words they pasted.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from geo.normalise import normalise, normalise_with_offsets
 
@@ -51,13 +51,13 @@ class Report:
         end = self._offsets[key_end - 1] + 1
         return Span(self.raw[start:end], self.base + start, self.base + end)
 
-    def part(self, key_start: int, key_end: int) -> "Report":
+    def part(self, key_start: int, key_end: int) -> Report:
         """The report between two offsets of its key, as a report of its own."""
         start = self._offsets[key_start] if key_start < len(self._offsets) else len(self.raw)
         end = self._offsets[key_end - 1] + 1 if key_end > 0 else 0
         return Report(self.raw[start:end], self.base + start)
 
-    def find(self, lexicon: "Lexicon") -> list[Hit]:
+    def find(self, lexicon: Lexicon) -> list[Hit]:
         """All non-overlapping hits of the lexicon, longest term first, in text order."""
         hits = []
         for match in lexicon.pattern.finditer(self.key):

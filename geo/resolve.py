@@ -123,10 +123,9 @@ def _within(places: list[Place], context: _Context) -> list[Place]:
             return False
         if context.subdistrict and place.admin3 != context.subdistrict.name:
             return False
-        if context.town and abs(place.latitude - context.town.latitude) + abs(
-                place.longitude - context.town.longitude) > 0.5:  # ~40 km: "north of Hama" is not in Aleppo
-            return False
-        return True
+        # ~40 km of a town named with it: "north of Hama" is not in Aleppo.
+        return not (context.town and abs(place.latitude - context.town.latitude)
+                    + abs(place.longitude - context.town.longitude) > 0.5)
     return [p for p in places if fits(p)]
 
 
@@ -245,6 +244,7 @@ def _representative(area: Area) -> _Point:
 
 
 def _area_fallback(gazetteer: Gazetteer, query: str, context: _Context, unknown: str) -> Resolution | None:
+    found: Resolution | None
     if context.town is not None:
         found = _town(gazetteer, query, [context.town], Phrase(core=unknown, near=True), Parsed(items=[]), "",
                       hint_missed=False)

@@ -10,9 +10,9 @@ import streamlit as st
 
 import ui
 from events import taxonomy
-from events.filters import FILTERS_BY_KEY, EventQuery
 from events.export import FORMATS as EXPORT_FORMATS
 from events.export import RESTRICTED_ORIGINS
+from events.filters import FILTERS_BY_KEY, EventQuery
 from geo.admin import ADMIN1_NAMES
 
 TABLE_LIMIT = 1000

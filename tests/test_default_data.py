@@ -1,8 +1,8 @@
 from events.default_data import DEFAULT_FILES
 from events.importer import preview
+from events.native import native_csv
 from events.synthetic import generate
 from geo.admin import ADMIN1_NAMES
-from events.native import native_csv
 
 
 def test_default_data_is_valid_and_large_enough():

@@ -9,8 +9,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from events import fast_reading, importer
-from events import duckdb_store
+from events import duckdb_store, fast_reading, importer
 from events.duckdb_store import DuckDBStore
 from events.filters import EventQuery
 from events.native import native_csv

@@ -89,7 +89,8 @@ def test_districts_are_ochas_61_with_their_seats():
     assert len({a.admin2 for a in gazetteer.subdistricts}) == 61
     location = OfflineGeocoder().geocode("منطقة منبج")
     assert (location.address, location.raw["admin2"], location.raw["geo_precision"], location.raw["where_prec"],
-            location.raw["area"]) == ("Menbij district", "Menbij", 3, 3, {"level": "district", "name": "Menbij", "admin1": "Aleppo"})
+            location.raw["area"]) == ("Menbij district", "Menbij", 3, 3,
+                                      {"level": "district", "name": "Menbij", "admin1": "Aleppo"})
     assert location.raw["rule"] == "district named: its seat stands for it"
 
 
