@@ -1,21 +1,32 @@
 # Two commands do all set-up on a fresh Debian machine:
 #   make run   - the app on the embedded default data, at http://127.0.0.1:8501
-#   make test  - every test (installs Chromium and PostgreSQL when root)
+#   make test  - lint (ruff), types (mypy), then every test (installs Chromium
+#                and PostgreSQL when root)
+#   make format - for developers: ruff's safe fixes and formatting of imports
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-requirements
+DEV_INSTALLED := $(VENV)/.installed-requirements-dev
 DB ?= data/events.duckdb
 PORT ?= 8501
 
-.PHONY: run test system venv gazetteer demo-data bench
+.PHONY: run test check format system venv gazetteer demo-data bench
 
 run: $(INSTALLED)
 	$(PY) -m events init --db $(DB)
 	EVENTS_DB=$(DB) $(VENV)/bin/streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
 
-test: system $(INSTALLED)
+test: system check
 	$(PY) -m pytest
+
+# Lint and type checks; each fails the run (settings in pyproject.toml).
+check: $(DEV_INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+format: $(DEV_INSTALLED)
+	$(VENV)/bin/ruff check --fix .
 
 venv: $(INSTALLED)
 
@@ -23,6 +34,10 @@ $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV_INSTALLED): requirements-dev.txt $(INSTALLED)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # Debian's chromium (browser tests) and postgresql (the team backend).
