@@ -1,5 +1,6 @@
 """Command line: `python -m geo geocode QUERY [--admin1 NAME] --json`,
-`python -m geo reverse LAT LON --json`.
+`python -m geo reverse LAT LON --json`, `python -m geo evaluate [--failures] [--json]`
+(scores on the real dev files, see geo/evaluate.py).
 
 Exit status 0 when found, 1 when not (coordinates null, a message given).
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .gazetteer import read_extra_places
 from .geocoder import OfflineGeocoder
@@ -27,7 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     reverse.add_argument("latitude", type=float)
     reverse.add_argument("longitude", type=float)
     reverse.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    evaluate = commands.add_parser("evaluate", help="score on the real Syrian dev files of ../shared/corpora")
+    evaluate.add_argument("--corpora", type=Path, help="folder of the corpora (default ../shared/corpora)")
+    evaluate.add_argument("--failures", action="store_true", help="list failing rows of the tuned part only")
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
+    if args.command == "evaluate":
+        return _evaluate(args)
 
     extra = [place for path in getattr(args, "places", []) for place in read_extra_places(path)]
     geocoder = OfflineGeocoder(extra_places=extra)
@@ -51,6 +59,24 @@ def main(argv: list[str] | None = None) -> int:
     json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0 if location is not None else 1
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from . import evaluate  # geopy.distance and the corpora only when asked
+
+    try:
+        scores, failures = evaluate.evaluate(args.corpora or evaluate.CORPORA)
+    except FileNotFoundError as err:
+        print(f"the corpora are not there: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(evaluate.as_json(scores), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(evaluate.table(scores))
+    if args.failures:
+        print("\n".join(failures))
+    return 0
 
 
 if __name__ == "__main__":
