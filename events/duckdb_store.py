@@ -337,11 +337,18 @@ class DuckDBStore(Store):
 
     def points(self, query: EventQuery) -> pd.DataFrame:
         where, params = query.where()
+        # One circle per point, not per spelling: sources write one town as
+        # "Hamah" and "Hama". The point is rounded to ~10 m and named by its
+        # commonest spelling (ties: the first in sort order).
         with self._connect() as con:
             return con.execute(
-                "SELECT location, admin1, latitude, longitude, count(*) AS events,"
-                f" coalesce(sum(fatalities), 0) AS fatalities FROM events WHERE {where}"
-                " GROUP BY location, admin1, latitude, longitude ORDER BY events DESC, location",
+                "WITH spelled AS (SELECT location, admin1, round(latitude, 4) AS latitude,"
+                " round(longitude, 4) AS longitude, count(*) AS events, coalesce(sum(fatalities), 0) AS fatalities"
+                f" FROM events WHERE {where} GROUP BY ALL)"
+                " SELECT first(location ORDER BY events DESC, location) AS location,"
+                " first(admin1 ORDER BY events DESC, location) AS admin1, latitude, longitude,"
+                " sum(events) AS events, sum(fatalities) AS fatalities FROM spelled"
+                " GROUP BY latitude, longitude ORDER BY events DESC, location",
                 params,
             ).df()
 

@@ -52,6 +52,18 @@ def test_points_aggregate_by_place(store):
     assert points[["location", "events", "fatalities"]].values.tolist() == [["Hama", 2, 12], ["Saraqib", 1, 10]]
 
 
+def test_points_of_one_place_spelled_two_ways_are_one_circle_named_by_the_commoner_spelling(store):
+    # Hamah and Hama, Dar‘a and Dar'a: the same point, as sources spell it.
+    store.insert([make_event(1, location="Hamah"), make_event(2, location="Hamah", fatalities=1),
+                  make_event(3, location="Hama", latitude=35.13181, fatalities=2),
+                  make_event(4, location="Dar'a", admin1="Dar'a", latitude=32.6189, longitude=36.1021),
+                  make_event(5, location="Dar‘a", admin1="Dar'a", latitude=32.6189, longitude=36.1021)],
+                 _batch())
+    points = store.points(EventQuery())
+    assert points[["location", "admin1", "latitude", "longitude", "events", "fatalities"]].values.tolist() == [
+        ["Hamah", "Hama", 35.1318, 36.7578, 3, 13], ["Dar'a", "Dar'a", 32.6189, 36.1021, 2, 20]]
+
+
 def test_timeline_by_month(store):
     store.insert([make_event(1), make_event(2, event_date=dt.date(2024, 3, 1)),
                   make_event(3, event_date=dt.date(2024, 5, 9))], _batch())
