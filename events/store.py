@@ -120,8 +120,9 @@ class Store(abc.ABC):
     def points(self, query: EventQuery) -> pd.DataFrame:
         """Matching events aggregated by place: location, admin1, latitude,
         longitude, events, fatalities. A place is a point (rounded to 4
-        decimals), named by its commonest spelling there. Bounded by the number of places, not
-        of events, so the map stays small at a million rows."""
+        decimals), named by its commonest spelling there. Bounded by the
+        number of places, not of events, so the map stays small at a million
+        rows."""
 
     @abc.abstractmethod
     def timeline(self, query: EventQuery) -> pd.DataFrame:
