@@ -21,34 +21,82 @@ TABLE_COLUMNS = ["event_date", "event_type", "sub_event_type", "actor1", "actor2
                  "fatalities", "geo_precision", "source", "notes", "status", "event_id"]
 
 
-def _from_url() -> EventQuery:
-    try:
-        return EventQuery.from_params({key: st.query_params.get_all(key) for key in FILTERS_BY_KEY})
-    except ValueError as err:
-        st.warning(f"Ignored the filters in the address: {ui.plain(err)}")
-        return EventQuery()
+STATUSES = ["all", "reviewed", "draft"]
+# The largest whole number a browser's number box holds exactly: 2**53 - 1.
+MOST_FATALITIES = (1 << 53) - 1
+# The date box's bounds. Fixed, not the data's span: a box whose bounds
+# change is a new box, which forgets what was chosen in it.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+# The session-state key of each filter's box ("dates" holds both bounds).
+BOX_KEYS = {"dates": "dates", **{key: f"filter_{key}" for key in
+                                 ("event_type", "admin1", "min_fatalities", "text", "status")}}
 
 
-def _sidebar(initial: EventQuery) -> EventQuery:
-    span = ui.date_span() or (dt.date.today(), dt.date.today())
+def _holds(key: str, value: object) -> bool:
+    """Whether the filter box of `key` can hold `value` (one item of a list)."""
+    if key in ("date_from", "date_to"):
+        return isinstance(value, dt.date) and EARLIEST <= value <= LATEST
+    if key == "min_fatalities":
+        return isinstance(value, int) and 0 <= value <= MOST_FATALITIES
+    choices = {"event_type": taxonomy.event_types(), "admin1": ADMIN1_NAMES, "status": STATUSES}
+    return value in choices.get(key, [value])
+
+
+def _from_url() -> tuple[EventQuery, list[str]]:
+    """The filters in the address, and `key=value` for each value no filter
+    box can hold: that value is left out, the others apply."""
+    values: dict[str, object] = {}
+    ignored: list[str] = []
+    for key in ("date_from", "date_to", "event_type", "admin1", "min_fatalities", "text", "status"):
+        raw = [item for item in st.query_params.get_all(key) if item != ""]
+        try:
+            value = getattr(EventQuery.from_params({key: raw}), key)
+        except ValueError:
+            ignored += [f"{key}={raw[0]}"]
+            continue
+        if isinstance(value, tuple):
+            ignored += [f"{key}={item}" for item in value if not _holds(key, item)]
+            values[key] = tuple(item for item in value if _holds(key, item))
+        elif value is None or _holds(key, value):
+            values[key] = value
+        else:
+            ignored += [f"{key}={raw[0]}"]
+    return EventQuery(**values), ignored  # type: ignore[arg-type]  # each value was read for its own key
+
+
+def _seed_boxes(span: tuple[dt.date, dt.date]) -> list[str]:
+    """Fill the filter boxes from the address when they are new (a fresh
+    visit, or back from another page); returns the values ignored.
+
+    Only once: from then on each box keeps what the person chose. A box
+    given its default anew on every rerun would be a new box each time,
+    and every second change of a filter would be lost.
+    """
+    if all(key in st.session_state for key in BOX_KEYS.values()):
+        return []
+    initial, ignored = _from_url()
+    st.session_state[BOX_KEYS["dates"]] = (initial.date_from or span[0], initial.date_to or span[1])
+    st.session_state[BOX_KEYS["event_type"]] = list(initial.event_type)
+    st.session_state[BOX_KEYS["admin1"]] = list(initial.admin1)
+    st.session_state[BOX_KEYS["min_fatalities"]] = initial.min_fatalities or 0
+    st.session_state[BOX_KEYS["text"]] = initial.text or ""
+    st.session_state[BOX_KEYS["status"]] = initial.status or "all"
+    return ignored
+
+
+def _sidebar(span: tuple[dt.date, dt.date]) -> EventQuery:
     label = FILTERS_BY_KEY
     with st.sidebar:
         st.header("Filters")
-        dates = st.date_input(
-            "Dates",
-            value=(initial.date_from or span[0], initial.date_to or span[1]),
-            key="dates",
-        )
-        event_type = st.multiselect(label["event_type"].label, taxonomy.event_types(),
-                                    default=[t for t in initial.event_type if t in taxonomy.event_types()])
-        admin1 = st.multiselect(label["admin1"].label, ADMIN1_NAMES,
-                                default=[a for a in initial.admin1 if a in ADMIN1_NAMES])
-        min_fatalities = st.number_input(label["min_fatalities"].label, min_value=0, step=1,
-                                         value=initial.min_fatalities or 0)
-        text = st.text_input(label["text"].label, value=initial.text or "",
-                             help="Searches notes, location, actors and source")
-        statuses = ["all", "reviewed", "draft"]
-        status = st.selectbox(label["status"].label, statuses, index=statuses.index(initial.status or "all"))
+        dates = st.date_input("Dates", min_value=min(EARLIEST, span[0]), max_value=max(LATEST, span[1]),
+                              key=BOX_KEYS["dates"])
+        event_type = st.multiselect(label["event_type"].label, taxonomy.event_types(), key=BOX_KEYS["event_type"])
+        admin1 = st.multiselect(label["admin1"].label, ADMIN1_NAMES, key=BOX_KEYS["admin1"])
+        min_fatalities = st.number_input(label["min_fatalities"].label, min_value=0, max_value=MOST_FATALITIES,
+                                         step=1, key=BOX_KEYS["min_fatalities"])
+        text = st.text_input(label["text"].label, help="Searches notes, location, actors and source",
+                             key=BOX_KEYS["text"])
+        status = st.selectbox(label["status"].label, STATUSES, key=BOX_KEYS["status"])
     date_from, date_to = (dates[0], dates[-1]) if dates else (None, None)
     return EventQuery(
         # A bound equal to the data's own span is no filter: keep the URL short.
@@ -65,16 +113,24 @@ def _sidebar(initial: EventQuery) -> EventQuery:
 def page() -> None:
     ui.page_setup("Explore")
     st.title("Explore events")
-    if "demo" in ui.origins():
-        st.info(
-            "**Demo data.** The events shown are synthetic, generated by us from the gazetteer and the ACLED "
-            "taxonomy (plus one report coded by hand). They are not real incidents.",
-            icon=":material/science:",
-        )
-    query = _sidebar(_from_url())
+    span = ui.date_span() or (dt.date.today(), dt.date.today())
+    ignored = _seed_boxes(span)
+    query = _sidebar(span)
     st.query_params.from_dict(query.to_params())
+    if ignored:
+        st.warning(ui.plain(f"Ignored in the address, as no filter takes it: {', '.join(ignored)}. "
+                            "The other filters apply."))
 
     summary = ui.summary(query)
+    # Said of the view, not of the store: a view of coded or imported events
+    # only is no demo.
+    demo = ui.summary(query.replace(origin=("demo",))).count
+    if demo:
+        st.info(
+            f"**Demo data.** {demo:,} of the {summary.count:,} events shown are synthetic, generated by us from "
+            "the gazetteer and the ACLED taxonomy. They are not real incidents.",
+            icon=":material/science:",
+        )
     left, right, _ = st.columns([1, 1, 3])
     left.metric("Events", f"{summary.count:,}")
     right.metric("Fatalities", f"{summary.fatalities:,}")
