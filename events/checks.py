@@ -77,7 +77,9 @@ def load_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
 # What a value must look like before it is cast: TRY_CAST alone would
 # round 2.7 to 3, read 0x10 as 16 and accept "infinity" as a date.
 _SHAPES = {
-    INTEGER: "[+-]?[0-9]+",
+    # A whole number as pandas and R write it (2.0, -1.0) is one: one
+    # to_csv() does that to every integer column with a blank in it.
+    INTEGER: "[+-]?[0-9]+(\\.0*)?",
     DATE: "[0-9]{4}-[0-9]{2}-[0-9]{2}",
     TIMESTAMP: "[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,6})?)?)?",
 }

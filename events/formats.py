@@ -27,11 +27,14 @@ text fields are.
 
 from __future__ import annotations
 
+import csv
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from . import taxonomy
 from .schema import FIELD_NAMES, FIELDS, TEXT
+from .taxonomy import VOCABULARIES
 
 
 @dataclass(frozen=True)
@@ -91,22 +94,88 @@ def _as_written(column: str) -> str:
     return f"NULLIF({{{column}}}, '')"
 
 
-_TAXONOMY_DISORDER = "(SELECT disorder_type FROM taxonomy t WHERE t.sub_event_type = {sub_event_type})"
+def _whole(column: str) -> str:
+    """The text of a whole number as pandas or R write it ("2.0" -> "2"),
+    for codes compared as text; a fraction is left as written."""
+    return f"regexp_replace(trim({{{column}}}), '\\.0*$', '')"
+
+
+def _literal(value: str | None) -> str:
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def _lookup(expression: str, pairs: Iterable[tuple[str, str | None]], otherwise: str = "NULL") -> str:
+    """A CASE that maps codes to values, the table written into the SQL.
+    Not a join or a subquery: with one, DuckDB may build the table of
+    checked rows in another order than the file's, and rows are known by
+    their place in the file."""
+    cases = " ".join(f"WHEN {_literal(code)} THEN {_literal(value)}" for code, value in pairs)
+    return f"CASE {expression} {cases} ELSE {otherwise} END"
+
+
+def _vocabulary(name: str) -> list[tuple[str, str]]:
+    with open(VOCABULARIES / name, encoding="utf-8", newline="") as handle:
+        return [(row[0], row[1]) for row in list(csv.reader(handle))[1:]]
+
+
+# schemas.md A.5: 0 is no actor (blank), 1..8 the actor types' text.
+_INTER_CODES = [("0", None), *((str(code), text) for code, text in taxonomy.actor_types().items())]
+
+
+def _inter_text(column: str) -> str:
+    """A numeric actor type (legacy and API-2022 files; "3" or "3.0") as
+    ACLED's current text; any other value as written, for the checks."""
+    return _lookup(_whole(column), _INTER_CODES, _nz(column))
+
+
+def _disorder_of(sub_event_type: str) -> str:
+    return _lookup(sub_event_type, [(s, taxonomy.disorder_type_of(s)) for s in taxonomy.sub_event_types()])
+
+
+def _unguarded(column: str) -> str:
+    """A column with our export's spreadsheet guard undone: one apostrophe
+    before = + - @, a tab, CR, LF or an apostrophe (native.neutralise). An
+    ACLED-columns export of ours then reads back as it was written; no
+    value of ACLED's own starts so."""
+    c = f"{{{column}}}"
+    return (f"CASE WHEN starts_with({c}, '''') AND substr({c}, 2, 1) IN ('=', '+', '-', '@', chr(9), chr(13), "
+            f"chr(10), '''') THEN substr({c}, 2) ELSE {c} END")
+
+def _acled_code(column: str) -> str:
+    """A code, name or number of an ACLED file, trimmed, the guard undone."""
+    return f"NULLIF(trim({_unguarded(column)}), '')"
+
+
+def _acled_as_written(column: str) -> str:
+    """ACLED's free text: kept as written (see _as_written), the guard undone."""
+    return f"NULLIF({_unguarded(column)}, '')"
+
+
+# ACLED's ids have no colon ("SYR102387"); an id with one was written by an
+# ACLED-columns export of ours ("ucdp:464518") and is kept as it is, with
+# the origin its prefix names, so that a re-import changes nothing.
+_ACLED_ID = ("CASE WHEN contains({event_id_cnty}, ':') THEN NULLIF(trim({event_id_cnty}), '') "
+             "ELSE 'acled:' || NULLIF(trim({event_id_cnty}), '') END")
+_KNOWN_ORIGINS = ("acled", "ucdp", "gdelt", "native", "coded", "demo")
+_ACLED_ORIGIN = ("CASE WHEN contains({event_id_cnty}, ':') THEN CASE WHEN split_part(trim({event_id_cnty}), ':', 1) "
+                 f"IN {_KNOWN_ORIGINS} THEN split_part(trim({{event_id_cnty}}), ':', 1) ELSE 'native' END END")
 
 _ACLED_COMMON = {
-    "event_id": "'acled:' || NULLIF(trim({event_id_cnty}), '')",
-    "source_id": "'acled:' || NULLIF(trim({event_id_cnty}), '')",
+    "event_id": _ACLED_ID,
+    "source_id": _ACLED_ID,
+    "origin": _ACLED_ORIGIN,
     "time_precision": _nz("time_precision"),
-    "event_type": _nz("event_type"),
+    "event_type": _acled_code("event_type"),
     # Both spellings occur in ACLED's own documents.
-    "sub_event_type": "replace(" + _nz("sub_event_type") + ", 'against protestors', 'against protesters')",
-    "actor1": _nz("actor1"), "assoc_actor_1": _nz("assoc_actor_1"),
-    "actor2": _nz("actor2"), "assoc_actor_2": _nz("assoc_actor_2"),
-    "country": _nz("country"), "admin1": _nz("admin1"), "admin2": _nz("admin2"), "admin3": _nz("admin3"),
-    "location": _nz("location"), "latitude": _nz("latitude"), "longitude": _nz("longitude"),
-    "geo_precision": _nz("geo_precision"), "source": _as_written("source"),
-    "source_scale": _as_written("source_scale"), "notes": _as_written("notes"), "fatalities": _nz("fatalities"),
-    "timestamp": _nz("timestamp"),
+    "sub_event_type": "replace(" + _acled_code("sub_event_type") + ", 'against protestors', 'against protesters')",
+    "actor1": _acled_code("actor1"), "assoc_actor_1": _acled_code("assoc_actor_1"),
+    "actor2": _acled_code("actor2"), "assoc_actor_2": _acled_code("assoc_actor_2"),
+    "country": _acled_code("country"), "admin1": _acled_code("admin1"), "admin2": _acled_code("admin2"),
+    "admin3": _acled_code("admin3"), "location": _acled_code("location"),
+    "latitude": _nz("latitude"), "longitude": _nz("longitude"),
+    "geo_precision": _nz("geo_precision"), "source": _acled_as_written("source"),
+    "source_scale": _acled_as_written("source_scale"), "notes": _acled_as_written("notes"),
+    "fatalities": _nz("fatalities"), "timestamp": _nz("timestamp"),
 }
 
 ACLED = Format(
@@ -118,14 +187,22 @@ ACLED = Format(
     fields={
         **_ACLED_COMMON,
         "event_date": _nz("event_date"),
-        "disorder_type": _nz("disorder_type"),
-        "inter1": _nz("inter1"), "inter2": _nz("inter2"),
-        "civilian_targeting": _nz("civilian_targeting"),
-        "tags": _as_written("tags"),
+        "disorder_type": _acled_code("disorder_type"),
+        "inter1": _acled_code("inter1"), "inter2": _acled_code("inter2"),
+        "civilian_targeting": _acled_code("civilian_targeting"),
+        "tags": _acled_as_written("tags"),
     },
 )
 
-_INTER_TEXT = "(SELECT inter_text FROM actor_types a WHERE a.inter_code = TRY_CAST({column} AS INTEGER))"
+# ACLED's API in 2022 (and acledR's inter_numeric = TRUE) wrote the actor
+# types as numbers in the current column set: detected from the values.
+ACLED_2022 = Format(
+    name="acled-2022",
+    origin="acled",
+    restricted=True,
+    required=ACLED.required,
+    fields={**ACLED.fields, "inter1": _inter_text("inter1"), "inter2": _inter_text("inter2")},
+)
 
 ACLED_LEGACY = Format(
     name="acled-legacy",
@@ -138,11 +215,12 @@ ACLED_LEGACY = Format(
         # the check reports the value the user sees.
         "event_date": "coalesce(strftime(try_strptime(trim({event_date}), '%d %B %Y'), '%Y-%m-%d'), "
                       + _nz("event_date") + ")",
-        "disorder_type": "(SELECT disorder_type FROM taxonomy t WHERE t.sub_event_type = trim({sub_event_type}))",
-        "inter1": _INTER_TEXT.replace("{column}", "{inter1}"),
-        "inter2": _INTER_TEXT.replace("{column}", "{inter2}"),
+        "disorder_type": _disorder_of(_ACLED_COMMON["sub_event_type"]),
+        "inter1": _inter_text("inter1"),
+        "inter2": _inter_text("inter2"),
     },
 )
+
 
 UCDP_GED = Format(
     name="ucdp",
@@ -150,24 +228,25 @@ UCDP_GED = Format(
     required=("id", "type_of_violence", "date_start", "date_end", "date_prec", "where_prec", "latitude",
               "longitude", "best", "country"),
     fields={
-        "event_id": "'ucdp:' || NULLIF(trim({id}), '')",
-        "source_id": "'ucdp:' || NULLIF(trim({id}), '')",
+        # pandas and R write UCDP's whole numbers as 36210.0, codes as 1.0.
+        "event_id": "'ucdp:' || NULLIF(" + _whole("id") + ", '')",
+        "source_id": "'ucdp:' || NULLIF(" + _whole("id") + ", '')",
         "event_date": "left(trim({date_start}), 10)",
         "event_date_end": "left(trim({date_end}), 10)",
-        "time_precision": "CASE trim({date_prec}) WHEN '1' THEN '1' WHEN '2' THEN '2' WHEN '3' THEN '2' "
-                          "WHEN '4' THEN '3' WHEN '5' THEN '3' ELSE trim({date_prec}) END",
-        "event_type": "CASE trim({type_of_violence}) WHEN '1' THEN 'Battles' WHEN '2' THEN 'Battles' "
-                      "WHEN '3' THEN 'Violence against civilians' ELSE trim({type_of_violence}) END",
-        "sub_event_type": "CASE trim({type_of_violence}) WHEN '3' THEN 'Attack' ELSE 'Armed clash' END",
+        "time_precision": _lookup(_whole("date_prec"), [("1", "1"), ("2", "2"), ("3", "2"), ("4", "3"), ("5", "3")],
+                                  "trim({date_prec})"),
+        "event_type": _lookup(_whole("type_of_violence"), [("1", "Battles"), ("2", "Battles"),
+                                                           ("3", "Violence against civilians")],
+                              "trim({type_of_violence})"),
+        "sub_event_type": _lookup(_whole("type_of_violence"), [("3", "Attack")], "'Armed clash'"),
         "disorder_type": "'Political violence'",
         "actor1": _nz("side_a"), "actor2": _nz("side_b"),
         "country": _nz("country"),
         "admin1": _nz("adm_1"), "admin2": _nz("adm_2"),
         "location": _nz("where_coordinates"),
         "latitude": _nz("latitude"), "longitude": _nz("longitude"),
-        "geo_precision": "CASE trim({where_prec}) WHEN '1' THEN '1' WHEN '2' THEN '2' WHEN '3' THEN '2' "
-                         "WHEN '4' THEN '3' WHEN '5' THEN '3' WHEN '6' THEN '3' WHEN '7' THEN '3' "
-                         "ELSE trim({where_prec}) END",
+        "geo_precision": _lookup(_whole("where_prec"), [("1", "1"), ("2", "2"), ("3", "2"), ("4", "3"), ("5", "3"),
+                                                        ("6", "3"), ("7", "3")], "trim({where_prec})"),
         "source": _nz("source_office"),
         "notes": "NULLIF(concat_ws(' | ', NULLIF(trim({where_description}), ''), "
                  "NULLIF(trim({source_headline}), '')), '')",
@@ -222,13 +301,14 @@ GDELT = Format(
                       "ELSE trim({SQLDATE}) END",
         "time_precision": "'1'",
         "sub_event_type": _CAMEO_SUB_EVENT,
-        "event_type": "(SELECT event_type FROM taxonomy t WHERE t.sub_event_type = " + _CAMEO_SUB_EVENT + ")",
+        "event_type": _lookup(_CAMEO_SUB_EVENT, [(s, taxonomy.event_type_of(s)) for s in taxonomy.sub_event_types()]),
         "disorder_type": "'Political violence'",
         "actor1": _nz("Actor1Name"), "actor2": _nz("Actor2Name"),
-        "country": "coalesce((SELECT name FROM fips_countries f WHERE f.code = trim({ActionGeo_CountryCode})), "
-                   + _nz("ActionGeo_CountryCode") + ")",
+        # FIPS 10-4 codes (GeoNames' country table and the codes GDELT adds).
+        "country": _lookup("trim({ActionGeo_CountryCode})", _vocabulary("fips_countries.csv"),
+                           _nz("ActionGeo_CountryCode")),
         # A country-level event carries the country code here ("SY"): no admin1.
-        "admin1": "(SELECT admin1 FROM fips_admin1 f WHERE f.code = trim({ActionGeo_ADM1Code}))",
+        "admin1": _lookup("trim({ActionGeo_ADM1Code})", _vocabulary("fips_admin1.csv")),
         "location": _nz("ActionGeo_FullName"),
         "latitude": _nz("ActionGeo_Lat"), "longitude": _nz("ActionGeo_Long"),
         "geo_precision": "CASE WHEN trim({ActionGeo_Type}) IN ('3', '4') THEN '1' ELSE '3' END",
@@ -253,15 +333,22 @@ NATIVE = Format(
     },
 )
 
-FORMATS: dict[str, Format] = {f.name: f for f in (ACLED, ACLED_LEGACY, UCDP_GED, GDELT, NATIVE)}
+FORMATS: dict[str, Format] = {f.name: f for f in (ACLED, ACLED_2022, ACLED_LEGACY, UCDP_GED, GDELT, NATIVE)}
 
 
-def detect(header: list[str]) -> Format | None:
-    """The format a header belongs to, or None. A GDELT file without a
-    header is recognised by its first record: 61 fields, a numeric id."""
+def detect(header: list[str], records: Iterable[list[str]] = ()) -> Format | None:
+    """The format a header belongs to, or None; `records`, the first rows
+    after it, tell current ACLED from API-2022 (numeric actor types). A
+    GDELT file without a header is recognised by its first record: 61
+    fields, a numeric id."""
     names = {h.strip() for h in header}
     if "event_id_cnty" in names:
-        return ACLED_LEGACY if ("data_id" in names or "disorder_type" not in names) else ACLED
+        if "data_id" in names or "disorder_type" not in names:
+            return ACLED_LEGACY
+        inter1 = header.index("inter1") if "inter1" in header else None
+        numeric = [re.fullmatch(r"\s*[0-9]+(\.0*)?\s*", record[inter1]) is not None
+                   for record in records if inter1 is not None and len(record) > inter1 and record[inter1].strip()]
+        return ACLED_2022 if numeric and all(numeric) else ACLED
     if {"type_of_violence", "where_prec", "best"} <= names:
         return UCDP_GED
     if "GLOBALEVENTID" in names or (len(header) == len(GDELT_COLUMNS) and header[0].strip().isdigit()):

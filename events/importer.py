@@ -88,6 +88,22 @@ def _header(first_line: str, delimiter: str) -> list[str]:
     return [name.strip() for name in next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])]
 
 
+def _first_records(head: str, delimiter: str, count: int = 20) -> list[list[str]]:
+    """Up to `count` records after the header, read from the file's first
+    bytes (the last may be cut short: it is left out), for format detection."""
+    reader = csv.reader(io.StringIO(head), delimiter=delimiter)
+    records = []
+    try:
+        next(reader, None)
+        for record in reader:
+            records.append(record)
+            if len(records) > count:
+                break
+    except csv.Error:  # a quoted field cut off where the head ends
+        pass
+    return records[:count] if len(records) > count else records[:-1] or records
+
+
 def preview(data: bytes, file_name: str, store: Store | None = None, format: str = "auto",
             area: checks.Area = checks.Area(), progress: Progress | None = None,
             path: Path | None = None) -> ImportPreview:
@@ -161,7 +177,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]
     delimiter = sniff_delimiter(first)
     header = _header(first, delimiter)
-    fmt = formats.FORMATS.get(format) if format != "auto" else formats.detect(header)
+    fmt = formats.FORMATS.get(format) if format != "auto" else formats.detect(header, _first_records(head, delimiter))
     if fmt is None:
         raise ImportFileError(f"{file_name}: unknown format (header starts {first[:80]!r}); "
                               f"choose one of {', '.join(formats.FORMATS)}")

@@ -31,6 +31,11 @@ class Field:
     doc: str = ""
 
 
+# Length limits stop a file that is not event data (a 50 MB field); they
+# must never stop a real row. Each is at least five times the longest
+# value in the real files of ../shared/corpora (ACLED: notes 2,639,
+# assoc_actor_1 1,620, source 310, actor1 124; UCDP: source_office 656,
+# where_description + source_headline about 2,200; GDELT: SOURCEURL 234).
 FIELDS: tuple[Field, ...] = (
     Field("event_id", required=True, max_length=64, doc="Our id; for imports the namespaced source id"),
     Field("event_date", DATE, required=True, doc="Day of the event (first day of a range)"),
@@ -39,29 +44,29 @@ FIELDS: tuple[Field, ...] = (
     Field("disorder_type", max_length=80),
     Field("event_type", required=True, max_length=80),
     Field("sub_event_type", required=True, max_length=80),
-    Field("actor1", max_length=500),
-    Field("assoc_actor_1", max_length=1000),
+    Field("actor1", max_length=2000),
+    Field("assoc_actor_1", max_length=10000),
     Field("inter1", max_length=40),
-    Field("actor2", max_length=500),
-    Field("assoc_actor_2", max_length=1000),
+    Field("actor2", max_length=2000),
+    Field("assoc_actor_2", max_length=10000),
     Field("inter2", max_length=40),
     Field("civilian_targeting", max_length=40),
     Field("country", required=True, max_length=80),
-    Field("admin1", max_length=120),
-    Field("admin2", max_length=120),
-    Field("admin3", max_length=120),
-    Field("location", max_length=200),
+    Field("admin1", max_length=500),
+    Field("admin2", max_length=500),
+    Field("admin3", max_length=500),
+    Field("location", max_length=1000),
     Field("latitude", REAL, required=True),
     Field("longitude", REAL, required=True),
     Field("geo_precision", INTEGER, required=True, doc="1 town, 2 near a town / small area, 3 region"),
-    Field("source", max_length=1000),
-    Field("source_url", max_length=2000),
+    Field("source", max_length=10000),
+    Field("source_url", max_length=10000),
     Field("source_scale", max_length=200),
-    Field("notes", max_length=10000),
+    Field("notes", max_length=100000),
     Field("fatalities", INTEGER, required=True, doc="Most conservative figure (ACLED)"),
     Field("fatalities_low", INTEGER),
     Field("fatalities_high", INTEGER),
-    Field("tags", max_length=1000),
+    Field("tags", max_length=10000),
     Field("source_id", max_length=120, doc="Id in the source dataset, namespaced: ucdp:123"),
     Field("timestamp", INTEGER, doc="Unix time of the source's last change"),
     # Provenance: who and what put the row here.

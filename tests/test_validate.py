@@ -21,7 +21,7 @@ def test_a_valid_event_has_no_problems():
         ({"fatalities": -1}, "fatalities", Reason.BAD_FATALITIES),
         ({"fatalities": "ten"}, "fatalities", Reason.BAD_FATALITIES),  # negative or non-numeric: one reason
         ({"admin1": "Hamah"}, "admin1", Reason.UNKNOWN_ADMIN1),
-        ({"location": "x" * 201}, "location", Reason.TOO_LONG),
+        ({"location": "x" * 1001}, "location", Reason.TOO_LONG),
         ({"event_date_end": dt.date(2024, 3, 1)}, "event_date_end", Reason.BAD_DATE),
         ({"status": "final"}, "status", Reason.BAD_VALUE),
     ],
