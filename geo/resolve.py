@@ -66,6 +66,12 @@ def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None,
         return exact, ""
     for variant in name_variants(core):
         if places := gazetteer.lookup(variant):
+            if places[0].tier > 0:
+                # Only villages of this exact spelling: a town spelled a little
+                # differently is what the name most often means (Ras al-Ain).
+                towns = [p for p in gazetteer.lookup_skeleton(core) if p.tier == 0]
+                if towns:
+                    return towns + places, "spelling variant"
             return places, ""
     if places := gazetteer.lookup_skeleton(core):
         return places, "spelling variant"
@@ -271,7 +277,8 @@ def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: Phrase,
     # The other places named in a list, or the second end of "between".
     others += [{"name": p.label, "latitude": p.latitude, "longitude": p.longitude, "admin1": p.admin1}
                for item in parsed.items[1:] for p in _find(gazetteer, item.core)[0][:1]]
-    ambiguous = any(p.admin1 != best.admin1 for p in places[1:])
+    # A village of the same name elsewhere does not make a town's name doubtful.
+    ambiguous = any(p.admin1 != best.admin1 and p.tier <= best.tier for p in places[1:])
     several = len(parsed.items) > 1
     near = phrase.near or phrase.region
     precision = max(best.geo_precision, 2 if (near or ambiguous or several or hint_missed) else 1)
