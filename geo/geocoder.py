@@ -45,14 +45,19 @@ class OfflineGeocoder(Geocoder):
                                        else default_gazetteer())
 
     def geocode(self, query: str, *, exactly_one: bool = True, admin1: str | None = None,
-                close_spellings: bool = True):
+                close_spellings: bool = True, timeout: float | None = None, language: str | bool = False,
+                country_codes: str | list[str] | None = None):
         """Location for `query` (a list of one when exactly_one is False), or
         None when nothing matches or the input is unusable.
 
         `close_spellings=False` accepts exact names and transliteration
         variants only, not typos: for words picked out of running text.
+        geopy's common arguments are accepted so that geopy code runs
+        unchanged: `timeout` and `language` change nothing (nothing is
+        waited for; names come as the gazetteer has them); `country_codes`
+        without "sy" finds nothing (the gazetteer is Syria's).
         """
-        if not isinstance(query, str):
+        if not isinstance(query, str) or not _in_syria(country_codes):
             return None
         found = resolve(self.gazetteer, query, admin1=admin1, close_spellings=close_spellings)
         if found is None:
@@ -60,7 +65,8 @@ class OfflineGeocoder(Geocoder):
         location = _location(found)
         return location if exactly_one else [location]
 
-    def reverse(self, query, *, exactly_one: bool = True):
+    def reverse(self, query, *, exactly_one: bool = True, timeout: float | None = None,
+                language: str | bool = False):
         """Location naming the admin areas that contain the point, or None
         when the point is outside Syria or is not a point at all."""
         try:
@@ -73,6 +79,13 @@ class OfflineGeocoder(Geocoder):
         raw = {"admin1": area.admin1, "admin2": area.admin2, "admin3": area.name}
         location = Location(f"{area.name}, {area.admin1}", point, raw)
         return location if exactly_one else [location]
+
+
+def _in_syria(country_codes: str | list[str] | None) -> bool:
+    if country_codes is None:
+        return True
+    codes = [country_codes] if isinstance(country_codes, str) else country_codes
+    return any(code.lower() in ("sy", "syr") for code in codes)
 
 
 def _location(found: Resolution) -> Location:

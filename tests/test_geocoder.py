@@ -219,3 +219,17 @@ def test_places_near_a_point_are_listed_once_when_a_learned_place_repeats_a_cura
     learned = {"name": "Saraqib", "latitude": 35.8645, "longitude": 36.8059, "source": "learned from a test"}
     near = Gazetteer(extra_places=[learned, dict(learned)]).nearby(35.8645, 36.8059, km=1)
     assert [(p.label, p.source) for p in near] == [("Saraqib", "geonames:164816")]
+
+
+def test_the_geopy_contract():
+    """geopy code runs unchanged: the package exports the geocoder, and
+    geopy's common arguments are accepted."""
+    from geo import OfflineGeocoder as Exported
+
+    geocoder = Exported()
+    location = geocoder.geocode("Saraqib", exactly_one=True, timeout=10, language="en")
+    assert (location.latitude, location.longitude) == (35.8645, 36.8059)
+    assert geocoder.geocode("Saraqib", exactly_one=False, timeout=None)[0].point == location.point
+    assert geocoder.geocode("Saraqib", country_codes=["SY"]) is not None
+    assert geocoder.geocode("Saraqib", country_codes="tr") is None
+    assert geocoder.reverse((35.8645, 36.8059), exactly_one=True, timeout=5).raw["admin1"] == "Idleb"
