@@ -4,7 +4,7 @@
   python -m events generate --count N --out FILE     synthetic events as native CSV
   python -m events import FILE [--format F] [--strict] [--dry-run] --json
                                                      import ACLED, UCDP GED, GDELT or native files
-  python -m events undo BATCH_ID                     remove an import (restoring what it replaced)
+  python -m events undo BATCH_ID [--coder NAME]      remove an import (restoring what it replaced)
   python -m events batches --json                    the recorded imports
   python -m events places --out FILE                 analysts' and learned places (for python -m geo)
   python -m events add-place NAME --lat Y --lon X [--alias A]...   save an analyst's own place
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import getpass
 import json
 import os
 import sys
@@ -76,7 +77,7 @@ def _import(store, args: argparse.Namespace) -> int:
     else:
         try:
             result, batch = import_path(store, path, format=args.format, area=area, strict=args.strict,
-                                        progress=progress)
+                                        progress=progress, coder=args.coder or getpass.getuser())
         except StrictImportRefused as err:
             print(f"error: {err}", file=sys.stderr)
             result, status = err.result, 1
@@ -135,9 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     importing.add_argument("--area", type=_area, default=os.environ.get("EVENTS_AREA"),
                            help="refuse points outside SOUTH,WEST,NORTH,EAST (default: EVENTS_AREA, else the world)")
     importing.add_argument("--json", action="store_true", help="print the report as JSON")
+    importing.add_argument("--coder", help="who imports, recorded with the batch (default: your login name)")
     _add_store(importing)
     undo = commands.add_parser("undo", help="remove an imported batch")
     undo.add_argument("batch_id")
+    undo.add_argument("--coder", help="who undoes it, recorded (default: your login name)")
     _add_store(undo)
     places = commands.add_parser("places", help="write the places learned from stored events, for geo")
     places.add_argument("--out", required=True)
@@ -182,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "import":
             return _import(store, args)
         elif args.command == "undo":
-            removed = store.undo_batch(args.batch_id)
+            removed = store.undo_batch(args.batch_id, coder=args.coder or getpass.getuser())
             print(f"batch {args.batch_id}: {removed} events removed", file=sys.stderr)
         elif args.command == "add-place":
             store.save_place(args.name, args.lat, args.lon, aliases=args.alias, coder=args.coder)

@@ -24,7 +24,8 @@ def load_default(store: Store) -> int:
         return 0
     stored = 0
     for path in DEFAULT_FILES:
-        result, _ = import_path(store, path)
+        # Origin "demo": the load is not an import an analyst would undo.
+        result, _ = import_path(store, path, origin="demo")
         if result.rejected:
             first = result.rejected[0]
             raise ValueError(f"{path.name} line {first.line}: {first.column}: {first.message}")

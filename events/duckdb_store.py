@@ -32,7 +32,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from .exc import DuplicateEventError, StoreError, StoreLockedError, ValidationError
+from .exc import DuplicateEventError, StoreError, StoreLockedError, UndoOrderError, ValidationError
 from .filters import EventQuery
 from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, SQL_TYPES, TIMESTAMP
 from .store import SCHEMA_VERSION, Batch, Store, Summary
@@ -61,7 +61,14 @@ _DDL = [
     # Rows a later batch replaced, kept so that undoing that batch restores them.
     "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events_base LIMIT 0",
     "CREATE SEQUENCE IF NOT EXISTS staged_numbers",
+    # Batches undone: their record, and who undid them when. A table added
+    # to any store as it opens, as the others were: no new schema version.
+    "CREATE TABLE IF NOT EXISTS undone_batches (batch_id VARCHAR, origin VARCHAR, file_name VARCHAR,"
+    " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT,"
+    " undone_by VARCHAR, undone_at TIMESTAMP)",
 ]
+# What a warning of similar events can name: a few, not a page of them.
+_SIMILAR_LIMIT = 10
 
 
 def _crash_test_pause() -> None:
@@ -137,6 +144,27 @@ def _record(con: duckdb.DuckDBPyConnection, batch: Batch, rows: int, table: str 
          "file_hash": batch.file_hash, "coder": batch.coder, "created_at": batch.created_at, "rows": rows,
          "rejected": batch.rejected, "skipped": batch.skipped, "staged_table": table},
     )
+
+
+def _refuse_out_of_order(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
+    """Raise UndoOrderError if later batches replaced events of `batch_id`
+    (or of a batch that did): they are named, newest first, the order in
+    which undoing them works."""
+    later: set[str] = set()
+    frontier = {batch_id}
+    while frontier:
+        found = con.execute("SELECT DISTINCT superseded_by FROM replaced_events WHERE list_contains($b, batch_id)",
+                            {"b": sorted(frontier)}).fetchall()
+        frontier = {b for (b,) in found} - later
+        later |= frontier
+    if not later:
+        return
+    first = con.execute("SELECT batch_id, file_name, created_at FROM batches WHERE list_contains($b, batch_id)"
+                        " ORDER BY created_at DESC, batch_id DESC", {"b": sorted(later)}).fetchall()
+    names = "; then ".join(f"{b} ({name or 'no file'}, stored {created:%Y-%m-%d %H:%M})"
+                           for b, name, created in first)
+    raise UndoOrderError(f"batch {batch_id} cannot be undone yet: later imports replaced some of its events. "
+                         f"Undo first {names}.", [b for b, _, _ in first])
 
 
 class DuckDBStore(Store):
@@ -273,7 +301,7 @@ class DuckDBStore(Store):
             return con.sql("SELECT event_id, timestamp FROM events WHERE event_id IN "
                            "(SELECT event_id FROM wanted)").to_arrow_table()
 
-    def undo_batch(self, batch_id: str) -> int:
+    def undo_batch(self, batch_id: str, coder: str | None = None) -> int:
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
@@ -281,13 +309,12 @@ class DuckDBStore(Store):
                                          {"b": batch_id}).fetchall()
                 if known == 0:
                     raise StoreError(f"there is no batch {batch_id}")
-                later = con.execute("SELECT DISTINCT superseded_by FROM replaced_events WHERE batch_id = $b",
-                                    {"b": batch_id}).fetchall()
-                if later:
-                    # Its rows were replaced since: undoing it now would leave
-                    # the later batch pointing at rows that are gone.
-                    raise StoreError(f"batch {batch_id} was partly replaced by {', '.join(b for (b,) in later)}; "
-                                     "undo that first")
+                # Its rows were replaced since: undoing it now would leave
+                # the later batches pointing at rows that are gone.
+                _refuse_out_of_order(con, batch_id)
+                con.execute("INSERT INTO undone_batches SELECT batch_id, origin, file_name, file_hash, coder,"
+                            " created_at, rows, rejected, skipped, $by, $at FROM batches WHERE batch_id = $b",
+                            {"b": batch_id, "by": coder, "at": dt.datetime.now(dt.UTC).replace(tzinfo=None)})
                 [(removed,)] = con.execute("SELECT count(*) FROM events WHERE batch_id = $b",
                                            {"b": batch_id}).fetchall()
                 [(table,)] = con.execute("SELECT staged_table FROM batches WHERE batch_id = $b",
@@ -307,6 +334,22 @@ class DuckDBStore(Store):
                 con.execute("ROLLBACK")
                 raise
         return int(removed)
+
+    def undone(self) -> pd.DataFrame:
+        with self._connect() as con:
+            return con.execute("SELECT * FROM undone_batches ORDER BY undone_at DESC, batch_id").df()
+
+    def similar(self, event: dict) -> list[dict]:
+        with self._connect() as con:
+            rows = con.execute(
+                f"SELECT {_COLUMNS} FROM events WHERE event_date = $date AND sub_event_type = $sub"
+                " AND event_id IS DISTINCT FROM $id"
+                " AND (lower(location) = lower(nullif($location, '')) OR admin2 = nullif($admin2, ''))"
+                " ORDER BY event_id LIMIT $limit",
+                {"date": event.get("event_date"), "sub": event.get("sub_event_type"), "id": event.get("event_id"),
+                 "location": event.get("location"), "admin2": event.get("admin2"), "limit": _SIMILAR_LIMIT},
+            ).fetchall()
+        return [dict(zip(FIELD_NAMES, row, strict=True)) for row in rows]
 
     def summary(self, query: EventQuery) -> Summary:
         where, params = query.where()

@@ -23,3 +23,16 @@ class StoreLockedError(StoreError):
 
 class DuplicateEventError(EventsError, KeyError):
     """An event id is already stored."""
+
+
+class UndoOrderError(StoreError):
+    """A batch cannot be undone while later batches that replaced some of
+    its events stand; `first` lists them, in the order to undo them."""
+
+    def __init__(self, message: str, first: list[str]):
+        super().__init__(message)
+        self.first = first
+
+
+class ConfigurationError(EventsError, ValueError):
+    """A setting (an environment variable, a command-line option) has a value we cannot use."""

@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
-import getpass
 import io
 import re
 import secrets
@@ -130,12 +129,14 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
 
 
 def import_path(store: Store, path: Path, format: str = "auto", area: checks.Area = checks.Area(),
-                strict: bool = False, progress: Progress | None = None) -> tuple[ImportPreview, Batch]:
+                strict: bool = False, progress: Progress | None = None, coder: str | None = None,
+                origin: str | None = None) -> tuple[ImportPreview, Batch]:
     """Check a file and store its accepted rows as one batch (the CLI and
     the demo load): the same checks as `preview` and `commit`, made in the
     store's `staging` connection, whose table of checked rows the store
     then keeps. A DuckDB store keeps that table itself, so that each value
-    of a large file is written once.
+    of a large file is written once. The batch records `coder` and
+    `origin` (by default the file's format; the demo load says "demo").
 
     Raises StrictImportRefused (storing nothing; the check's result is on
     the exception) in strict mode when rows were rejected.
@@ -145,14 +146,14 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
     data = fast_reading.file_bytes(path)
     # Made before the check, which stamps its id on every row; the file's
     # hash and the counts are known after it.
-    batch = _batch(path.name, coder=None)
+    batch = _batch(path.name, coder)
     with store.staging() as con:
         result = _check(con, data, path.name, store, format, area, report, path, stamp=batch)
         del data  # every problem has its raw line: unmap the file before the store takes memory to write
         if strict and result.rejected:
             raise StrictImportRefused(_refusal(result), result)
         report(0.9, "storing")
-        batch = _counted(batch, result)
+        batch = _counted(batch, result, origin)
         store.store_staged(con, _ACCEPTED, batch, replace=result.replaced_ids)
     report(1.0, "stored")
     return result, batch
@@ -397,10 +398,10 @@ def _batch(file_name: str, coder: str | None) -> Batch:
     """A new batch; `_counted` adds what the check of its file found."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     return Batch(batch_id=f"import-{now:%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}", origin="",
-                 file_name=file_name, coder=coder or getpass.getuser(), created_at=now)
+                 file_name=file_name, coder=coder, created_at=now)
 
 
-def _counted(batch: Batch, result: ImportPreview) -> Batch:
+def _counted(batch: Batch, result: ImportPreview, origin: str | None = None) -> Batch:
     """`batch` with what the check of its file found."""
-    return dataclasses.replace(batch, origin=result.format, file_hash=result.file_hash,
+    return dataclasses.replace(batch, origin=origin or result.format, file_hash=result.file_hash,
                                rejected=len({p.line for p in result.rejected}), skipped=len(result.skipped))

@@ -29,6 +29,8 @@ from .schema import FIELD_NAMES
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "events.duckdb"
 SCHEMA_VERSION = 5
+# Batch origins that are not imports of a file (see `Store.imports`).
+NOT_IMPORTS = ("demo", "coded")
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,23 @@ class Store(abc.ABC):
         """(event_id, timestamp) of those of `ids` already stored."""
 
     @abc.abstractmethod
-    def undo_batch(self, batch_id: str) -> int:
+    def undo_batch(self, batch_id: str, coder: str | None = None) -> int:
         """Remove a batch's events and bring back the ones it replaced, in
-        one transaction. Returns the number of events removed."""
+        one transaction, recording who undid it (`undone`). Returns the
+        number of events removed. Raises UndoOrderError, naming them, while
+        later batches that replaced some of its events stand."""
+
+    @abc.abstractmethod
+    def undone(self) -> pd.DataFrame:
+        """Undone batches, last undone first: what `batches` said of each,
+        and undone_by, undone_at."""
+
+    @abc.abstractmethod
+    def similar(self, event: dict) -> list[dict]:
+        """Stored events that may be `event` coded again: the same
+        event_date and sub_event_type, and the same location or admin2
+        (left blank, neither matches). The event itself (its event_id) is
+        left out."""
 
     @abc.abstractmethod
     def summary(self, query: EventQuery) -> Summary:
@@ -139,6 +155,12 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def batches(self) -> pd.DataFrame:
         """Recorded batches, newest first."""
+
+    def imports(self) -> pd.DataFrame:
+        """The batches that are imported files, newest first: the ones an
+        analyst undoes. The demo load and single coded events are not."""
+        batches = self.batches()
+        return batches[~batches["origin"].isin(NOT_IMPORTS)].reset_index(drop=True)
 
     @abc.abstractmethod
     def save_place(self, name: str, latitude: float, longitude: float, aliases: Sequence[str] = (),

@@ -18,6 +18,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.geocoder import OfflineGeocoder
+
+from .draft import draft_events
+
 
 @dataclass(frozen=True)
 class ReportInput:
@@ -32,6 +36,15 @@ class ReportProblem:
     name: str
     line: int | None
     message: str
+
+
+def drafts_of(report: ReportInput, geocoder: OfflineGeocoder | None = None) -> list[dict]:
+    """The draft events of one report read from a file, its URL (if any)
+    as their source_url."""
+    drafts = draft_events(report.text, report.published, geocoder)
+    for draft in drafts:
+        draft["source_url"] = report.url
+    return drafts
 
 
 _PUBLISHED = re.compile(r"^\s*(?:published|تاريخ النشر)\s*:\s*(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)

@@ -279,3 +279,12 @@ def test_notes_are_english_and_keep_the_report(geocoder):
     [draft] = draft_events(text, WEDNESDAY, geocoder)
     assert draft["notes"] == ("On 15 May 2024, Unidentified Armed Group (Syria): shelling/artillery/missile attack "
                               "in Kafranbel (Idleb). 2 fatalities coded.\n\nReport: " + text)
+
+
+def test_a_report_read_from_a_file_keeps_its_url_as_source_url(geocoder):
+    from extract.reports import ReportInput, drafts_of
+
+    report = ReportInput("Shelling hit Saraqib today, killing two.", WEDNESDAY, "https://example.org/a?b=1", "r.csv:2")
+    [draft] = drafts_of(report, geocoder)
+    assert draft["source_url"] == "https://example.org/a?b=1"
+    assert "example.org" not in draft["notes"]

@@ -303,7 +303,7 @@ def test_undo_in_the_wrong_order_is_refused(store, first, second, tmp_path):
     _, v2 = _imported(store, _native(make_event(1, timestamp=2, notes="newer")), "v2.csv", second, tmp_path)
     notes = {e["event_id"]: e["notes"] for e in store.iter_events(EventQuery())}
     assert (sorted(notes), notes["test:1"]) == (["test:1", "test:2"], "newer")
-    with pytest.raises(StoreError, match="undo that first"):
+    with pytest.raises(StoreError, match="Undo first"):
         store.undo_batch(v1.batch_id)
     assert store.undo_batch(v2.batch_id) == 1
     assert store.undo_batch(v1.batch_id) == 2
@@ -332,3 +332,30 @@ def test_a_long_statement_reports_duckdbs_progress_to_the_calling_thread():
         execute_reporting(con, "SELECT count(*) FROM range(10000000000) WHERE random() < 0", {}, report)
     timer.cancel()
     assert seen and all(0.0 <= done <= 1.0 and on_main_thread for done, on_main_thread in seen)
+
+
+def test_undo_in_the_wrong_order_names_the_imports_to_undo_first(store, tmp_path):
+    from events.exc import UndoOrderError
+
+    _, v1 = _imported(store, _native(make_event(1, timestamp=1), make_event(2)), "v1.csv", "preview", tmp_path)
+    _, v2 = _imported(store, _native(make_event(1, timestamp=2)), "v2.csv", "preview", tmp_path)
+    _, v3 = _imported(store, _native(make_event(1, timestamp=3)), "v3.csv", "path", tmp_path)
+    with pytest.raises(UndoOrderError) as refused:
+        store.undo_batch(v1.batch_id)
+    # Newest first: v3 replaced v2's row, which replaced v1's.
+    assert refused.value.first == [v3.batch_id, v2.batch_id]
+    message = str(refused.value)
+    assert "v3.csv" in message and "v2.csv" in message and message.index(v3.batch_id) < message.index(v2.batch_id)
+    assert store.summary(EventQuery()).count == 2  # nothing undone
+
+
+def test_an_upload_records_the_coder_given_never_the_os_account(store, tmp_path):
+    import getpass
+
+    result = preview(_native(make_event(1)), "a.csv", store)
+    assert commit(store, result).coder is None
+    assert commit(store, preview(_native(make_event(2)), "b.csv", store), coder="Rana").coder == "Rana"
+    path = tmp_path / "c.csv"
+    path.write_bytes(_native(make_event(3)))
+    assert import_path(store, path, coder="Samir")[1].coder == "Samir"
+    assert getpass.getuser() not in set(store.batches()["coder"].dropna())

@@ -166,3 +166,45 @@ def test_a_coded_event_keeps_what_the_coder_changed_in_its_draft(store):
     history = store.edits("test:7")
     assert history[["field", "drafted", "saved", "coder"]].values.tolist() == [
         ["fatalities", "10", "12", "rana"], ["status", "draft", "reviewed", "rana"]]
+
+
+def test_an_undo_is_recorded_with_who_undid_it(store):
+    store.insert([make_event(1), make_event(2)], _batch("b1"))
+    assert store.undo_batch("b1", coder="Rana") == 2
+    [undone] = store.undone().to_dict(orient="records")
+    assert (undone["batch_id"], undone["file_name"], undone["rows"], undone["undone_by"]) == ("b1", "t.csv", 2,
+                                                                                             "Rana")
+    assert undone["undone_at"] is not None
+
+
+def test_imports_leave_out_the_demo_load_and_single_coded_events(tmp_path):
+    from events.coding import save_coded
+    from events.default_data import load_default
+
+    store = DuckDBStore(tmp_path / "events.duckdb")
+    load_default(store)
+    save_coded(store, make_event(9, origin="coded"))
+    store.insert([make_event(1)], _batch("an-import"))
+    assert set(store.batches()["origin"]) == {"demo", "coded", "native"}
+    assert list(store.imports()["batch_id"]) == ["an-import"]
+
+
+@pytest.mark.parametrize("changes, found", [
+    ({}, True),                                                   # the same event, drafted again
+    ({"location": "Kafr Nabudah", "latitude": 35.4, "longitude": 36.5}, True),  # same district (admin2)
+    ({"location": "Kafr Nabudah", "admin2": "Al-Suqaylabiyah"}, False),
+    ({"event_date": dt.date(2024, 3, 17)}, False),
+    ({"event_type": "Battles", "sub_event_type": "Armed clash"}, False),
+])
+def test_similar_finds_a_stored_event_of_the_same_day_place_and_sub_event_type(store, changes, found):
+    store.insert([make_event(1, admin2="Hama"),
+                  make_event(2, location="Aleppo", admin1="Aleppo", admin2="Jebel Saman")], _batch())
+    draft = make_event(50, **{"admin2": "Hama", **changes})
+    similar = store.similar(draft)
+    assert [e["event_id"] for e in similar] == (["test:1"] if found else [])
+
+
+def test_similar_leaves_out_the_event_itself_and_places_left_blank(store):
+    store.insert([make_event(1, location=None, admin2=None)], _batch())
+    assert store.similar(make_event(1)) == []
+    assert store.similar(make_event(2, location=None, admin2=None)) == []
