@@ -108,7 +108,7 @@ def bound(path: str, db: str) -> dict:
     checks.load_vocabularies(con)
     con.execute("BEGIN TRANSACTION")
     con.execute(f"CREATE TABLE events AS WITH staged AS (SELECT * FROM {source}) "
-                f"SELECT *, {checks.failed_sql(checks.Area())} AS failed FROM ({mapped})", {"path": path})
+                f"SELECT *, {checks.failed_sql()} AS failed FROM ({mapped})", {"path": path, **checks.Area().params()})
     [(failing,)] = con.execute("SELECT count(*) FROM events WHERE failed <> 0").fetchall()
     con.execute("COMMIT")
     con.close()

@@ -11,6 +11,8 @@ what is stored.
 from __future__ import annotations
 
 import csv
+import math
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -20,6 +22,7 @@ import pyarrow as pa
 
 from geo.admin import ADMIN1_NAMES
 
+from .exc import ConfigurationError
 from .problems import Problem, Reason
 from .schema import (
     DATE,
@@ -39,12 +42,65 @@ from .taxonomy import VOCABULARIES
 
 @dataclass(frozen=True)
 class Area:
-    """The configured area: rows outside it are refused. Default: the world."""
+    """The configured area: rows outside it are refused. Default: the world.
+
+    Raises ConfigurationError unless the bounds are finite numbers of
+    degrees with south <= north and west <= east: an area across the
+    antimeridian is refused, as the checks compare longitudes as numbers.
+    """
 
     south: float = -90.0
     west: float = -180.0
     north: float = 90.0
     east: float = 180.0
+
+    def __post_init__(self) -> None:
+        for name, limit in (("south", 90), ("west", 180), ("north", 90), ("east", 180)):
+            value = getattr(self, name)
+            try:
+                value = float(value)
+            except (TypeError, ValueError) as err:
+                raise ConfigurationError(f"{name} must be a number of degrees, not {value!r}") from err
+            if not math.isfinite(value):
+                raise ConfigurationError(f"{name} must be a finite number, not {value}")
+            if not -limit <= value <= limit:
+                raise ConfigurationError(f"{name} must be within -{limit}..{limit}, not {value}")
+            object.__setattr__(self, name, value)  # frozen; stored as float so that messages say 32.0
+        if self.south > self.north:
+            raise ConfigurationError(f"south ({self.south}) is north of north ({self.north})")
+        if self.west > self.east:
+            raise ConfigurationError(f"west ({self.west}) is east of east ({self.east}): an area across "
+                                     "the antimeridian is not supported")
+
+    @classmethod
+    def parse(cls, text: str, setting: str = "the area") -> Area:
+        """The area written SOUTH,WEST,NORTH,EAST in degrees; `setting` (the
+        option or variable it came from) starts the ConfigurationError's message."""
+        parts = text.split(",")
+        try:
+            if len(parts) != 4:
+                raise ValueError
+            south, west, north, east = (float(part) for part in parts)
+        except ValueError as err:
+            raise ConfigurationError(f"{setting} must be four numbers SOUTH,WEST,NORTH,EAST in degrees, "
+                                     f"not {text!r}") from err
+        try:
+            return cls(south, west, north, east)
+        except ConfigurationError as err:
+            raise ConfigurationError(f"{setting} {text!r}: {err}") from err
+
+    @classmethod
+    def from_environment(cls) -> Area:
+        """EVENTS_AREA (SOUTH,WEST,NORTH,EAST) when set, else the world: the
+        default of every check that takes an area (imports, coded events).
+        Read at each call, so a changed variable holds from the next check."""
+        text = os.environ.get("EVENTS_AREA", "").strip()
+        return cls.parse(text, "EVENTS_AREA") if text else cls()
+
+    def params(self) -> dict[str, float]:
+        """The bound parameters the checks' SQL names (`$area_south`, ...)."""
+        return {"area_south": self.south, "area_west": self.west, "area_north": self.north,
+                "area_east": self.east}
 
 
 @cache
@@ -89,8 +145,10 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def checks(area: Area) -> list[tuple[str, str, Reason, str]]:
-    """(condition, field, reason, message expression) for every check."""
+def checks() -> list[tuple[str, str, Reason, str]]:
+    """(condition, field, reason, message expression) for every check. The
+    configured area's bounds are parameters (`$area_south`, ...): a
+    statement holding the area's check binds `Area.params()`."""
     rows: list[tuple[str, str, Reason, str]] = []
     for f in FIELDS:
         name = f.name
@@ -114,10 +172,11 @@ def checks(area: Area) -> list[tuple[str, str, Reason, str]]:
          "'latitude ' || latitude || ' is outside -90..90'"),
         (f"NOT {lon} BETWEEN -180 AND 180", "longitude", Reason.LONGITUDE_RANGE,
          "'longitude ' || longitude || ' is outside -180..180'"),
-        (f"{lat} BETWEEN -90 AND 90 AND {lon} BETWEEN -180 AND 180 AND NOT ({lat} BETWEEN {area.south} AND "
-         f"{area.north} AND {lon} BETWEEN {area.west} AND {area.east})", "latitude", Reason.OUTSIDE_AREA,
-         f"'the point ' || latitude || ', ' || longitude || ' is outside the configured area "
-         f"({area.south}..{area.north}, {area.west}..{area.east})'"),
+        (f"{lat} BETWEEN -90 AND 90 AND {lon} BETWEEN -180 AND 180 AND NOT ({lat} BETWEEN $area_south AND "
+         f"$area_north AND {lon} BETWEEN $area_west AND $area_east)", "latitude", Reason.OUTSIDE_AREA,
+         "'the point ' || latitude || ', ' || longitude || ' is outside the configured area (' || "
+         "CAST($area_south AS VARCHAR) || '..' || CAST($area_north AS VARCHAR) || ', ' || "
+         "CAST($area_west AS VARCHAR) || '..' || CAST($area_east AS VARCHAR) || ')'"),
         ("event_type NOT IN (SELECT event_type FROM taxonomy)", "event_type", Reason.UNKNOWN_EVENT_TYPE,
          "'unknown event type: ' || event_type"),
         ("event_type IN (SELECT event_type FROM taxonomy) AND (event_type, sub_event_type) NOT IN "
@@ -149,16 +208,16 @@ def typed_select(instead: dict[str, str] | None = None) -> str:
     return ", ".join(parts)
 
 
-def failed_sql(area: Area, numbers: Iterable[int] | None = None) -> str:
+def failed_sql(numbers: Iterable[int] | None = None) -> str:
     """An SQL expression over a row of mapped text fields: the checks it
-    fails (of `checks(area)`; all, or those in `numbers`) as a BIGINT with
+    fails (of `checks()`; all, or those in `numbers`) as a BIGINT with
     bit n set when it fails check n, 0 when it fails none (`failed_bit`
     tests one). One pass over the rows evaluates every check; messages are
     made later, for the few failing rows only (`describe`).
 
     Bits, not a list: a list of one entry per check, made for every row,
     took a tenth of the time of a million-row import."""
-    every_check = checks(area)
+    every_check = checks()
     if len(every_check) > 63:
         raise ValueError("more checks than the bits of a BIGINT")
     return "(" + " + ".join(f"(CASE WHEN {every_check[number][0]} THEN {1 << number} ELSE 0 END)::BIGINT"
@@ -173,27 +232,30 @@ def failed_bit(failed: str, number: int) -> str:
 def describe(con: duckdb.DuckDBPyConnection, failing: str, area: Area) -> list[tuple[int, str, Reason, str]]:
     """(row, field, reason, message) for each failed check of the rows of
     table `failing` (mapped text fields, `failed` as given by failed_sql,
-    and `_row`, a number naming the row), in the order of `_row`."""
-    every_check = checks(area)
+    and `_row`, a number naming the row), in the order of `_row`; the
+    messages quote `area`."""
+    every_check = checks()
     union = " UNION ALL ".join(f"SELECT _row, {number} AS check_no, {message} AS message FROM {failing} "
                                f"WHERE {failed_bit('failed', number)}"
                                for number, (_, _, _, message) in enumerate(every_check))
     found = []
-    for row, number, message in con.execute(union + " ORDER BY _row, check_no").fetchall():
+    for row, number, message in con.execute(union + " ORDER BY _row, check_no", area.params()).fetchall():
         _, name, reason, _ = every_check[number]
         found.append((row, name, reason, message))
     return found
 
 
-def find_problems(events: list[dict], area: Area = Area()) -> list[list[Problem]]:
-    """The problems of each event (typed values), by the same checks as imports."""
+def find_problems(events: list[dict], area: Area | None = None) -> list[list[Problem]]:
+    """The problems of each event (typed values), by the same checks as
+    imports; `area` by default is EVENTS_AREA's (Area.from_environment)."""
+    area = Area.from_environment() if area is None else area
     con = duckdb.connect()
     load_vocabularies(con)
     texts = {name: pa.array([None if e.get(name) is None else format_value(e.get(name)) for e in events],
                             pa.string()) for name in FIELD_NAMES}
     con.register("events_in", pa.table({**texts, "_row": pa.array(range(len(events)), pa.int64())}))
-    con.execute(f"CREATE TABLE failing AS SELECT * FROM (SELECT *, {failed_sql(area)} AS failed FROM events_in) "
-                "WHERE failed <> 0")
+    con.execute(f"CREATE TABLE failing AS SELECT * FROM (SELECT *, {failed_sql()} AS failed FROM events_in) "
+                "WHERE failed <> 0", area.params())
     problems: list[list[Problem]] = [[] for _ in events]
     for row, name, reason, message in describe(con, "failing", area):
         problems[row].append(Problem(name, reason, message))

@@ -104,14 +104,16 @@ def _first_records(head: str, delimiter: str, count: int = 20) -> list[list[str]
 
 
 def preview(data: bytes, file_name: str, store: Store | None = None, format: str = "auto",
-            area: checks.Area = checks.Area(), progress: Progress | None = None,
+            area: checks.Area | None = None, progress: Progress | None = None,
             path: Path | None = None) -> ImportPreview:
     """Read and check a file's bytes (`path`, when given, is a file holding
     them, which DuckDB then reads in place); nothing is written. The
-    accepted rows are in the result, for `commit`.
+    accepted rows are in the result, for `commit`. Points outside `area`
+    are refused; by default it is EVENTS_AREA's (checks.Area.from_environment).
 
     Raises ImportFileError when the file is not a table of events in a
-    known format (or lacks a required column).
+    known format (or lacks a required column), ConfigurationError when
+    EVENTS_AREA cannot be read.
     """
     report = progress or (lambda fraction, message: None)
     con = duckdb.connect()
@@ -128,7 +130,7 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     return result
 
 
-def import_path(store: Store, path: Path, format: str = "auto", area: checks.Area = checks.Area(),
+def import_path(store: Store, path: Path, format: str = "auto", area: checks.Area | None = None,
                 strict: bool = False, progress: Progress | None = None, coder: str | None = None,
                 origin: str | None = None) -> tuple[ImportPreview, Batch]:
     """Check a file and store its accepted rows as one batch (the CLI and
@@ -160,7 +162,7 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
 
 
 def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, store: Store | None,
-           format: str, area: checks.Area, report: Progress, path: Path | None,
+           format: str, area: checks.Area | None, report: Progress, path: Path | None,
            stamp: Batch | None = None) -> ImportPreview:
     """Read and check the file into table `checked` of `con`, one row per
     record in the file's order: the schema's fields, typed; `_skip`;
@@ -172,6 +174,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
 
     `con` is in a transaction with nothing in it yet: `_check` may roll it
     back and begin it again."""
+    area = checks.Area.from_environment() if area is None else area
     report(0.0, "reading")
     scanning = fast_reading.start_scan(data)
     head = data[:65536].decode("utf-8-sig", errors="ignore")
@@ -191,7 +194,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         raise ImportFileError(f"{file_name}: missing required column(s) {', '.join(missing)} "
                               f"for the {fmt.name} format")
     checks.load_vocabularies(con)
-    every_check = checks.checks(area)
+    every_check = checks.checks()
     # Checks of admin1 wait for its spellings to be made canonical.
     late = [number for number, (_, name, _, _) in enumerate(every_check) if name == "admin1"]
     early = [number for number in range(len(every_check)) if number not in late]
@@ -216,8 +219,9 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
                                        f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, "
                                        f"NULL::BOOLEAN AS _drop FROM (SELECT * EXCLUDE (_all), "
                                        f"CASE WHEN _all <> 0 THEN _all END AS _failed "
-                                       f"FROM (SELECT *, {checks.failed_sql(area, early)} AS _all FROM ({mapped})))",
-                                       {**params, **stamping}, lambda done: report(0.4 * done, "reading and checking"))
+                                       f"FROM (SELECT *, {checks.failed_sql(early)} AS _all FROM ({mapped})))",
+                                       {**params, **stamping, **area.params()},
+                                       lambda done: report(0.4 * done, "reading and checking"))
         return "checked"
 
     # DuckDB reads UTF-8 in place; what it cannot read exactly (other

@@ -13,6 +13,8 @@ from .problems import Problem, Reason
 __all__ = ["Problem", "Reason", "validate_event"]
 
 
-def validate_event(event: dict, area: Area = Area()) -> list[Problem]:
-    """Every problem with `event` (a dict of typed values); [] when it is valid."""
+def validate_event(event: dict, area: Area | None = None) -> list[Problem]:
+    """Every problem with `event` (a dict of typed values); [] when it is
+    valid. `area` by default is EVENTS_AREA's (Area.from_environment), so
+    coded events are held to the area imports are."""
     return find_problems([event], area)[0]

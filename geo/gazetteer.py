@@ -26,6 +26,7 @@ from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
+from . import fuzzy
 from .admin import canonical_admin1
 from .normalise import latin_key, normalise, skeleton
 
@@ -137,6 +138,7 @@ class Gazetteer:
         self._district_keys = _area_keys(self.districts)
         self._subdistrict_keys = _area_keys(self.subdistricts)
         self.regions: dict[str, Place] = self._read_regions(self.directory / "regions.csv")
+        self._fuzzy_pools: dict[tuple[str, str | None, str | None], fuzzy.Pool] = {}
 
     def lookup(self, name: str) -> list[Place]:
         """Places whose name or alternate name matches `name`: curated ones
@@ -179,6 +181,26 @@ class Gazetteer:
         places = [p for other in close if difflib.SequenceMatcher(None, key, other).ratio() >= score - 0.02
                   for p in self._by_key[other]]
         return _best_first(places), close[0], score
+
+    def lookup_fuzzy(self, name: str, admin1: str, admin2: str | None = None,
+                     admin3: str | None = None) -> list[tuple[Place, float]]:
+        """Places of that governorate (district, subdistrict) whose name is
+        spelled like `name` (geo.fuzzy: Kabani ~ Kabanah), best first with a
+        score of 0-100; [] when none is close enough."""
+        key = (admin1, admin2, admin3)
+        if key not in self._fuzzy_pools:
+            self._fuzzy_pools[key] = fuzzy.Pool.of(
+                p for p in _best_first(self.places) if p.curated and self.within(p, admin1, admin2, admin3))
+        return self._fuzzy_pools[key].match(name)
+
+    def within(self, place: Place, admin1: str | None, admin2: str | None = None, admin3: str | None = None) -> bool:
+        """Whether the place's point lies in those areas, read from our polygons
+        (as `reverse` reads it), not from a source's own admin columns."""
+        area = self.subdistrict_at(place.latitude, place.longitude)
+        if area is None:
+            return admin1 is None or place.admin1 == admin1
+        return ((admin1 is None or area.admin1 == admin1) and (admin2 is None or area.admin2 == admin2)
+                and (admin3 is None or area.name == admin3))
 
     def _placed(self, row: dict, curated: bool = True) -> Place:
         """A place given by name and point; its admin areas from the polygons."""

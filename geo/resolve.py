@@ -62,14 +62,12 @@ def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None,
     `exact`: the exact lookup of `core`, when the caller has done it."""
     if not core:
         return [], ""
-    if exact:
-        return exact, ""
-    for variant in name_variants(core):
-        if places := gazetteer.lookup(variant):
+    for places in ([exact] if exact else []) + [gazetteer.lookup(variant) for variant in name_variants(core)]:
+        if places:
             if places[0].tier > 0:
                 # Only villages of this exact spelling: a town spelled a little
                 # differently is what the name most often means (Ras al-Ain).
-                towns = [p for p in gazetteer.lookup_skeleton(core) if p.tier == 0]
+                towns = [p for p in gazetteer.lookup_skeleton(core) if p.tier == 0 and p not in places]
                 if towns:
                     return towns + places, "spelling variant"
             return places, ""
@@ -113,25 +111,22 @@ def _context(gazetteer: Gazetteer, phrases: list[Phrase], admin1: str | None, cu
             context.admin1 = context.admin1 or area.admin1
             continue
         places, _ = _find(gazetteer, phrase.core, cutoff=cutoff)
+        places = [p for p in places if gazetteer.within(p, context.admin1)]
         if places:
             context.town = places[0]
             context.admin1 = context.admin1 or places[0].admin1
     return context
 
 
-def _within(places: list[Place], context: _Context) -> list[Place]:
+def _within(gazetteer: Gazetteer, places: list[Place], context: _Context) -> list[Place]:
     """The places that fit the context (governorate, district, subdistrict,
     within ~40 km of a town named with it), best first; [] when none does."""
     def fits(place: Place) -> bool:
-        if context.admin1 and place.admin1 != context.admin1:
-            return False
-        if context.district and place.admin2 != context.district.name:
-            return False
-        if context.subdistrict and place.admin3 != context.subdistrict.name:
+        if not gazetteer.within(place, context.admin1, context.district.name if context.district else None,
+                                context.subdistrict.name if context.subdistrict else None):
             return False
         # ~40 km of a town named with it: "north of Hama" is not in Aleppo.
-        return not (context.town and abs(place.latitude - context.town.latitude)
-                    + abs(place.longitude - context.town.longitude) > 0.5)
+        return not context.town or _near(place, context.town)
     return [p for p in places if fits(p)]
 
 
@@ -152,10 +147,10 @@ def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None,
     found = _place_or_area(gazetteer, query, first, context, parsed, cutoff)
     if found is not None:
         return found
-    if context.phrase is not None:
-        # The place itself is unknown (most villages are): code the area it
-        # was said to lie in, at that area's precision.
-        return _area_fallback(gazetteer, query, context, first.core)
+    if context.phrase is not None or context.admin1 is not None:
+        # The place itself is unknown: code the most specific area it was
+        # said to lie in (or the governorate given), at that area's precision.
+        return _area_fallback(gazetteer, query, context, first.core or query.strip())
     return None
 
 
@@ -175,15 +170,48 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
     if phrase.subdistrict and (area := gazetteer.subdistrict(core)):
         return _admin_area(gazetteer, query, area, "subdistrict")
     places, how = _find(gazetteer, core, exact, cutoff)
+    fitting = _within(gazetteer, places, context)
+    if fitting:
+        loose = how and not exact or fitting[0] not in exact
+        return _town(gazetteer, query, fitting, phrase, parsed, how if loose else "")
+    if context.admin1 is not None:
+        # The area binds: a place of that name elsewhere is not the one meant.
+        # Look among the area's own places for one spelled alike.
+        if cutoff <= 1 and (close := _close_in_area(gazetteer, core, context)):
+            (best, score), doubt = close[0], len(close) > 1
+            return _town(gazetteer, query, [p for p, _ in close], phrase, parsed,
+                         f"spelling of {best.label!r} in {_area_name(context)} ({score:.0f}/100)", doubt=doubt)
+        if (area := gazetteer.district(core)) and area.admin1 == context.admin1:
+            return _admin_area(gazetteer, query, area, "district")
+        return None
     if places:
-        fitting = _within(places, context)
-        if not fitting and context.phrase is not None and how:
-            return None  # a loose match outside the named area is no match
-        return _town(gazetteer, query, fitting or places, phrase, parsed, how,
-                     hint_missed=not fitting and bool(context.admin1))
+        return _town(gazetteer, query, places, phrase, parsed, how)
     if area := gazetteer.district(core):
         return _admin_area(gazetteer, query, area, "district")
     return None
+
+
+def _close_in_area(gazetteer: Gazetteer, core: str, context: _Context) -> list[tuple[Place, float]]:
+    """Places of the most specific area named whose name is spelled like `core`."""
+    assert context.admin1 is not None
+    for district, subdistrict in ((context.district, context.subdistrict), (context.district, None), (None, None)):
+        close = gazetteer.lookup_fuzzy(core, context.admin1, district.name if district else None,
+                                       subdistrict.name if subdistrict else None)
+        if close:
+            return [(p, score) for p, score in close if not context.town or _near(p, context.town)]
+    return []
+
+
+def _near(place: Place, town: Place) -> bool:
+    return abs(place.latitude - town.latitude) + abs(place.longitude - town.longitude) <= 0.5
+
+
+def _area_name(context: _Context) -> str:
+    if context.subdistrict:
+        return f"{context.subdistrict.name} subdistrict"
+    if context.district:
+        return f"{context.district.name} district"
+    return str(context.admin1)
 
 
 def _region(gazetteer: Gazetteer, query: str, governorate: str) -> Resolution | None:
@@ -252,8 +280,7 @@ def _representative(area: Area) -> _Point:
 def _area_fallback(gazetteer: Gazetteer, query: str, context: _Context, unknown: str) -> Resolution | None:
     found: Resolution | None
     if context.town is not None:
-        found = _town(gazetteer, query, [context.town], Phrase(core=unknown, near=True), Parsed(items=[]), "",
-                      hint_missed=False)
+        found = _town(gazetteer, query, [context.town], Phrase(core=unknown, near=True), Parsed(items=[]), "")
     elif context.subdistrict is not None:
         found = _admin_area(gazetteer, query, context.subdistrict, "subdistrict")
     elif context.district is not None:
@@ -264,16 +291,20 @@ def _area_fallback(gazetteer: Gazetteer, query: str, context: _Context, unknown:
         return None
     if found is None:
         return None
-    rule = f"{unknown!r} is not in the gazetteer; coded to the area named with it ({found.rule})"
+    named = "named with it" if context.phrase is not None else "given"
+    rule = f"{unknown!r} is not in the gazetteer; coded to the area {named} ({found.rule})"
     return Resolution(**{**vars(found), "rule": rule})
 
 
 def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: Phrase, parsed: Parsed, how: str,
-          hint_missed: bool) -> Resolution:
+          doubt: bool = False) -> Resolution:
+    """The first of `places` (best first), the others as candidates. `doubt`:
+    the others are as likely (close spellings alike): lower the precision."""
     best = places[0]
     area = gazetteer.subdistrict_at(best.latitude, best.longitude)
+    # A place two sources both have (a supplement town GeoNames also lists) is one candidate.
     others = [{"name": p.label, "latitude": p.latitude, "longitude": p.longitude, "admin1": p.admin1}
-              for p in places[1:]]
+              for p in places[1:] if abs(p.latitude - best.latitude) + abs(p.longitude - best.longitude) > 0.02]
     # The other places named in a list, or the second end of "between".
     others += [{"name": p.label, "latitude": p.latitude, "longitude": p.longitude, "admin1": p.admin1}
                for item in parsed.items[1:] for p in _find(gazetteer, item.core)[0][:1]]
@@ -281,7 +312,7 @@ def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: Phrase,
     ambiguous = any(p.admin1 != best.admin1 and p.tier <= best.tier for p in places[1:])
     several = len(parsed.items) > 1
     near = phrase.near or phrase.region
-    precision = max(best.geo_precision, 2 if (near or ambiguous or several or hint_missed) else 1)
+    precision = max(best.geo_precision, 2 if (near or ambiguous or several or doubt) else 1)
     if near:
         rule = "near a town: coded to the town"
     elif parsed.between:
@@ -294,8 +325,8 @@ def _town(gazetteer: Gazetteer, query: str, places: list[Place], phrase: Phrase,
         rule += f"; matched as a {how}"
     if ambiguous:
         rule += "; same name in another governorate, see candidates"
-    if hint_missed:
-        rule += "; not in the governorate given"
+    if doubt:
+        rule += "; others of the area are spelled as alike, see candidates"
     return Resolution(
         query=query,
         name=best.label,

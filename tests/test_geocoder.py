@@ -233,3 +233,34 @@ def test_the_geopy_contract():
     assert geocoder.geocode("Saraqib", country_codes=["SY"]) is not None
     assert geocoder.geocode("Saraqib", country_codes="tr") is None
     assert geocoder.reverse((35.8645, 36.8059), exactly_one=True, timeout=5).raw["admin1"] == "Idleb"
+
+
+@pytest.mark.parametrize("query, admin1, name", [
+    ("Bara", "Idleb", "Barah"),            # not Barzeh, in Damascus
+    ("A'dra", "Rural Damascus", "`Adra"),   # not Dar'a
+])
+def test_the_hint_binds(geocoder, query, admin1, name):
+    location = geocoder.geocode(query, admin1=admin1)
+    assert location.address == name
+    assert geocoder.reverse(location.point).raw["admin1"] == admin1
+
+
+def test_an_unknown_village_under_a_known_area_gives_the_area_saying_so(geocoder):
+    by_hint = geocoder.geocode("Kafr Qzwxyq", admin1="Idleb")
+    assert (by_hint.address, by_hint.raw["geo_precision"], by_hint.raw["where_prec"]) == ("Idleb", 3, 4)
+    assert "not in the gazetteer" in by_hint.raw["rule"] and "area given" in by_hint.raw["rule"]
+    by_district = geocoder.geocode("Qzwxyq village in Jisr Ash-Shugur district")
+    assert by_district.raw["area"]["level"] == "district" and by_district.raw["geo_precision"] == 3
+    assert "not in the gazetteer" in by_district.raw["rule"]
+
+
+def test_every_phrase_of_our_table_answers_inside_its_governorate_when_hinted(geocoder):
+    with open(ROOT / "tests" / "fixtures" / "places" / "phrases.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    outside = {}
+    for row in rows:
+        location = geocoder.geocode(row["query"], admin1=row["admin1"])
+        back = location and geocoder.reverse(location.point)
+        if not back or back.raw["admin1"] != row["admin1"]:
+            outside[row["query"]] = back and back.raw["admin1"]
+    assert not outside
