@@ -111,8 +111,8 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     accepted rows are in the result, for `commit`. Points outside `area`
     are refused; by default it is EVENTS_AREA's (checks.Area.from_environment).
 
-    Raises ImportFileError when the file is not a table of events in a
-    known format (or lacks a required column), ConfigurationError when
+    Raises ImportFileError when the file is empty or not a table of events
+    in a known format (or lacks a required column), ConfigurationError when
     EVENTS_AREA cannot be read.
     """
     report = progress or (lambda fraction, message: None)
@@ -175,6 +175,8 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     `con` is in a transaction with nothing in it yet: `_check` may roll it
     back and begin it again."""
     area = checks.Area.from_environment() if area is None else area
+    if len(data) <= 65536 and not bytes(data).removeprefix(b"\xef\xbb\xbf").strip():
+        raise ImportFileError(f"{file_name}: the file is empty")
     report(0.0, "reading")
     scanning = fast_reading.start_scan(data)
     head = data[:65536].decode("utf-8-sig", errors="ignore")
