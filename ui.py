@@ -26,7 +26,10 @@ SYRIA_VIEW = pdk.ViewState(latitude=35.0, longitude=38.4, zoom=5.6)
 
 def page_setup(title: str) -> None:
     """Page config and the links between pages, the same on every page."""
-    st.set_page_config(page_title=f"{title} · Conflict events", page_icon=":material/map:", layout="wide")
+    # An emoji, not ":material/map:": Streamlit fetches a material page icon
+    # from Google's font host, and the app must work offline. The other
+    # material icons (links, notices, buttons) come from its bundled font.
+    st.set_page_config(page_title=f"{title} · Conflict events", page_icon="🗺️", layout="wide")
     # Each paragraph of a text box takes the direction of its first letter,
     # so an Arabic report reads right to left.
     st.html("<style>textarea, input[type=text] {unicode-bidi: plaintext; text-align: start}</style>")
@@ -111,7 +114,9 @@ def _outlines() -> dict:
 def event_map(places: pd.DataFrame) -> pdk.Deck:
     """Governorate outlines and one circle per place, sized by events.
 
-    No base map: map_provider=None draws no tiles and fetches nothing.
+    No base map: map_provider=None draws no tiles, and map_style is left
+    unset because Streamlit reads map_style=None as "the theme's basemap"
+    and fetches Carto's style from the internet.
     The tooltip is a `text` template, so values are never read as HTML.
     """
     outlines = pdk.Layer(
@@ -140,7 +145,6 @@ def event_map(places: pd.DataFrame) -> pdk.Deck:
         layers=[outlines, circles],
         initial_view_state=SYRIA_VIEW,
         map_provider=None,
-        map_style=None,
         tooltip={"text": "{location} ({admin1})\n{events} events, {fatalities} fatalities"},
     )
 
@@ -166,7 +170,7 @@ def place_map(latitude: float | None, longitude: float | None, outline: dict | N
     # Wide enough to show a governorate the point stands for; close in on a town.
     view = (pdk.ViewState(latitude=latitude, longitude=longitude, zoom=7.2 if outline else 9.5)
             if latitude is not None and longitude is not None else SYRIA_VIEW)
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, map_style=None,
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None,
                     tooltip={"text": "{name} ({admin1})"})
 
 
