@@ -26,10 +26,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
+def app_db(tmp_path_factory) -> Path:
+    """The store the app serves: tests read expected counts from it."""
+    return tmp_path_factory.mktemp("app") / "events.duckdb"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db):
     """Base URL of `streamlit run dashboard.py` on the default data, in a
     store of its own so the tests never touch data/events.duckdb."""
-    db = tmp_path_factory.mktemp("app") / "events.duckdb"
+    db = app_db
     subprocess.run([sys.executable, "-m", "events", "init", "--db", str(db)], cwd=ROOT, check=True)
     port = _free_port()
     server = subprocess.Popen(
