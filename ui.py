@@ -209,3 +209,21 @@ def highlighted(text: str, spans: list[tuple[int, int]]) -> str:
     pieces.append(html.escape(text[position:]))
     body = "".join(pieces).replace("\n", "<br>")
     return f'<div dir="auto" style="line-height:1.8" data-testid="report-evidence">{body}</div>'
+
+
+def _keep_coder() -> None:
+    st.session_state.coder_name = st.session_state.coder
+
+
+def coder() -> str | None:
+    """The coder's name, asked once in the sidebar and kept for the session:
+    every write records it. Each page's input is a widget of its own, whose
+    value Streamlit forgets on other pages, so the name is kept under a key
+    of its own and put back in the input."""
+    if "coder_name" not in st.session_state:
+        st.session_state.coder_name = st.session_state.get("coder") or ""
+    st.session_state.coder = st.session_state.coder_name
+    name = st.sidebar.text_input("Your name", key="coder", on_change=_keep_coder,
+                                 placeholder="Recorded with what you save",
+                                 help="Recorded with every event you save, every upload and every undo")
+    return name.strip() or None

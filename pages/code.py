@@ -5,20 +5,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+import code_form
 import ui
-from events import taxonomy
 from events.coding import CodedEventError, save_coded
 from events.exc import EventsError
 from extract.draft import DRAFT_EXTRAS, draft_events
-from extract.lexicons import actor_type
-from extract.reports import read_reports
-from geo.admin import ADMIN1_NAMES
-
-ACTOR_LABELS = {
-    "actor1": "Actor 1",
-    "assoc_actor_1": "Associated with actor 1 (separate with ; )",
-    "actor2": "Actor 2",
-}
+from extract.reports import drafts_of, read_reports
 
 
 def _start_draft() -> None:
@@ -26,7 +18,27 @@ def _start_draft() -> None:
     if st.session_state.draft_refused:
         return
     st.session_state.reviewing = None
-    _show(draft_events(st.session_state.report_text, st.session_state.published, ui.geocoder())[0], "draft")
+    # A report may tell of several events ("..., فيما ..."): each is a draft.
+    st.session_state.drafts = draft_events(st.session_state.report_text, st.session_state.published, ui.geocoder())
+    st.session_state.drafts_saved = []
+    st.session_state.draft_choice = 0
+    _show(st.session_state.drafts[0], "draft")
+
+
+def _choose_draft() -> None:
+    _show(st.session_state.drafts[st.session_state.draft_choice], "draft")
+
+
+def _draft_choice() -> None:
+    """Which event of a report that tells of several is in the form."""
+    drafts = st.session_state.get("drafts") or []
+    if len(drafts) < 2 or st.session_state.get("reviewing") is not None:
+        return
+    st.radio("This report tells of more than one event: code each", range(len(drafts)), key="draft_choice",
+             format_func=lambda i: f"Event {i + 1} of {len(drafts)}", on_change=_choose_draft, horizontal=True)
+    done = st.session_state.get("drafts_saved") or []
+    if done:
+        st.caption("Saved already: " + ", ".join(f"event {i + 1}" for i in sorted(done)))
 
 
 def _show(draft: dict, status: str) -> None:
@@ -34,6 +46,7 @@ def _show(draft: dict, status: str) -> None:
     st.session_state.draft = draft
     st.session_state.placement = draft["placement"]
     st.session_state.saved = None
+    st.session_state.similar = None
     for name, value in draft.items():
         if name not in DRAFT_EXTRAS:
             st.session_state[f"field_{name}"] = value
@@ -49,9 +62,7 @@ def _add_to_queue() -> None:
         reports, unread = read_reports(upload.name, upload.getvalue(), st.session_state.published)
         problems += [f"{p.name}{f' line {p.line}' if p.line else ''}: {p.message}" for p in unread]
         for report in reports:
-            for draft in draft_events(report.text, report.published, ui.geocoder()):
-                if report.url:
-                    draft["notes"] = f"{draft['notes']}\nURL: {report.url}"
+            for draft in drafts_of(report, ui.geocoder()):
                 queue.append({"name": report.name, "text": report.text, "published": report.published,
                               "draft": draft, "state": "to review"})
     st.session_state.queue_problems = problems
@@ -60,6 +71,7 @@ def _add_to_queue() -> None:
 def _review(index: int) -> None:
     item = st.session_state.queue[index]
     st.session_state.reviewing = index
+    st.session_state.drafts = None
     st.session_state.report_text = item["text"]
     st.session_state.published = item["published"]
     _show(item["draft"], "reviewed")
@@ -91,167 +103,85 @@ def _queue() -> None:
             st.button(f"Review the next report ({waiting} waiting)", on_click=_review_next, disabled=not waiting)
 
 
-def _why(draft: dict, name: str) -> None:
-    """The evidence and confidence behind one field, under its input."""
-    spans = draft["evidence"].get(name)
-    confidence = draft["confidence"].get(name, 0.0)
-    if spans:
-        words = " · ".join(f"“{ui.plain(s['text'])}”" for s in spans[:3])
-        st.caption(f"From {words} — confidence {confidence:.0%}")
+def _move_on() -> None:
+    """After a save, the next report of the queue or the next event of the
+    report is put in the form: at the start of a run, before the widgets
+    are drawn. The note of what was saved stays."""
+    saved = st.session_state.get("saved")
+    if st.session_state.pop("review_next", False):
+        _review_next()
+    elif (index := st.session_state.pop("next_draft", None)) is not None:
+        st.session_state.draft_choice = index
+        _show(st.session_state.drafts[index], "draft")
     else:
-        st.caption(f"No evidence in the text — confidence {confidence:.0%}")
-
-
-def _set_place(name: str, latitude: float, longitude: float, admin1: str | None, precision: int) -> None:
-    st.session_state.field_location = name
-    st.session_state.field_latitude = latitude
-    st.session_state.field_longitude = longitude
-    st.session_state.field_admin1 = admin1 or ""
-    st.session_state.field_geo_precision = precision
-
-
-def _use_candidate() -> None:
-    chosen = st.session_state.candidate
-    if chosen is not None:
-        _set_place(chosen["name"], chosen["latitude"], chosen["longitude"], chosen["admin1"],
-                   st.session_state.get("field_geo_precision", 1))
-
-
-def _look_up() -> None:
-    """Geocode what the coder typed ("near Saraqib", "ريف إدلب الجنوبي")."""
-    query = st.session_state.place_query.strip()
-    st.session_state.place_not_found = None
-    found = ui.geocoder().geocode(query, admin1=st.session_state.get("field_admin1") or None) if query else None
-    if found is None:
-        st.session_state.place_not_found = query
         return
-    raw = found.raw
-    _set_place(found.address, found.latitude, found.longitude, raw["admin1"], raw["geo_precision"])
-    st.session_state.placement = {k: raw[k] for k in ("rule", "where_prec", "source", "candidates", "area")}
+    st.session_state.saved = saved
 
 
-def _pick_on_map() -> None:
-    picked = ui.place_from_selection(st.session_state.get("place_map"))
-    if picked is not None:
-        _set_place(picked["name"], picked["latitude"], picked["longitude"], picked["admin1"], 1)
-        st.session_state.placement = {"rule": "picked on the map by the coder", "where_prec": 1,
-                                      "source": picked["source"], "candidates": [], "area": None}
+def _saved_note() -> None:
+    """What was saved last, and what the coder changed in its draft (the
+    event's edit history, with who changed it)."""
+    saved = st.session_state.get("saved")
+    if not saved:
+        return
+    st.success(f"Saved event {ui.plain(saved['event_id'])} ({ui.plain(saved['admin1'] or 'no governorate')}). "
+               "It is on the Explore page now.")
+    try:
+        history = ui.store().edits(saved["event_id"])
+    except EventsError as err:
+        st.warning(f"Its edit history cannot be read now: {ui.plain(err)}")
+        return
+    if not history.empty:
+        st.caption("What was changed in the draft (the event's edit history):")
+        st.dataframe(history, hide_index=True)
 
 
-def _placement() -> None:
-    """How the place was found, the other places of the same name, a box to
-    look up another phrase, and a map to pick a known place nearby."""
-    placement = st.session_state.get("placement") or {}
-    if placement:
-        st.caption(ui.plain(f"Placed by rule: {placement['rule']}"
-                            + (f" (UCDP where_prec {placement['where_prec']})" if placement["where_prec"] else "")
-                            + (f"; from {placement['source']}" if placement["source"] else "")))
-    if placement.get("candidates"):
-        st.selectbox("Same name elsewhere: use instead", [None, *placement["candidates"]], key="candidate",
-                     on_change=_use_candidate,
-                     format_func=lambda c: "—" if c is None else f"{c['name']} ({c['admin1']}) "
-                                                                 f"{c['latitude']:.4f}, {c['longitude']:.4f}")
-    look, button = st.columns([3, 1], vertical_alignment="bottom")
-    look.text_input("Find a place (a name or a phrase such as “near Saraqib”)", key="place_query")
-    button.button("Look up", on_click=_look_up)
-    if st.session_state.get("place_not_found"):
-        st.warning(ui.plain(f"No place found for “{st.session_state.place_not_found}”. Type its coordinates, "
-                            "or pick a known place nearby on the map."))
+def _save(values: dict, draft: dict, coder: str | None) -> None:
+    reviewing = st.session_state.get("reviewing")
+    try:
+        stored = save_coded(ui.store(), values, coder=coder, drafted=draft)
+    except CodedEventError as err:
+        st.error("The event was not saved:\n" + "\n".join(f"- **{p.column}**: {ui.plain(p.message)}"
+                                                          for p in err.problems))
+        return
+    except EventsError as err:
+        st.error(f"The event was not saved: {ui.plain(err)}")
+        return
+    ui.invalidate()
+    st.session_state.draft = None
+    st.session_state.similar = None
+    st.session_state.reviewing = None
+    # Widgets of this run are drawn: what comes next is put in them at the
+    # start of the next run (_move_on).
+    if reviewing is not None:
+        st.session_state.queue[reviewing]["state"] = "saved"
+        st.session_state.review_next = True
+    elif st.session_state.get("drafts"):
+        done = st.session_state.drafts_saved
+        done.append(st.session_state.get("draft_choice", 0))
+        waiting = [i for i in range(len(st.session_state.drafts)) if i not in done]
+        if waiting:
+            st.session_state.next_draft = waiting[0]
+    st.session_state.saved = stored
+    st.rerun()
 
 
-def _place_map() -> None:
-    latitude, longitude = st.session_state.get("field_latitude"), st.session_state.get("field_longitude")
-    placement = st.session_state.get("placement") or {}
-    area = placement.get("area")
-    gazetteer = ui.geocoder().gazetteer
-    outline = gazetteer.outline(area["level"], area["name"], area.get("admin1")) if area else None
-    places = gazetteer.nearby(latitude, longitude) if latitude is not None and longitude is not None else []
-    nearby = pd.DataFrame([{"name": p.label, "admin1": p.admin1, "latitude": p.latitude, "longitude": p.longitude,
-                            "source": p.source} for p in places],
-                          columns=["name", "admin1", "latitude", "longitude", "source"])
-    st.caption("Click a grey place to use it; the blue area is what a vague place stands for.")
-    st.pydeck_chart(ui.place_map(latitude, longitude, outline, nearby), height=320, key="place_map",
-                    on_select=_pick_on_map, selection_mode="single-object")
-
-
-def _save_place(values: dict) -> None:
-    """Keep the location typed above as a place of one's own, so that later
-    reports naming it are placed without help."""
-    with st.expander("Save this location as a place"):
-        aliases = st.text_input("Other spellings (separate with ;)", key="place_aliases")
-        if st.button("Save place", disabled=not (values["location"] and values["latitude"] is not None
-                                                  and values["longitude"] is not None)):
-            try:
-                ui.store().save_place(values["location"], values["latitude"], values["longitude"],
-                                      aliases=aliases.split(";"), admin1=values["admin1"])
-            except EventsError as err:
-                st.error(ui.plain(err))
-                return
-            ui.forget_places()
-            st.success(ui.plain(f"Saved {values['location']}: later reports naming it will be placed there."))
-
-
-def _form(draft: dict) -> dict:
-    values = dict(draft)
-    left, right = st.columns(2)
-    with left:
-        values["event_date"] = st.date_input("Event date", key="field_event_date")
-        _why(draft, "event_date")
-        # No trigger word found: the type stays unknown until the coder picks one.
-        types = list(taxonomy.event_types())
-        if st.session_state.get("field_event_type") not in types:
-            st.session_state.field_event_type = None
-        values["event_type"] = st.selectbox("Event type", types, key="field_event_type", index=None,
-                                            placeholder="Unknown: choose the event type")
-        _why(draft, "event_type")
-        subs = list(taxonomy.sub_event_types(values["event_type"])) if values["event_type"] else []
-        if st.session_state.get("field_sub_event_type") not in subs:
-            st.session_state.field_sub_event_type = None
-        values["sub_event_type"] = st.selectbox("Sub-event type", subs, key="field_sub_event_type", index=None,
-                                                placeholder="Unknown: choose the sub-event type")
-        values["disorder_type"] = taxonomy.disorder_type_of(values["sub_event_type"]) if values["sub_event_type"] \
-            else None
-        for name, label in ACTOR_LABELS.items():
-            values[name] = st.text_input(label, key=f"field_{name}") or None
-            _why(draft, name)
-        # An edited actor keeps no stale type: known names get theirs, others none.
-        values["inter1"], values["inter2"] = actor_type(values["actor1"]), actor_type(values["actor2"])
-        values["civilian_targeting"] = "Civilians targeted" if values["inter2"] == "Civilians" else None
-        values["fatalities"] = int(st.number_input("Fatalities", min_value=0, step=1, key="field_fatalities"))
-        _why(draft, "fatalities")
-    with right:
-        admin1_options = [""] + list(ADMIN1_NAMES)
-        if st.session_state.get("field_admin1") not in admin1_options:
-            st.session_state.field_admin1 = ""
-        values["admin1"] = st.selectbox("Governorate (admin1)", admin1_options, key="field_admin1") or None
-        _why(draft, "admin1")
-        values["location"] = st.text_input("Location", key="field_location") or None
-        values["latitude"] = st.number_input("Latitude", min_value=-90.0, max_value=90.0, format="%.4f",
-                                             key="field_latitude", value=None)
-        values["longitude"] = st.number_input("Longitude", min_value=-180.0, max_value=180.0, format="%.4f",
-                                              key="field_longitude", value=None)
-        values["geo_precision"] = st.selectbox(
-            "Geo precision", [1, 2, 3], key="field_geo_precision",
-            format_func=lambda p: {1: "1 · town", 2: "2 · near a town / small area", 3: "3 · region"}[p],
-        )
-        _why(draft, "location")
-        _placement()
-        _place_map()
-        _save_place(values)
-        values["source"] = st.text_input("Source", key="field_source") or None
-        _why(draft, "source")
-        values["status"] = st.selectbox("Status", ["draft", "reviewed"], key="field_status",
-                                        help="Draft until a second person has reviewed it")
-    values["notes"] = st.text_area("Notes", key="field_notes") or None
-    return values
+def _similar(values: dict, draft: dict, coder: str | None) -> None:
+    """Stored events this one may repeat, named; saving it anyway is the coder's call."""
+    similar = st.session_state.get("similar")
+    if not similar:
+        return
+    named = "; ".join(f"{e['event_id']} ({e['event_date']}, {e['location'] or e['admin2']}, {e['sub_event_type']}, "
+                      f"{e['fatalities']} fatalities, from {e['origin']})" for e in similar)
+    st.warning(ui.plain(f"This event may be already stored, with the same day, place and sub-event type: {named}."))
+    if st.button("Save anyway"):
+        _save(values, draft, coder)
 
 
 def page() -> None:
-    if st.session_state.pop("review_next", False):
-        saved = st.session_state.saved
-        _review_next()
-        st.session_state.saved = saved
+    _move_on()
     ui.page_setup("Code a report")
+    coder = ui.coder()
     st.title("Code a report")
     st.text_area("Report text (Arabic or English)", height=220, key="report_text",
                  placeholder="Paste a news report here")
@@ -263,10 +193,7 @@ def page() -> None:
         st.warning("Paste a report first.")
     _queue()
 
-    saved = st.session_state.get("saved")
-    if saved:
-        st.success(f"Saved event {ui.plain(saved['event_id'])} ({ui.plain(saved['admin1'] or 'no governorate')}). "
-                   "It is on the Explore page now.")
+    _saved_note()
     draft = st.session_state.get("draft")
     if not draft:
         return
@@ -277,30 +204,20 @@ def page() -> None:
     spans = [(s["start"], s["end"]) for field in draft["evidence"].values() for s in field]
     st.html(ui.highlighted(st.session_state.report_text, spans))
     st.subheader("Draft event")
+    _draft_choice()
     reviewing = st.session_state.get("reviewing")
     if reviewing is not None:
         st.info(ui.plain(f"Reviewing {st.session_state.queue[reviewing]['name']} from the queue."))
-    values = _form(draft)
+    values = code_form.form(draft, coder)
     if st.button("Save event", type="primary"):
         try:
-            stored = save_coded(ui.store(), values, drafted=draft)
-        except CodedEventError as err:
-            st.error("The event was not saved:\n" + "\n".join(f"- **{p.column}**: {ui.plain(p.message)}"
-                                                              for p in err.problems))
-            return
+            st.session_state.similar = ui.store().similar(values)
         except EventsError as err:
             st.error(f"The event was not saved: {ui.plain(err)}")
             return
-        ui.invalidate()
-        st.session_state.draft = None
-        st.session_state.reviewing = None
-        if reviewing is not None:
-            st.session_state.queue[reviewing]["state"] = "saved"
-            # Widgets of this run are drawn: the next report is put in them
-            # at the start of the next run.
-            st.session_state.review_next = True
-        st.session_state.saved = stored
-        st.rerun()
+        if not st.session_state.similar:
+            _save(values, draft, coder)
+    _similar(values, draft, coder)
 
 
 page()

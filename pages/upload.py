@@ -45,10 +45,10 @@ def _report(result) -> None:
                                        for s in result.skipped]), hide_index=True, width="stretch")
 
 
-def _commit(result, strict: bool) -> None:
+def _commit(result, strict: bool, coder: str | None) -> None:
     try:
         with st.spinner("Storing"):
-            batch = commit(ui.store(), result, coder=st.session_state.get("coder") or None, strict=strict)
+            batch = commit(ui.store(), result, coder=coder, strict=strict)
     except StrictImportRefused as err:
         st.error(ui.plain(err))
         return
@@ -61,24 +61,54 @@ def _commit(result, strict: bool) -> None:
     st.rerun()
 
 
-def _batches() -> None:
-    batches = ui.store().batches()
-    if batches.empty:
-        return
-    st.subheader("Imports")
-    st.dataframe(batches[["batch_id", "file_name", "origin", "rows", "rejected", "skipped", "coder", "created_at"]],
-                 hide_index=True, width="stretch")
-    choice = st.selectbox("Undo an import", [""] + list(batches["batch_id"]),
+def _undo(batches, coder: str | None) -> None:
+    """Undo the chosen import, once the user has said yes."""
+    choice = st.selectbox("Undo an import", [""] + list(batches["batch_id"]), key="undo_choice",
                           help="Removes the batch's events and brings back any it replaced")
     if choice and st.button("Undo this import", type="secondary"):
-        removed = ui.store().undo_batch(choice)
-        ui.invalidate()
-        st.session_state.imported = f"Removed {removed:,} events of batch {choice}."
+        st.session_state.undo_asked = choice
+    if not choice or st.session_state.get("undo_asked") != choice:
+        return
+    batch = batches[batches["batch_id"] == choice].iloc[0]
+    rows = int(batch["rows"])
+    st.warning(ui.plain(f"Undo {choice} ({batch['file_name']}, stored by {batch['coder'] or 'no one named'})? "
+                        f"Its {rows:,} event{'' if rows == 1 else 's'} will be removed, and any it replaced "
+                        "brought back."))
+    yes, no = st.columns(2)
+    if no.button("Cancel"):
+        st.session_state.undo_asked = None
         st.rerun()
+    if not yes.button("Yes, undo it", type="primary"):
+        return
+    st.session_state.undo_asked = None
+    try:
+        removed = ui.store().undo_batch(choice, coder=coder)
+    except EventsError as err:
+        st.error(f"Nothing was undone: {ui.plain(err)}")
+        return
+    ui.invalidate()
+    st.session_state.imported = f"Removed {removed:,} event{'' if removed == 1 else 's'} of batch {choice}."
+    st.rerun()
+
+
+def _batches(coder: str | None) -> None:
+    """The imports, who stored each, undo; and the imports undone, by whom."""
+    store = ui.store()
+    batches, undone = store.imports(), store.undone()
+    if not batches.empty:
+        st.subheader("Imports")
+        st.dataframe(batches[["batch_id", "file_name", "origin", "rows", "rejected", "skipped", "coder",
+                              "created_at"]], hide_index=True, width="stretch")
+        _undo(batches, coder)
+    if not undone.empty:
+        with st.expander(f"Undone imports ({len(undone):,})"):
+            st.dataframe(undone[["batch_id", "file_name", "rows", "coder", "created_at", "undone_by", "undone_at"]],
+                         hide_index=True, width="stretch")
 
 
 def page() -> None:
     ui.page_setup("Upload")
+    coder = ui.coder()
     st.title("Upload events")
     if st.session_state.get("imported"):
         st.success(ui.plain(st.session_state.imported))
@@ -93,8 +123,8 @@ def page() -> None:
         strict = st.checkbox("Strict: store nothing if any row is rejected")
         label = f"Store {result.accepted_count:,} accepted rows"
         if st.button(label, type="primary", disabled=result.accepted_count == 0):
-            _commit(result, strict)
-    _batches()
+            _commit(result, strict, coder)
+    _batches(coder)
 
 
 page()

@@ -115,6 +115,7 @@ def test_upload_shows_rejects_before_storing_then_stores_and_undoes(demo_store):
     undo_box = next(s for s in at.selectbox if s.label == "Undo an import")
     undo_box.set_value(batch_id).run()
     next(b for b in at.button if b.label == "Undo this import").click().run()
+    next(b for b in at.button if b.label == "Yes, undo it").click().run()
     assert not at.exception
     assert demo_store.summary(EventQuery()).count == 2401
     assert at.success[0].value.startswith("Removed 3 events")
@@ -191,6 +192,141 @@ def test_a_place_picked_on_the_map_is_read_from_the_selection():
     assert ui.place_from_selection(selection)["name"] == "Sarmin"
     assert ui.place_from_selection({"selection": {"indices": {}, "objects": {}}}) is None
     assert ui.place_from_selection(None) is None
+
+
+TWO_EVENTS = ("قصفت قوات النظام بالمدفعية بلدة سراقب اليوم ما أدى لمقتل مدني، "
+              "فيما شنت طائرات حربية روسية غارات على محيط مدينة أريحا دون وقوع إصابات.")
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_code_page_offers_every_event_of_a_report_that_tells_of_two(demo_store):
+    at = _page("code.py").run()
+    at.text_area(key="report_text").input(TWO_EVENTS)
+    at.date_input(key="published").set_value(dt.date(2024, 5, 8))
+    at.button[0].click().run()
+    assert not at.exception
+    choice = at.radio(key="draft_choice")
+    assert choice.options == ["Event 1 of 2", "Event 2 of 2"]
+    assert at.text_input(key="field_location").value == "Saraqib"
+    _button(at, "Save event").click().run()
+    assert not at.exception
+    # The other event of the report is put in the form, to be saved too.
+    assert at.text_input(key="field_location").value == "Ariha"
+    assert at.radio(key="draft_choice").index == 1
+    _button(at, "Save event").click().run()
+    assert not at.exception
+    saved = demo_store.frame(EventQuery(origin=("coded",), status="draft"))
+    assert sorted(saved["location"]) == ["Ariha", "Saraqib"]
+
+
+def test_code_page_puts_the_chosen_event_of_a_report_in_the_form(demo_store):
+    at = _page("code.py").run()
+    at.text_area(key="report_text").input(TWO_EVENTS)
+    at.button[0].click().run()
+    at.radio(key="draft_choice").set_value(at.radio(key="draft_choice").options[1]).run()
+    assert not at.exception
+    assert (at.text_input(key="field_location").value, at.selectbox(key="field_sub_event_type").value) == (
+        "Ariha", "Air/drone strike")
+
+
+def _two_imports(store):
+    """Two uploads, the second replacing an event of the first."""
+    from events.importer import commit, preview
+    from events.native import native_csv
+    from tests.helpers import make_event
+
+    first = commit(store, preview(native_csv([make_event(1, timestamp=1), make_event(2)]).encode(), "v1.csv", store))
+    second = commit(store, preview(native_csv([make_event(1, timestamp=2)]).encode(), "v2.csv", store))
+    return first, second
+
+
+def test_upload_page_says_which_import_to_undo_first(demo_store):
+    first, second = _two_imports(demo_store)
+    at = _page("upload.py").run()
+    at.selectbox(key="undo_choice").set_value(first.batch_id).run()
+    _button(at, "Undo this import").click().run()
+    _button(at, "Yes, undo it").click().run()
+    assert not at.exception
+    assert second.batch_id in at.error[0].value.replace("\\", "") and "v2.csv" in at.error[0].value.replace("\\", "")
+    assert demo_store.summary(EventQuery()).count == 2403
+
+
+def test_upload_page_asks_before_undoing_and_offers_imports_only(demo_store):
+    from events.coding import save_coded
+    from tests.helpers import make_event
+
+    save_coded(demo_store, make_event(9, origin="coded"))
+    first, second = _two_imports(demo_store)
+    at = _page("upload.py").run()
+    assert at.selectbox(key="undo_choice").options[1:] == [second.batch_id, first.batch_id]
+    at.selectbox(key="undo_choice").set_value(second.batch_id).run()
+    _button(at, "Undo this import").click().run()
+    assert not at.exception
+    assert len(demo_store.imports()) == 2  # asked, not done
+    assert "1 event" in at.warning[0].value and "v2.csv" in at.warning[0].value.replace("\\", "")
+    _button(at, "Cancel").click().run()
+    assert len(demo_store.imports()) == 2
+    _button(at, "Undo this import").click().run()
+    _button(at, "Yes, undo it").click().run()
+    assert list(demo_store.imports()["batch_id"]) == [first.batch_id]
+    assert at.success[0].value.startswith("Removed 1 event")
+
+
+def test_the_coder_named_once_is_recorded_on_every_write_and_shown(demo_store):
+    from events.importer import preview
+    from events.native import native_csv
+    from tests.helpers import make_event
+
+    at = _page("code.py").run()
+    at.sidebar.text_input(key="coder").input("Rana Haddad").run()
+    at.text_area(key="report_text").input((FIXTURES / "reports" / "01_saraqib_shelling_en.txt").read_text())
+    at.date_input(key="published").set_value(dt.date(2024, 5, 10))
+    at.button[0].click().run()
+    at.number_input(key="field_fatalities").set_value(3)
+    _button(at, "Save event").click().run()
+    assert not at.exception
+    [saved] = demo_store.frame(EventQuery(origin=("coded",), status="draft")).to_dict(orient="records")
+    assert saved["coder"] == "Rana Haddad"
+    assert set(demo_store.edits(saved["event_id"])["coder"]) == {"Rana Haddad"}
+    # The event's edit history is shown after saving, with who made it.
+    history = next(d.value for d in at.dataframe if "drafted" in d.value.columns)
+    assert list(history["coder"]) == ["Rana Haddad"] and list(history["field"]) == ["fatalities"]
+
+    # Kept for the session: the Upload page records it without asking again.
+    at.switch_page("pages/upload.py").run()
+    assert at.sidebar.text_input(key="coder").value == "Rana Haddad"
+    at.session_state["preview"] = preview(native_csv([make_event(1)]).encode(), "mine.csv", demo_store)
+    at.run()
+    _button(at, "Store 1 accepted rows").click().run()
+    assert not at.exception
+    batch = demo_store.imports().iloc[0]
+    assert (batch["file_name"], batch["coder"]) == ("mine.csv", "Rana Haddad")
+    assert "Rana Haddad" in list(at.dataframe[0].value["coder"])
+    at.selectbox(key="undo_choice").set_value(batch["batch_id"]).run()
+    _button(at, "Undo this import").click().run()
+    _button(at, "Yes, undo it").click().run()
+    assert not at.exception
+    assert demo_store.undone()["undone_by"].tolist() == ["Rana Haddad"]
+
+
+def test_code_page_warns_of_a_similar_stored_event_and_may_save_anyway(demo_store):
+    report = (FIXTURES / "reports" / "01_saraqib_shelling_en.txt").read_text()
+    at = _page("code.py").run()
+    for _ in range(2):
+        at.text_area(key="report_text").input(report)
+        at.date_input(key="published").set_value(dt.date(2024, 5, 10))
+        at.button[0].click().run()
+        _button(at, "Save event").click().run()
+    assert not at.exception
+    [first] = demo_store.frame(EventQuery(origin=("coded",), status="draft"))["event_id"]
+    warning = at.warning[0].value.replace("\\", "")
+    assert "already stored" in warning and first in warning
+    _button(at, "Save anyway").click().run()
+    assert not at.exception
+    assert len(demo_store.frame(EventQuery(origin=("coded",), status="draft"))) == 2
 
 
 @pytest.mark.parametrize("bad", [{"status": "bogus"}, {"min_fatalities": "-5"},
