@@ -2,7 +2,7 @@
 
   python -m events init [--db PATH]                  build the store from the default data
   python -m events generate --count N --out FILE     synthetic events as native CSV
-  python -m events import FILE [--format F] [--strict] [--dry-run] --json
+  python -m events import FILE [--format F] [--strict] [--dry-run] [--area S,W,N,E] --json
                                                      import ACLED, UCDP GED, GDELT or native files
   python -m events undo BATCH_ID [--coder NAME]      remove an import (restoring what it replaced)
   python -m events batches --json                    the recorded imports
@@ -14,7 +14,10 @@
 Filters: --from DATE --to DATE --type T... --admin1 NAME... --min-fatalities N
 --text S --status draft|reviewed|all (the same definitions the pages use).
 Exit status: 0 done (an import with rejected rows included), 1 strict mode
-refused the import, 2 the input or the store could not be used.
+refused the import, 2 the input or the store could not be used. Every
+command takes --json: its report on stdout, and on exit 2 {"error": "..."}.
+Only init and import create a store; output files replace their target
+only when complete.
 """
 
 from __future__ import annotations
@@ -24,17 +27,22 @@ import csv
 import getpass
 import json
 import os
+import secrets
+import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn, TextIO
 
 from .checks import Area
-from .exc import EventsError
+from .exc import EventsError, StoreError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export as export_events
 from .filters import EventQuery
 from .formats import FORMATS
 from .native import write_native
-from .store import open_store
+from .store import DEFAULT_DB, Store, open_store
 
 
 def _add_store(parser: argparse.ArgumentParser) -> None:
@@ -67,7 +75,8 @@ def _import(store, args: argparse.Namespace) -> int:
     from .importer import ImportPreview, StrictImportRefused, import_path, preview
 
     path = Path(args.file)
-    area = _area(args.area) if isinstance(args.area, str) else (args.area or Area())
+    # Read before anything is checked: a bad area is the whole command's error.
+    area = Area.parse(args.area, "--area") if args.area is not None else Area.from_environment()
     progress = None if args.json else _progress
     batch, status = None, 0
     result: ImportPreview
@@ -107,12 +116,60 @@ def _import(store, args: argparse.Namespace) -> int:
     return status
 
 
-def _area(text: str) -> Area:
+def _store_path(args: argparse.Namespace) -> Path | None:
+    """The DuckDB file `open_store` will open, or None when a DSN names the store."""
+    if args.dsn or (not args.db and os.environ.get("EVENTS_DSN")):
+        return None
+    return Path(args.db or os.environ.get("EVENTS_DB") or DEFAULT_DB)
+
+
+def _open(args: argparse.Namespace, create: bool = False) -> Store:
+    """The store of --db/--dsn. Opening a DuckDB file creates it, so only
+    `init` and `import` may (`create`): elsewhere a mistyped path would
+    read as an empty store and report 0 events."""
+    path = _store_path(args)
+    if not create and path is not None and not path.exists():
+        raise StoreError(f"no event store at {path} (check --db or EVENTS_DB; `init` builds one)")
+    return open_store(args.db, args.dsn)
+
+
+@contextmanager
+def _replacing(target: str) -> Iterator[TextIO]:
+    """A text file that becomes `target` only if the block succeeds: it is
+    written beside it under a temporary name, then renamed over it, so
+    that a failure leaves `target` as it was (or absent)."""
+    path = Path(target)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        south, west, north, east = (float(part) for part in text.split(","))
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(f"area must be SOUTH,WEST,NORTH,EAST in degrees, not {text!r}") from err
-    return Area(south, west, north, east)
+        with open(temporary, "x", encoding="utf-8", newline="") as handle:
+            yield handle
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _done(args: argparse.Namespace, report: dict, message: str) -> None:
+    """What a command did: a sentence on stderr, and with --json the report on stdout."""
+    print(message, file=sys.stderr)
+    if args.json:
+        _print(report)
+
+
+class _UsageError(Exception):
+    """argparse refused the command line (it has said so on stderr)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, raising _UsageError instead of exiting, so that
+    main can report the error as JSON too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise _UsageError(message)
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -120,30 +177,34 @@ def _progress(fraction: float, message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m events", description="Conflict events: store, query, export")
+    parser = _Parser(prog="python -m events", description="Conflict events: store, query, export")
     commands = parser.add_subparsers(dest="command", required=True)
     init = commands.add_parser("init", help="build the store from the embedded default data if it is empty")
+    init.add_argument("--json", action="store_true", help="print a JSON report")
     _add_store(init)
     generate = commands.add_parser("generate", help="write seeded synthetic events as native CSV")
     generate.add_argument("--count", type=int, default=2000)
     generate.add_argument("--seed", type=int, default=7)
     generate.add_argument("--out", required=True)
+    generate.add_argument("--json", action="store_true", help="print a JSON report")
     importing = commands.add_parser("import", help="import an events file")
     importing.add_argument("file")
     importing.add_argument("--format", default="auto", choices=("auto", *FORMATS))
     importing.add_argument("--strict", action="store_true", help="store nothing if any row is rejected")
     importing.add_argument("--dry-run", action="store_true", help="check only; store nothing")
-    importing.add_argument("--area", type=_area, default=os.environ.get("EVENTS_AREA"),
-                           help="refuse points outside SOUTH,WEST,NORTH,EAST (default: EVENTS_AREA, else the world)")
+    importing.add_argument("--area", help="refuse points outside SOUTH,WEST,NORTH,EAST (default: EVENTS_AREA, "
+                           "else the world; write --area=-90,... when it starts with a minus)")
     importing.add_argument("--json", action="store_true", help="print the report as JSON")
     importing.add_argument("--coder", help="who imports, recorded with the batch (default: your login name)")
     _add_store(importing)
     undo = commands.add_parser("undo", help="remove an imported batch")
     undo.add_argument("batch_id")
     undo.add_argument("--coder", help="who undoes it, recorded (default: your login name)")
+    undo.add_argument("--json", action="store_true", help="print a JSON report")
     _add_store(undo)
     places = commands.add_parser("places", help="write the places learned from stored events, for geo")
     places.add_argument("--out", required=True)
+    places.add_argument("--json", action="store_true", help="print a JSON report")
     _add_store(places)
     add_place = commands.add_parser("add-place", help="save an analyst's own place")
     add_place.add_argument("name")
@@ -151,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     add_place.add_argument("--lon", type=float, required=True)
     add_place.add_argument("--alias", action="append", default=[], help="another spelling (repeatable)")
     add_place.add_argument("--coder")
+    add_place.add_argument("--json", action="store_true", help="print a JSON report")
     _add_store(add_place)
     batches = commands.add_parser("batches", help="list recorded batches")
     batches.add_argument("--json", action="store_true", help="print JSON (the only output format)")
@@ -163,53 +225,69 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--out", required=True)
     export.add_argument("--format", default="native", choices=EXPORT_FORMATS)
     export.add_argument("--bom", action="store_true", help="start with a UTF-8 BOM, for Excel")
+    export.add_argument("--json", action="store_true", help="print a JSON report")
     _add_store(export)
     _add_filters(export)
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = parser.parse_args(argv)
+    except _UsageError as err:
+        if "--json" in argv:
+            _print({"error": str(err)})
+        return 2
 
     try:
         if args.command == "generate":
             from .synthetic import generate as make
 
-            with open(args.out, "w", encoding="utf-8", newline="") as handle:
+            with _replacing(args.out) as handle:
                 written = write_native(make(args.count, seed=args.seed), handle)
-            print(f"wrote {written} events to {args.out}", file=sys.stderr)
+            _done(args, {"out": args.out, "written": written}, f"wrote {written} events to {args.out}")
             return 0
-        store = open_store(args.db, args.dsn)
+        # Filters are read before the store is opened or a file is touched.
+        events = _query(args) if args.command in ("query", "export") else EventQuery()
+        store = _open(args, create=args.command in ("init", "import"))
         if args.command == "init":
             from .default_data import load_default
 
             stored = load_default(store)
-            print(f"{store}: {stored} default events loaded" if stored else f"{store}: already holds events",
-                  file=sys.stderr)
+            path = _store_path(args)
+            _done(args, {"store": None if path is None else str(path), "loaded": stored},
+                  f"{store}: {stored} default events loaded" if stored else f"{store}: already holds events")
         elif args.command == "import":
             return _import(store, args)
         elif args.command == "undo":
             removed = store.undo_batch(args.batch_id, coder=args.coder or getpass.getuser())
-            print(f"batch {args.batch_id}: {removed} events removed", file=sys.stderr)
+            _done(args, {"batch_id": args.batch_id, "removed": removed},
+                  f"batch {args.batch_id}: {removed} events removed")
         elif args.command == "add-place":
             store.save_place(args.name, args.lat, args.lon, aliases=args.alias, coder=args.coder)
-            print(f"saved {args.name} at {args.lat}, {args.lon}", file=sys.stderr)
+            _done(args, {"name": args.name, "latitude": args.lat, "longitude": args.lon, "aliases": args.alias},
+                  f"saved {args.name} at {args.lat}, {args.lon}")
         elif args.command == "places":
             learned = store.learned_places()
-            with open(args.out, "w", encoding="utf-8", newline="") as handle:
+            with _replacing(args.out) as handle:
                 writer = csv.DictWriter(handle, ["name", "aliases", "latitude", "longitude", "admin1", "source"])
                 writer.writeheader()
                 writer.writerows({**place, "aliases": "|".join(place["aliases"])} for place in learned)
-            print(f"wrote {len(learned)} places to {args.out}", file=sys.stderr)
+            _done(args, {"out": args.out, "written": len(learned)}, f"wrote {len(learned)} places to {args.out}")
         elif args.command == "batches":
             _print(store.batches().to_dict(orient="records"))
         elif args.command == "query":
-            summary = store.summary(_query(args))
+            summary = store.summary(events)
             _print({"count": summary.count, "fatalities": summary.fatalities})
         elif args.command == "export":
-            with open(args.out, "w", encoding="utf-8", newline="") as handle:
-                result = export_events(store.iter_events(_query(args)), handle, format=args.format, bom=args.bom)
-            for warning in result.warnings():
+            with _replacing(args.out) as handle:
+                result = export_events(store.iter_events(events), handle, format=args.format, bom=args.bom)
+            warnings = list(result.warnings())
+            for warning in warnings:
                 print(f"warning: {warning}", file=sys.stderr)
-            print(f"wrote {result.rows} events to {args.out}", file=sys.stderr)
+            _done(args, {"out": args.out, "written": result.rows, "warnings": warnings},
+                  f"wrote {result.rows} events to {args.out}")
     except (EventsError, OSError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
+        if args.json and not isinstance(err, BrokenPipeError):  # stdout is what broke
+            _print({"error": str(err)})
         return 2
     return 0
 

@@ -1,5 +1,6 @@
 import csv
 import json
+import os
 import subprocess
 import sys
 
@@ -10,8 +11,11 @@ from tests.conftest import ROOT
 from tests.helpers import make_event
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "events", *args], cwd=ROOT, capture_output=True, text=True)
+def _cli(*args, env=None):
+    """`python -m events ARGS`; `env` adds to (or, with None values, removes from) the environment."""
+    environment = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None}
+    return subprocess.run([sys.executable, "-m", "events", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=environment)
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +154,135 @@ def test_origin_filter_and_configured_area(tmp_path):
     assert _query(db, "--origin", "ucdp") == {"count": 0, "fatalities": 0}
     bad = _cli("import", fixture, "--db", db, "--area", "north", "--json")
     assert bad.returncode == 2 and "SOUTH,WEST,NORTH,EAST" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("query",),
+        ("export", "--out", "{tmp}/out.csv"),
+        ("batches",),
+        ("undo", "import-1"),
+        ("places", "--out", "{tmp}/places.csv"),
+        ("add-place", "Tell Abyad", "--lat", "36.69", "--lon", "38.95"),
+    ],
+)
+def test_only_init_and_import_create_a_store(tmp_path, command):
+    db = tmp_path / "mistyped.duckdb"
+    args = [part.replace("{tmp}", str(tmp_path)) for part in command]
+    for result in (_cli(*args, "--db", str(db)), _cli(*args, env={"EVENTS_DB": str(db), "EVENTS_DSN": None})):
+        assert result.returncode == 2
+        assert f"error: no event store at {db}" in result.stderr
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_failed_export_leaves_the_target_untouched(demo_db, tmp_path):
+    keep = tmp_path / "keep.csv"
+    keep.write_text("precious\n", encoding="utf-8")
+    failed = _cli("export", "--db", demo_db, "--out", str(keep), "--from", "16/03/2024")
+    assert failed.returncode == 2 and "cannot read filter date_from" in failed.stderr
+    assert keep.read_text(encoding="utf-8") == "precious\n"
+    assert os.listdir(tmp_path) == ["keep.csv"]
+    done = _cli("export", "--db", demo_db, "--out", str(keep), "--text", "Arab 48")
+    assert done.returncode == 0, done.stderr
+    assert keep.read_text(encoding="utf-8").startswith('"event_id",')
+    assert os.listdir(tmp_path) == ["keep.csv"]
+
+
+@pytest.mark.parametrize(
+    "command, says",
+    [
+        (("query", "--db", "{demo}", "--from", "16/03/2024"), "cannot read filter date_from='16/03/2024'"),
+        (("query", "--db", "{demo}", "--status", "final"), "invalid choice: 'final'"),
+        (("export", "--db", "{demo}", "--out", "{tmp}/x.csv", "--from", "16/03/2024"), "cannot read filter"),
+        (("import", "{tmp}/nope.csv", "--db", "{tmp}/events.duckdb"), "nope.csv"),
+        (("import", "{fixture}", "--db", "{tmp}/events.duckdb", "--area", "nan,0,1,1"), "--area"),
+        (("batches", "--db", "{tmp}/missing.duckdb"), "no event store at"),
+        (("undo", "import-1", "--db", "{demo}"), "there is no batch import-1"),
+        (("places", "--db", "{tmp}/missing.duckdb", "--out", "{tmp}/p.csv"), "no event store at"),
+        (("add-place", "X", "--lat", "35", "--lon", "36", "--db", "{tmp}/missing.duckdb"), "no event store at"),
+        (("init", "--dsn", "postgresql://localhost/events"), "PostgreSQL backend is not available"),
+        (("generate", "--count", "3", "--out", "{tmp}/no/such/dir/x.csv"), "x.csv"),
+    ],
+)
+def test_with_json_a_failure_prints_an_error_object(demo_db, tmp_path, command, says):
+    from tests.conftest import FIXTURES
+
+    fill = {"{demo}": demo_db, "{tmp}": str(tmp_path), "{fixture}": str(FIXTURES / "formats" / "acled_current.csv")}
+    args = []
+    for part in command:
+        for key, value in fill.items():
+            part = part.replace(key, value)
+        args.append(part)
+    result = _cli(*args, "--json")
+    assert result.returncode == 2
+    error = json.loads(result.stdout)
+    assert list(error) == ["error"] and says in error["error"]
+    assert "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def _json(*args):
+    """The JSON report of a command that must succeed."""
+    result = _cli(*args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_every_subcommand_reports_as_json(tmp_path):
+    db = str(tmp_path / "events.duckdb")
+    events = tmp_path / "events.csv"
+    made = _json("generate", "--count", "3", "--seed", "1", "--out", str(events), "--json")
+    assert made == {"out": str(events), "written": 3}
+    demo = str(tmp_path / "demo.duckdb")
+    assert _json("init", "--db", demo, "--json") == {"store": demo, "loaded": 2401}
+    assert _json("init", "--db", demo, "--json") == {"store": demo, "loaded": 0}
+    batch = _json("import", str(events), "--db", db, "--json")["batch_id"]
+    assert _json("undo", batch, "--db", db, "--json") == {"batch_id": batch, "removed": 3}
+    place = _json("add-place", "Tell Abyad", "--lat", "36.69", "--lon", "38.95", "--db", db, "--json")
+    assert place == {"name": "Tell Abyad", "latitude": 36.69, "longitude": 38.95, "aliases": []}
+    places = _json("places", "--db", db, "--out", str(tmp_path / "p.csv"), "--json")
+    assert places["out"] == str(tmp_path / "p.csv") and places["written"] >= 1
+    out = str(tmp_path / "hama.csv")
+    exported = _json("export", "--db", demo, "--out", out, "--text", "Arab 48", "--json")
+    assert exported == {"out": out, "written": 1, "warnings": []}
+
+
+def test_an_empty_file_to_import_says_so(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    result = _cli("import", str(empty), "--db", str(tmp_path / "events.duckdb"))
+    assert result.returncode == 2
+    assert "error: empty.csv: the file is empty" in result.stderr
+    assert "unknown format" not in result.stderr
+
+
+@pytest.mark.parametrize("area, says", [
+    ("nan,0,1,1", "south must be a finite number, not nan"),
+    ("1,2,3", "must be four numbers SOUTH,WEST,NORTH,EAST"),
+    ("10,0,5,1", "south (10.0) is north of north (5.0)"),
+    ("0,170,1,-170", "across the antimeridian is not supported"),
+    ("0,0,100,1", "north must be within -90..90"),
+])
+def test_a_bad_area_is_refused_with_a_sentence(tmp_path, area, says):
+    from tests.conftest import FIXTURES
+
+    fixture = str(FIXTURES / "formats" / "acled_current.csv")
+    db = str(tmp_path / "events.duckdb")
+    for result, setting in ((_cli("import", fixture, "--db", db, "--area", area), "--area"),
+                            (_cli("import", fixture, "--db", db, env={"EVENTS_AREA": area}), "EVENTS_AREA")):
+        assert result.returncode == 2
+        assert f"error: {setting}" in result.stderr and says in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_events_area_is_the_default_and_the_flag_wins(tmp_path):
+    from tests.conftest import FIXTURES
+
+    fixture = str(FIXTURES / "formats" / "acled_current.csv")
+    db = str(tmp_path / "events.duckdb")
+    syria = {"EVENTS_AREA": "35.5,35.5,37.5,42.5"}
+    out = json.loads(_cli("import", fixture, "--db", db, "--dry-run", "--json", env=syria).stdout)
+    assert (out["rejected"][0]["reason"], out["accepted"]) == ("outside_configured_area", 1)
+    world = json.loads(_cli("import", fixture, "--db", db, "--dry-run", "--json", "--area=-90,-180,90,180",
+                            env=syria).stdout)
+    assert world["accepted"] == 3
