@@ -52,6 +52,18 @@ _DESCRIPTORS_EN = ("the town of", "the village of", "the city of", "town of", "v
 _DESCRIPTORS_AR = ("قريه", "بلده", "مدينه", "حي", "بلدات", "قرى", "مزارع", "تله", "تلال", "وسط")
 _DISTRICT_WORDS = ("منطقه", "district", "mantiqa", "mantiqat")
 _SUBDISTRICT_WORDS = ("ناحيه", "subdistrict", "sub district", "nahiya", "nahiyat")
+# Words of a landmark or a piece of land, not of a name: a phrase of these alone
+# ("the vegetable market", "agricultural lands", "international airport") names
+# no place of the gazetteer, and no spelling alike is looked for.
+COMMON_WORDS_EN = frozenset((
+    "the", "a", "an", "of", "new", "old", "main", "local", "military", "civilian", "agricultural", "industrial",
+    "international", "vegetable", "public", "popular", "national", "central", "western", "eastern", "northern",
+    "southern", "market", "markets", "land", "lands", "road", "roads", "highway", "bridge", "hospital", "school",
+    "mosque", "church", "base", "camp", "airport", "airbase", "checkpoint", "checkpoints", "field", "fields", "farm",
+    "farms", "factory", "station", "prison", "dam", "crossing", "border", "headquarters", "building", "square",
+    "roundabout", "junction", "position", "positions", "post", "posts", "outpost", "area", "areas", "zone", "oil",
+    "gas", "water", "power", "plant", "company", "brigade", "battalion", "division", "regiment", "village", "town",
+    "city", "villages", "towns", "desert", "mountain", "mountains", "hills", "hill", "frontline", "frontlines"))
 _NEIGHBOURHOOD_WORDS = frozenset(("حي", "neighbourhood", "neighborhood", "quarter"))
 CLITICS_AR = ("و", "ب", "ل", "ف")
 DESCRIPTOR_WORDS = frozenset(_DESCRIPTORS_AR + _DESCRIPTORS_EN + _DISTRICT_WORDS + _SUBDISTRICT_WORDS)
@@ -163,7 +175,11 @@ _DIRECTION_OF_MID = re.compile(r"\s(?:\d{1,3}\s?km\s)?(?:north|south|east|west)(
                                r"\sof\s")
 # "Hamdaniyah neighbourhood of Aleppo": a neighbourhood, then its city.
 _NEIGHBOURHOOD_OF = re.compile(r"\s(?:neighbou?rhood|quarter)\s(?:of|in)\s")
-_LIST_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&)\s*|\s+و(?=\S{3,})")
+# A split takes a run of spaces from its start or not at all: tried from
+# every space of a long run, the run was read to its end and back (the
+# square of its length). parse() collapses spaces first; the pattern does not
+# rely on it.
+_LIST_SPLIT = re.compile(r"(?:(?<!\s)\s+)?(?:,|،|\band\b|&)\s*|(?<!\s)\s+و(?=\S{3})")
 
 
 def parse(query: str) -> Parsed:
@@ -178,10 +194,10 @@ def parse(query: str) -> Parsed:
     near_all = bool(_AREA_OF.search(key))
     key = _AREA_OF.sub(" ", key).replace("(", " , ").replace(")", " ")
     key = re.sub(r"\s+", " ", key).strip(" ,.;")
-    while ":" in key:  # "Aleppo: Kafrnoran", "Aleppo: Bab: Raei village": the areas first
-        head, key = key.split(":", 1)
-        if head.strip():
-            context.append(peel(head))
+    # "Aleppo: Kafrnoran", "Aleppo: Bab: Raei village": the areas first. Split
+    # once: splitting off one head at a time copied the rest for each colon.
+    *heads, key = key.split(":")
+    context += [peel(head) for head in heads if head.strip()]
     key = key.strip(" ,.;")
     for _ in range(3):  # "areas in the vicinity of ...": framing words first
         key = _strip_prefix(key, _NOISE_EN)[0]
@@ -196,10 +212,17 @@ def parse(query: str) -> Parsed:
         context.append(peel(parts[1]))
     # "كفرنبودة شمال حماة", "the market south of Tabqa": a place, then a direction from another.
     for pattern in (_DIRECTION_BETWEEN_AR, _DIRECTION_OF_MID):
+        if pattern is _DIRECTION_OF_MID and _DIRECTION_OF_EN.match(key):
+            continue  # "5 km north of Idlib": a direction from one place, which peel reads
         parts = pattern.split(key, maxsplit=1)
         if len(parts) == 2 and parts[0].strip() and parts[1].strip() and not peel(parts[0]).near:
             key = parts[0]
             context += [peel(part) for part in _LIST_SPLIT.split(parts[1]) if part.strip(" ,.;")]
+    # "حي جوبر بدمشق": the city as a last word, with the clitic "in".
+    head, _, last = key.rpartition(" ")
+    if head and last.startswith("ب") and canonical_admin1(last[1:]):
+        key = head
+        context.append(Phrase(core=last[1:], city=True))
     between = False
     for word in ("between", "بين"):
         if key.startswith(word + " "):
@@ -213,6 +236,12 @@ def parse(query: str) -> Parsed:
         item.near |= near_all
     items[0:1] = [Phrase(**{**vars(items[0]), "neighbourhood": True})] if items and neighbourhood else items[0:1]
     return Parsed(items=items or [Phrase(core="")], between=between, context=context)
+
+
+def names_no_place(core: str) -> bool:
+    """Whether the phrase is made of common words only ("vegetable market")."""
+    words = core.split()
+    return bool(words) and all(word in COMMON_WORDS_EN for word in words)
 
 
 def _is_admin(phrase: Phrase) -> bool:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from .admin import canonical_admin1
 from .gazetteer import Area, Gazetteer, Place
-from .phrases import DESCRIPTOR_WORDS, Parsed, Phrase, name_variants, parse
+from .phrases import DESCRIPTOR_WORDS, Parsed, Phrase, name_variants, names_no_place, parse
 
 _LONGEST_QUERY = 300  # a place phrase, not a report: longer input is not looked up
 
@@ -183,6 +183,8 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
     if fitting:
         loose = how and not exact or fitting[0] not in exact
         return _town(gazetteer, query, fitting, phrase, parsed, how if loose else "")
+    if names_no_place(core):
+        return None  # "the vegetable market": no name to look for; the caller codes the area
     if context.admin1 is not None:
         # The area binds: a place of that name elsewhere is not the one meant.
         # Look among the area's own places for one spelled alike.
