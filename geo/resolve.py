@@ -88,12 +88,16 @@ class _Context:
     subdistrict: Area | None = None
     town: Place | None = None
     phrase: Phrase | None = None
+    names: list[str] = field(default_factory=list)  # the context phrases' names, as written
+    given: str | None = None  # the governorate the caller gave (admin1 is also the one named)
 
 
 def _context(gazetteer: Gazetteer, phrases: list[Phrase], admin1: str | None, cutoff: float) -> _Context:
-    context = _Context(admin1=canonical_admin1(admin1) if admin1 else None)
+    given = canonical_admin1(admin1) if admin1 else None
+    context = _Context(admin1=given, given=given)
     for phrase in phrases:
         context.phrase = context.phrase or phrase
+        context.names.append(phrase.core)
         governorate = canonical_admin1(phrase.core)
         if governorate and (phrase.governorate or phrase.region or not phrase.district):
             context.admin1 = context.admin1 or governorate
@@ -184,6 +188,12 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
         loose = how and not exact or fitting[0] not in exact
         return _town(gazetteer, query, fitting, phrase, parsed, how if loose else "")
     if names_no_place(core):
+        # "Damascus - International Airport": a landmark named by its city and common words.
+        # It may lie outside the city's governorate (the airport of Damascus), not outside the one given.
+        for head in context.names:
+            if landmark := [p for p in gazetteer.lookup(f"{head} {core}") if gazetteer.within(p, context.given)
+                            and (not context.town or _near(p, context.town))]:
+                return _town(gazetteer, query, landmark, phrase, parsed, "")
         return None  # "the vegetable market": no name to look for; the caller codes the area
     if context.admin1 is not None:
         # The area binds: a place of that name elsewhere is not the one meant.

@@ -264,3 +264,15 @@ def test_every_phrase_of_our_table_answers_inside_its_governorate_when_hinted(ge
         if not back or back.raw["admin1"] != row["admin1"]:
             outside[row["query"]] = back and back.raw["admin1"]
     assert not outside
+
+
+@pytest.mark.parametrize("query, admin1, name", [
+    ("Damascus - International Airport", "Rural Damascus", "Damascus International Airport"),
+    ("near Kuweires airbase", "Aleppo", "Kuweires Military Airbase"),
+    ("معبر باب الهوى", "Idleb", "Bab al-Hawa Border Crossing"),
+    ("Sednaya military prison", "Rural Damascus", "Saydnaya Prison"),
+])
+def test_landmarks_come_from_the_supplement_of_sourced_points(geocoder, query, admin1, name):
+    location = geocoder.geocode(query)
+    assert (location.address, location.raw["admin1"]) == (name, admin1)
+    assert location.raw["source"].startswith("supplement: https://")
