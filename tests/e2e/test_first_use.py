@@ -128,6 +128,7 @@ def test_a_shared_link_opens_the_filtered_view_without_page_not_found(page, app_
     _expect_counts(page, hama)
     expect(page.get_by_text("Showing events governorate is Hama.")).to_be_visible()
     expect(page.get_by_role("button", name="Remove Hama", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame")).to_be_visible()
     page.screenshot(path=ARTIFACTS / "shared_link_hama.png", full_page=True)
     expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.get_by_test_id("stDialog")).to_have_count(0)
