@@ -77,7 +77,7 @@ def test_each_supplement_place_lies_in_the_governorate_its_source_states():
     with open(ROOT / "data" / "gazetteer" / "supplement.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     placed = {row["name"]: gazetteer.lookup(row["name"])[0] for row in rows}
-    assert len(rows) == 30  # 25 places, 5 landmarks (issue 16)
+    assert len(rows) == 33  # 25 places, 8 landmarks (issue 16)
     assert [(name, p.admin1) for name, p in placed.items() if p.admin1 != next(
         r["stated_admin1"] for r in rows if r["name"] == name)] == []
     assert all(p.source.startswith("supplement: http") for p in placed.values())
