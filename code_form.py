@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 from events import taxonomy
 from events.exc import EventsError
+from extract.draft import DRAFT_EXTRAS
 from extract.lexicons import actor_type
 from geo.admin import ADMIN1_NAMES
 
@@ -18,6 +19,18 @@ ACTOR_LABELS = {
     "assoc_actor_1": "Associated with actor 1 (separate with ; )",
     "actor2": "Actor 2",
 }
+
+
+def show(draft: dict, status: str) -> None:
+    """Put a draft in the form: widgets read their values from session state."""
+    st.session_state.draft = draft
+    st.session_state.placement = draft["placement"]
+    st.session_state.saved = None
+    st.session_state.similar = None
+    for name, value in draft.items():
+        if name not in DRAFT_EXTRAS:
+            st.session_state[f"field_{name}"] = value
+    st.session_state.field_status = status
 
 
 def _why(draft: dict, name: str) -> None:

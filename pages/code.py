@@ -2,15 +2,14 @@
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 import code_form
+import code_queue
 import ui
 from events.coding import CodedEventError, save_coded
 from events.exc import EventsError
-from extract.draft import DRAFT_EXTRAS, draft_events
-from extract.reports import drafts_of, read_reports
+from extract.draft import draft_events
 
 
 def _start_draft() -> None:
@@ -22,11 +21,11 @@ def _start_draft() -> None:
     st.session_state.drafts = draft_events(st.session_state.report_text, st.session_state.published, ui.geocoder())
     st.session_state.drafts_saved = []
     st.session_state.draft_choice = 0
-    _show(st.session_state.drafts[0], "draft")
+    code_form.show(st.session_state.drafts[0], "draft")
 
 
 def _choose_draft() -> None:
-    _show(st.session_state.drafts[st.session_state.draft_choice], "draft")
+    code_form.show(st.session_state.drafts[st.session_state.draft_choice], "draft")
 
 
 def _draft_choice() -> None:
@@ -41,78 +40,16 @@ def _draft_choice() -> None:
         st.caption("Saved already: " + ", ".join(f"event {i + 1}" for i in sorted(done)))
 
 
-def _show(draft: dict, status: str) -> None:
-    """Put a draft in the form: widgets read their values from session state."""
-    st.session_state.draft = draft
-    st.session_state.placement = draft["placement"]
-    st.session_state.saved = None
-    st.session_state.similar = None
-    for name, value in draft.items():
-        if name not in DRAFT_EXTRAS:
-            st.session_state[f"field_{name}"] = value
-    st.session_state.field_status = status
-
-
-def _add_to_queue() -> None:
-    """Draft every report of the uploaded files into the review queue."""
-    files = st.session_state.get("report_files") or []
-    queue = st.session_state.setdefault("queue", [])
-    problems = []
-    for upload in files:
-        reports, unread = read_reports(upload.name, upload.getvalue(), st.session_state.published)
-        problems += [f"{p.name}{f' line {p.line}' if p.line else ''}: {p.message}" for p in unread]
-        for report in reports:
-            for draft in drafts_of(report, ui.geocoder()):
-                queue.append({"name": report.name, "text": report.text, "published": report.published,
-                              "draft": draft, "state": "to review"})
-    st.session_state.queue_problems = problems
-
-
-def _review(index: int) -> None:
-    item = st.session_state.queue[index]
-    st.session_state.reviewing = index
-    st.session_state.drafts = None
-    st.session_state.report_text = item["text"]
-    st.session_state.published = item["published"]
-    _show(item["draft"], "reviewed")
-
-
-def _review_next() -> None:
-    waiting = [i for i, item in enumerate(st.session_state.get("queue", [])) if item["state"] == "to review"]
-    if waiting:
-        _review(waiting[0])
-
-
-def _queue() -> None:
-    """Upload many reports; each becomes a draft to review in turn."""
-    with st.expander("Upload many reports (.txt, or .csv / .jsonl with text, url, published)",
-                     expanded=bool(st.session_state.get("queue"))):
-        st.file_uploader("Report files", type=["txt", "csv", "jsonl"], accept_multiple_files=True,
-                         key="report_files")
-        st.button("Add to the review queue", on_click=_add_to_queue)
-        for problem in st.session_state.get("queue_problems") or []:
-            st.warning(ui.plain(problem))
-        queue = st.session_state.get("queue") or []
-        if queue:
-            st.dataframe(pd.DataFrame([{
-                "report": item["name"], "published": item["published"],
-                "event": item["draft"]["sub_event_type"], "place": item["draft"]["location"],
-                "fatalities": item["draft"]["fatalities"], "state": item["state"]} for item in queue]),
-                hide_index=True)
-            waiting = sum(item["state"] == "to review" for item in queue)
-            st.button(f"Review the next report ({waiting} waiting)", on_click=_review_next, disabled=not waiting)
-
-
 def _move_on() -> None:
     """After a save, the next report of the queue or the next event of the
     report is put in the form: at the start of a run, before the widgets
     are drawn. The note of what was saved stays."""
     saved = st.session_state.get("saved")
     if st.session_state.pop("review_next", False):
-        _review_next()
+        code_queue.review_next()
     elif (index := st.session_state.pop("next_draft", None)) is not None:
         st.session_state.draft_choice = index
-        _show(st.session_state.drafts[index], "draft")
+        code_form.show(st.session_state.drafts[index], "draft")
     else:
         return
     st.session_state.saved = saved
@@ -191,7 +128,7 @@ def page() -> None:
     st.button("Draft event", type="primary", on_click=_start_draft)
     if st.session_state.get("draft_refused"):
         st.warning("Paste a report first.")
-    _queue()
+    code_queue.queue()
 
     _saved_note()
     draft = st.session_state.get("draft")

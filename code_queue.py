@@ -1,0 +1,59 @@
+"""The Code page's review queue: many reports uploaded at once, each
+drafted, then put in the form in turn. Presentation only."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from code_form import show
+from extract.reports import drafts_of, read_reports
+
+
+def _add_to_queue() -> None:
+    """Draft every report of the uploaded files into the review queue."""
+    files = st.session_state.get("report_files") or []
+    queue = st.session_state.setdefault("queue", [])
+    problems = []
+    for upload in files:
+        reports, unread = read_reports(upload.name, upload.getvalue(), st.session_state.published)
+        problems += [f"{p.name}{f' line {p.line}' if p.line else ''}: {p.message}" for p in unread]
+        for report in reports:
+            for draft in drafts_of(report, ui.geocoder()):
+                queue.append({"name": report.name, "text": report.text, "published": report.published,
+                              "draft": draft, "state": "to review"})
+    st.session_state.queue_problems = problems
+
+
+def _review(index: int) -> None:
+    item = st.session_state.queue[index]
+    st.session_state.reviewing = index
+    st.session_state.drafts = None
+    st.session_state.report_text = item["text"]
+    st.session_state.published = item["published"]
+    show(item["draft"], "reviewed")
+
+
+def review_next() -> None:
+    waiting = [i for i, item in enumerate(st.session_state.get("queue", [])) if item["state"] == "to review"]
+    if waiting:
+        _review(waiting[0])
+
+
+def queue() -> None:
+    """Upload many reports; each becomes a draft to review in turn."""
+    with st.expander("Upload many reports (.txt, or .csv / .jsonl with text, url, published)",
+                     expanded=bool(st.session_state.get("queue"))):
+        st.file_uploader("Report files", type=["txt", "csv", "jsonl"], accept_multiple_files=True,
+                         key="report_files")
+        st.button("Add to the review queue", on_click=_add_to_queue)
+        for problem in st.session_state.get("queue_problems") or []:
+            st.warning(ui.plain(problem))
+        queue = st.session_state.get("queue") or []
+        if queue:
+            st.dataframe(pd.DataFrame([{
+                "report": item["name"], "published": item["published"],
+                "event": item["draft"]["sub_event_type"], "place": item["draft"]["location"],
+                "fatalities": item["draft"]["fatalities"], "state": item["state"]} for item in queue]),
+                hide_index=True)
+            waiting = sum(item["state"] == "to review" for item in queue)
+            st.button(f"Review the next report ({waiting} waiting)", on_click=review_next, disabled=not waiting)
