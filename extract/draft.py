@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from geopy.location import Location
+
 from events import taxonomy
 from events.schema import ACTOR_SEPARATOR, empty_event
 from geo.geocoder import OfflineGeocoder
@@ -53,7 +55,8 @@ def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineG
     evidence: dict[str, list[dict]] = {}
     confidence: dict[str, float] = {}
 
-    def put(fields: tuple[str, ...], values: tuple, finding: rules.Finding | None, default_confidence=0.0):
+    def put(fields: tuple[str, ...], values: tuple, finding: rules.Finding[object] | None,
+            default_confidence: float = 0.0) -> None:
         for name, value in zip(fields, values, strict=True):
             event[name] = value
             if finding is not None:
@@ -164,7 +167,7 @@ def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineG
     return event
 
 
-def _most_precise(places: list[rules.Finding]) -> rules.Finding:
+def _most_precise(places: list[rules.Finding[Location]]) -> rules.Finding[Location]:
     """The first place found, unless a more precise one lies in the same
     governorate ("بلدة سراقب في ريف إدلب": Saraqib, not the Idleb region)."""
     first = places[0]

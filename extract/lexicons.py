@@ -13,6 +13,8 @@ from pathlib import Path
 
 from .text import Lexicon
 
+Actor = tuple[str, str]  # (ACLED actor name, inter text)
+
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 
 
@@ -22,25 +24,25 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 @cache
-def triggers() -> Lexicon:
+def triggers() -> Lexicon[str]:
     """Trigger words -> ACLED sub-event type."""
     return Lexicon((r["surface"], r["sub_event_type"]) for r in _rows("triggers.csv"))
 
 
 @cache
-def actors() -> Lexicon:
+def actors() -> Lexicon[Actor]:
     """Named actors -> (ACLED actor name, inter text)."""
     return Lexicon((r["surface"], (r["actor"], r["inter"])) for r in _rows("actors.csv"))
 
 
 @cache
-def force_nouns() -> Lexicon:
+def force_nouns() -> Lexicon[None]:
     """Nouns for armed forces that nationality adjectives attach to."""
     return Lexicon((r["surface"], None) for r in _rows("forces.csv") if r["kind"] == "noun")
 
 
 @cache
-def nationality_adjectives() -> Lexicon:
+def nationality_adjectives() -> Lexicon[Actor]:
     """Nationality adjectives -> (state forces actor name, inter text)."""
     return Lexicon(
         (r["surface"], (r["actor"], r["inter"])) for r in _rows("forces.csv") if r["kind"] == "adjective"
@@ -48,24 +50,24 @@ def nationality_adjectives() -> Lexicon:
 
 
 @cache
-def quantities() -> Lexicon:
+def quantities() -> Lexicon[tuple[int, bool]]:
     """Number words and vague quantifiers -> (value, vague)."""
     return Lexicon((r["surface"], (int(r["value"]), r["vague"] == "yes")) for r in _rows("quantities.csv"))
 
 
 @cache
-def death_words() -> Lexicon:
+def death_words() -> Lexicon[None]:
     return Lexicon((r["surface"], None) for r in _rows("deaths.csv"))
 
 
 @cache
-def outlets() -> Lexicon:
+def outlets() -> Lexicon[str]:
     """Outlet names as written -> the source name we record."""
     return Lexicon((r["surface"], r["source"]) for r in _rows("outlets.csv"))
 
 
 @cache
-def time_words() -> Lexicon:
+def time_words() -> Lexicon[int]:
     """Relative time words -> days before the publication date."""
     return Lexicon((r["surface"], int(r["days_before"])) for r in _rows("time_words.csv"))
 

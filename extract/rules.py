@@ -12,25 +12,32 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
+from typing import Generic
+
+from geopy.location import Location
 
 from events import taxonomy
 from geo.geocoder import OfflineGeocoder
 from geo.normalise import normalise
 
 from . import lexicons
-from .text import Report, Span
+from .lexicons import Actor
+from .text import Lexicon, Report, Span, V, V_co
 
 
 @dataclass(frozen=True)
-class Finding:
-    value: object
+class Finding(Generic[V_co]):
+    value: V_co
     spans: tuple[Span, ...]
     confidence: float
 
 
+Actors = tuple[Actor, ...]  # the actors of one finding, the one who leads first
+
+
 # --- event type -----------------------------------------------------------
 
-def find_sub_event_type(report: Report) -> list[Finding]:
+def find_sub_event_type(report: Report) -> list[Finding[str]]:
     """Trigger words, the one highest in ACLED's hierarchy first.
 
     ACLED's codebook orders sub-event types so that a higher row wins when
@@ -46,7 +53,7 @@ def find_sub_event_type(report: Report) -> list[Finding]:
 
 # --- actors ---------------------------------------------------------------
 
-def _alternatives(lexicon) -> str:
+def _alternatives(lexicon: Lexicon[V]) -> str:
     return "|".join(re.escape(t) for t in sorted(lexicon.values, key=len, reverse=True))
 
 
@@ -62,15 +69,15 @@ def _force_patterns() -> tuple[re.Pattern, re.Pattern]:
     return arabic, english
 
 
-def find_forces(report: Report) -> list[Finding]:
+def find_forces(report: Report) -> list[Finding[Actors]]:
     """State forces named by nationality; the value is the list of
     (actor, inter) in the order written: the first leads, the rest are
     associates (الطيران الحربي السوري والروسي -> Syria, with Russia)."""
     adjectives = lexicons.nationality_adjectives()
-    found = []
+    found: list[Finding[Actors]] = []
     for pattern in _force_patterns():
         for match in pattern.finditer(report.key):
-            actors = []
+            actors: list[Actor] = []
             for adj in adjectives.pattern.finditer(match.group("adjs")):
                 actor = adjectives.values[adj.group("term")]
                 if actor not in actors:
@@ -80,7 +87,7 @@ def find_forces(report: Report) -> list[Finding]:
     return sorted(found, key=lambda f: f.spans[0].start)
 
 
-def find_named_actors(report: Report) -> list[Finding]:
+def find_named_actors(report: Report) -> list[Finding[Actors]]:
     """Actors named outright (هيئة تحرير الشام, SDF, gunmen), in text order."""
     return [Finding((hit.value,), (hit.span,), 0.7) for hit in report.find(lexicons.actors())]
 
@@ -90,7 +97,7 @@ _CLAIM = re.compile(r"(?<!\w)و?(?:" + "|".join(re.escape(normalise(w)) for w in
     "claimed")) + r")(?!\w)")
 
 
-def find_claims(report: Report, named: list[Finding]) -> list[Finding]:
+def find_claims(report: Report, named: list[Finding[Actors]]) -> list[Finding[Actors]]:
     """The actor named right by a claim ("وتبنى تنظيم الدولة الهجوم",
     "Islamic State claimed responsibility"): the author of the attack."""
     found = []
@@ -119,7 +126,7 @@ _NEGATIONS = tuple(
 )
 
 
-def find_fatalities(report: Report) -> list[Finding]:
+def find_fatalities(report: Report) -> list[Finding[int]]:
     """Death words next to a number or quantifier; vague quantifiers take
     ACLED's most conservative figure (عشرات/tens 10, dozens 12, مئات 100).
 
@@ -155,7 +162,7 @@ _CUMULATIVE = re.compile(
     r"|death toll(?: \S+){0,20} (?:has |had )?(?:risen|rose|climbed)|raising the death toll")
 
 
-def find_cumulative_toll(report: Report) -> list[Finding]:
+def find_cumulative_toll(report: Report) -> list[Finding[None]]:
     """A toll that sums deaths over time ("ارتفعت حصيلة ... إلى"): ACLED codes
     each death once, in its own event, so the number is not this event's."""
     return [Finding(None, (report.span(*m.span()),), 0.8) for m in _CUMULATIVE.finditer(report.key)]
@@ -167,7 +174,7 @@ _ONE_EN = ("a civilian", "a child", "a woman", "a man", "a soldier", "a fighter"
            "a boy", "a girl", "a journalist", "a farmer", "one civilian", "one soldier", "one person")
 
 
-def _one_death(key: str, deaths: str, report: Report) -> list[Finding]:
+def _one_death(key: str, deaths: str, report: Report) -> list[Finding[int]]:
     """A death word with one person ("مقتل مدني", "لمقتله", "shot dead a
     civilian"): 1, or 2 with "وآخر" (and another)."""
     one_ar = "|".join(_ONE_AR)
@@ -220,11 +227,11 @@ def _explicit(match: re.Match, published: dt.date) -> dt.date | None:
     return date
 
 
-def find_event_date(report: Report, published: dt.date) -> list[Finding]:
+def find_event_date(report: Report, published: dt.date) -> list[Finding[dt.date]]:
     """The event's date, counted from the publication date the user gives:
     an explicit date (12 آذار, March 12) first, then a weekday (the last
     such day up to publication), then relative words (اليوم, أمس)."""
-    found = []
+    found: list[Finding[dt.date]] = []
     for match in _EXPLICIT_DATE.finditer(report.key):
         date = _explicit(match, published)
         if date is not None and date <= published:
@@ -314,15 +321,16 @@ def _shorter(key: str, start: int, end: int, keep: int) -> list[tuple[int, int]]
     return spans
 
 
-def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding]:
+def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding[Location]]:
     """Area phrases (ريف حماة, near Saraqib) and places after a locative
     word, resolved by the offline geocoder; the value is the geocoder's
     Location. Area phrases come first: they say what the text is about."""
-    found = []
+    found: list[Finding[Location]] = []
     for pattern, confidence, keep in ((_AREA, 0.7, 2), (_LOCATIVE, 0.6, 1)):
         for match in _overlapping(pattern, report.key):
             group = "phrase" if match.group("phrase") else "en"
-            for start, end in _shorter(report.key, *match.span(group), keep):
+            phrase_start, phrase_end = match.span(group)
+            for start, end in _shorter(report.key, phrase_start, phrase_end, keep):
                 # No close-spelling guesses in running text: "the President
                 # bridge" is not a typo of a town.
                 location = geocoder.geocode(report.span(start, end).text, close_spellings=False)
@@ -337,7 +345,7 @@ def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding]:
 
 # --- source ---------------------------------------------------------------
 
-def find_source(report: Report) -> list[Finding]:
+def find_source(report: Report) -> list[Finding[str]]:
     """Outlets named in the text (عرب 48, SANA, SOHR), one finding each."""
     seen: dict[str, list[Span]] = {}
     for hit in report.find(lexicons.outlets()):

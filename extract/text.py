@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from geo.normalise import normalise, normalise_with_offsets
 
 # An Arabic word may carry one conjunction/preposition clitic (و ب ل ف ك)
 # before the term; the span reported excludes it.
 _CLITIC = "(?:[وبلفك])?"
+
+V = TypeVar("V")  # what a lexicon's terms mean: a sub-event type, an actor, a number ...
+V_co = TypeVar("V_co", covariant=True)  # the same, in a hit (frozen: read only)
 
 
 @dataclass(frozen=True)
@@ -30,10 +34,10 @@ class Span:
 
 
 @dataclass(frozen=True)
-class Hit:
+class Hit(Generic[V_co]):
     span: Span
     term: str       # the normalised lexicon term that matched
-    value: object   # what the lexicon says the term means
+    value: V_co     # what the lexicon says the term means
 
 
 class Report:
@@ -57,7 +61,7 @@ class Report:
         end = self._offsets[key_end - 1] + 1 if key_end > 0 else 0
         return Report(self.raw[start:end], self.base + start)
 
-    def find(self, lexicon: Lexicon) -> list[Hit]:
+    def find(self, lexicon: Lexicon[V]) -> list[Hit[V]]:
         """All non-overlapping hits of the lexicon, longest term first, in text order."""
         hits = []
         for match in lexicon.pattern.finditer(self.key):
@@ -67,11 +71,11 @@ class Report:
         return hits
 
 
-class Lexicon:
+class Lexicon(Generic[V]):
     """Surface forms -> values, compiled into one regular expression."""
 
-    def __init__(self, entries: Iterable[tuple[str, object]]):
-        self.values: dict[str, object] = {}
+    def __init__(self, entries: Iterable[tuple[str, V]]):
+        self.values: dict[str, V] = {}
         for surface, value in entries:
             term = normalise(surface)
             self.values.setdefault(term, value)
