@@ -30,7 +30,7 @@ CUTOFF = 76.0
 CUTOFF_ANYWHERE = 84.0  # with no area to search in
 # Within this of the best, another place is as likely: the answer says so.
 TIE = 5.0
-LARGE = 8_000  # names; a pool larger than this is searched by first consonant
+LARGE = 8_000  # names; a pool larger than this is searched by its first consonants
 _FINAL_H = re.compile(r"h$")
 _SPACE = re.compile(r" ")
 
@@ -42,10 +42,10 @@ def loose_skeleton(name: str) -> str:
 
 
 def _bucket(key: str, bone: str) -> str:
-    """The first consonant of a Latin name; the first letter after the article of an Arabic one."""
+    """The first two consonants of a Latin name; the first two letters after the article of an Arabic one."""
     if bone:
-        return bone[0]
-    return key.removeprefix("ال")[:1]
+        return bone[:2]
+    return key.removeprefix("ال")[:2]
 
 
 @dataclass
@@ -56,9 +56,9 @@ class Pool:
     bones: list[str]         # loose skeleton of each name ("" for Arabic)
     owners: list[int]        # index into `places` of each name's place
     places: list[Place]
-    # Of a large pool (all Syria), the names by their first consonant: a
-    # coder's spelling rarely changes it (Irbeen, Arbin), and comparing with
-    # a twentieth of 30,000 names keeps a miss under a millisecond.
+    # Of a large pool (all Syria), the names by their first two consonants: a
+    # coder's spelling rarely changes them (Irbeen, Arbin; Deir Maker, Dayr
+    # Maqir), and comparing with a hundredth of 30,000 names keeps a miss cheap.
     buckets: dict[str, tuple[list[str], list[int]]] | None = None
 
     @classmethod
@@ -91,7 +91,9 @@ class Pool:
         best: dict[int, float] = {}
         keys, positions = self.buckets.get(_bucket(key, bone), ([], [])) if self.buckets is not None else (
             self.keys, None)
-        hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=45 if latin else cutoff, limit=40)
+        # A final score of (ratio + skeleton ratio) / 2 >= cutoff needs a ratio of 2 * cutoff - 100 at least.
+        floor = 2 * cutoff - 100 if latin else cutoff
+        hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=floor, limit=40)
         for _, score, found in hits:
             index = positions[found] if positions is not None else found
             if latin and self.bones[index] and bone:
