@@ -14,7 +14,7 @@ import sys
 
 from events.schema import format_value
 
-from .draft import DRAFT_EXTRAS, draft_events
+from .draft import DRAFT_EXTRAS, ReportTooLongError, draft_events
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, UnicodeDecodeError) as err:
             print(f"cannot read {args.file}: {err}", file=sys.stderr)
             return 2
-    drafts = draft_events(raw, args.published)
+    try:
+        drafts = draft_events(raw, args.published)
+    except ReportTooLongError as err:
+        print(err, file=sys.stderr)
+        return 2
     out = [
         {k: (v if k in DRAFT_EXTRAS or not hasattr(v, "isoformat") else format_value(v))
          for k, v in d.items()}

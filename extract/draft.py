@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import cached_property
 
 from geopy.location import Location
 
 from events import taxonomy
+from events.exc import EventsError
 from events.schema import ACTOR_SEPARATOR, empty_event
 from geo.geocoder import OfflineGeocoder
 
@@ -24,11 +26,21 @@ from .calibration import calibrated
 from .text import Report
 
 COUNTRY = "Syria"
+# The longest report drafted, in characters: some 30,000 words, a hundred
+# times the seed report and more than any news item. Drafting takes time in
+# proportion to the length (0.4-2.5 s of CPU at this length, by the kind of
+# text: bench/extract_bench.py), and the Code page drafts in its script
+# thread: longer text (pasted data, a whole feed) is refused, not drafted.
+MAX_REPORT_CHARS = 200_000
 NOTES_LIMIT = 10_000  # the schema's limit on notes
 DRAFT_EXTRAS = ("evidence", "confidence", "placement", "flags")  # keys of a draft that are not schema fields
 UNIDENTIFIED = ("Unidentified Armed Group (Syria)", "Political militia")
 PROTESTERS = ("Protesters (Syria)", "Protesters")  # ACLED codes every protest's actor so
 _UNCLAIMED_WEAPONS = ("Remote explosive/landmine/IED", "Suicide bomb", "Grenade")
+
+
+class ReportTooLongError(EventsError, ValueError):
+    """A report is longer than MAX_REPORT_CHARS; the message says so in words."""
 
 
 def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None = None,
@@ -38,18 +50,48 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
 
     A part without its own date, place or source takes the report's.
     Confidences are those measured on the development set (calibration.py)
-    unless `calibrate` is False (how they are measured).
+    unless `calibrate` is False (how they are measured). Raises
+    ReportTooLongError for a report longer than MAX_REPORT_CHARS.
     """
+    if len(raw) > MAX_REPORT_CHARS:
+        raise ReportTooLongError(
+            f"The report is {len(raw):,} characters long; at most {MAX_REPORT_CHARS:,} can be drafted at once. "
+            "Paste the article's text alone, or split it into several reports.")
     report = Report(raw)
     geocoder = geocoder or OfflineGeocoder()
-    drafts = [_draft(part, report, published, geocoder) for part in rules.event_parts(report)]
+    whole = _Whole(report, published, geocoder)
+    drafts = [_draft(part, whole, published, geocoder) for part in rules.event_parts(report)]
     if calibrate:
         for draft in drafts:
             draft["confidence"] = {name: calibrated(name, value) for name, value in draft["confidence"].items()}
     return drafts
 
 
-def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineGeocoder) -> dict:
+class _Whole:
+    """The whole report's dates, places and sources, for the parts that name
+    none of their own: found once, however many parts ask (finding them
+    again for each of a long report's many parts cost the square of its
+    length)."""
+
+    def __init__(self, report: Report, published: dt.date, geocoder: OfflineGeocoder):
+        self.report = report
+        self._published = published
+        self._geocoder = geocoder
+
+    @cached_property
+    def dates(self) -> list[rules.Finding[dt.date]]:
+        return rules.find_event_date(self.report, self._published)
+
+    @cached_property
+    def places(self) -> list[rules.Finding[Location]]:
+        return rules.find_place(self.report, self._geocoder)
+
+    @cached_property
+    def sources(self) -> list[rules.Finding[str]]:
+        return rules.find_source(self.report)
+
+
+def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineGeocoder) -> dict:
     event = empty_event()
     flags: list[str] = []
     evidence: dict[str, list[dict]] = {}
@@ -123,17 +165,17 @@ def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineG
         # No death reported: ACLED records 0.
         put(("fatalities",), (0,), None, default_confidence=0.5)
 
-    dates = rules.find_event_date(report, published) or rules.find_event_date(whole, published)
+    dates = rules.find_event_date(report, published) or whole.dates
     if dates:
         put(("event_date",), (dates[0].value,), dates[0])
-        if rules.said_when(whole, dates[0].spans[0]):
+        if rules.said_when(whole.report, dates[0].spans[0]):
             flags.append(f"“{dates[0].spans[0].text}” follows a reporting verb: it may date the report, "
                          "not the event")
     else:
         put(("event_date",), (published,), None, default_confidence=0.4)
     event["time_precision"] = 1
 
-    places = rules.find_place(report, geocoder) or rules.find_place(whole, geocoder)
+    places = rules.find_place(report, geocoder) or whole.places
     if places:
         place = _most_precise(places)
         raw = place.value.raw
@@ -148,7 +190,7 @@ def _draft(report: Report, whole: Report, published: dt.date, geocoder: OfflineG
         placement = {"rule": "no place found in the text", "where_prec": None, "source": None, "candidates": [],
                      "area": None}
 
-    sources = rules.find_source(report) or rules.find_source(whole)
+    sources = rules.find_source(report) or whole.sources
     if sources:
         put(("source",), (ACTOR_SEPARATOR.join(f.value for f in sources),), sources[0])
 

@@ -8,6 +8,7 @@ calibrated on the development set (issue 6).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import re
@@ -57,14 +58,22 @@ def _alternatives(lexicon: Lexicon[V]) -> str:
     return "|".join(re.escape(t) for t in sorted(lexicon.values, key=len, reverse=True))
 
 
+# The most nationalities one force phrase lists. Bounded so that a long run
+# of adjectives with no noun after it ("syrian and russian and ...") is not
+# read again from each of its words, which cost the square of its length.
+_MOST_NATIONALITIES = 6
+
+
 def _force_patterns() -> tuple[re.Pattern, re.Pattern]:
     nouns = _alternatives(lexicons.force_nouns())
     adjectives = _alternatives(lexicons.nationality_adjectives())
+    most = _MOST_NATIONALITIES
     # Arabic: noun, then adjectives joined by و ("الطيران الحربي السوري والروسي").
-    arabic = re.compile(rf"(?<!\w)[وبلف]?(?P<phrase>(?:{nouns})(?P<adjs>(?: و?(?:{adjectives}))+))(?!\w)")
+    arabic = re.compile(rf"(?<!\w)[وبلف]?(?P<phrase>(?:{nouns})(?P<adjs>(?: و?(?:{adjectives})){{1,{most}}}))(?!\w)")
     # English: adjectives joined by "and" or commas, then the noun.
     english = re.compile(
-        rf"(?<!\w)(?P<phrase>(?P<adjs>(?:{adjectives})(?:(?:, | and |, and )(?:{adjectives}))*) (?:{nouns}))(?!\w)"
+        rf"(?<!\w)(?P<phrase>(?P<adjs>(?:{adjectives})(?:(?:, | and |, and )(?:{adjectives})){{0,{most - 1}}})"
+        rf" (?:{nouns}))(?!\w)"
     )
     return arabic, english
 
@@ -97,17 +106,29 @@ _CLAIM = re.compile(r"(?<!\w)و?(?:" + "|".join(re.escape(normalise(w)) for w in
     "claimed")) + r")(?!\w)")
 
 
+_CLAIM_REACH = 40  # characters between a claim and the actor it names
+
+
 def find_claims(report: Report, named: list[Finding[Actors]]) -> list[Finding[Actors]]:
     """The actor named right by a claim ("وتبنى تنظيم الدولة الهجوم",
-    "Islamic State claimed responsibility"): the author of the attack."""
+    "Islamic State claimed responsibility"): the author of the attack.
+    `named`: find_named_actors' findings, in text order."""
+    # Looked up by bisection: a long report has thousands of claims and of
+    # actors, and comparing each with each cost the square of its length.
+    starts = [f.spans[0].start for f in named]
+    ends = [f.spans[0].end for f in named]
     found = []
     for match in _CLAIM.finditer(report.key):
-        start, end = report.span(*match.span()).start, report.span(*match.span()).end
-        near = [f for f in named if abs(f.spans[0].start - end) < 40 or abs(start - f.spans[0].end) < 40]
+        claim = report.span(*match.span())
+        start, end = claim.start, claim.end
+        after = range(bisect.bisect_right(starts, end - _CLAIM_REACH), bisect.bisect_left(starts, end + _CLAIM_REACH))
+        before = range(bisect.bisect_right(ends, start - _CLAIM_REACH),
+                       bisect.bisect_left(ends, start + _CLAIM_REACH))
+        near = [named[i] for i in sorted({*after, *before})]
         near = [f for f in near if f.value[0][1] not in ("Civilians", "Protesters")]
         if near:
             nearest = min(near, key=lambda f: min(abs(f.spans[0].start - end), abs(start - f.spans[0].end)))
-            found.append(Finding(nearest.value, nearest.spans + (report.span(*match.span()),), 0.8))
+            found.append(Finding(nearest.value, nearest.spans + (claim,), 0.8))
     return found
 
 
@@ -272,12 +293,22 @@ def event_parts(report: Report) -> list[Report]:
     """The parts of a report that each tell of one event: the report is cut
     before a word that opens another account (فيما, بينما, meanwhile) when
     the part after it has a trigger word of its own."""
+    # Openings and trigger words are found once in the whole report: finding
+    # them again in the text before and after each opening cost the square
+    # of the report's length.
+    triggers = [match.span() for match in lexicons.triggers().pattern.finditer(report.key)]
+    trigger_starts = [start for start, _ in triggers]
+
+    def has_trigger(start: int, end: int) -> bool:
+        # Triggers do not overlap: the first to start at `start` or later ends first.
+        first = bisect.bisect_left(trigger_starts, start)
+        return first < len(triggers) and triggers[first][1] <= end
+
+    openings = list(_NEXT_EVENT.finditer(report.key))
     cuts = [0]
-    for match in _NEXT_EVENT.finditer(report.key):
-        after = report.key[match.end():]
-        following = _NEXT_EVENT.search(after)
-        piece = report.part(match.end(), match.end() + (following.start() if following else len(after)))
-        if piece.find(lexicons.triggers()) and report.part(cuts[-1], match.start()).find(lexicons.triggers()):
+    for match, following in itertools.zip_longest(openings, openings[1:]):
+        end = following.start() if following else len(report.key)
+        if has_trigger(match.end(), end) and has_trigger(cuts[-1], match.start()):
             cuts.append(match.end())
     cuts.append(len(report.key))
     return [report.part(start, end) for start, end in itertools.pairwise(cuts)]
@@ -291,7 +322,10 @@ _AREA = re.compile(
     rf"(?<!\w)[وبلف]?(?P<phrase>(?:ريف|ارياف|محيط|اطراف|ضواحي|باديه|وسط|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي)"
     rf" {_AR_DESCRIPTOR}{_WORD}(?: {_WORD}){{0,2}}"
     r"(?: (?:الشمالي الغربي|الشمالي الشرقي|الجنوبي الغربي|الجنوبي الشرقي|الشمالي|الجنوبي|الشرقي|الغربي))?)"
-    r"|(?P<en>(?:(?:northern|southern|eastern|western|rural) )?[a-z'-]+(?: [a-z'-]+)? countryside"
+    # The English branch starts at a word's start: without it a long word
+    # was read to its end and back from each of its letters (the square of
+    # its length), and each letter before "countryside" began a match.
+    r"|(?<!\w)(?P<en>(?:(?:northern|southern|eastern|western|rural) )?[a-z'-]+(?: [a-z'-]+)? countryside"
     r"|(?:near|outskirts of|countryside of|(?:north|south|east|west)(?:-?(?:east|west))? of|central"
     r"|northern|southern|eastern|western) (?:the (?:town|city|village) of )?[a-z'-]+(?: [a-z'-]+){0,2})"
 )
