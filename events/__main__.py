@@ -2,7 +2,7 @@
 
   python -m events init [--db PATH]                  build the store from the default data
   python -m events generate --count N --out FILE     synthetic events as native CSV
-  python -m events import FILE [--format F] [--strict] [--dry-run] [--area S,W,N,E] --json
+  python -m events import FILE [--format F] [--encoding E] [--strict] [--dry-run] [--area S,W,N,E] --json
                                                      import ACLED, UCDP GED, GDELT or native files
   python -m events undo BATCH_ID [--coder NAME]      remove an import (restoring what it replaced)
   python -m events batches --json                    the recorded imports
@@ -82,16 +82,19 @@ def _import(store, args: argparse.Namespace) -> int:
     result: ImportPreview
     if args.dry_run:
         result = preview(path.read_bytes(), path.name, store, format=args.format, area=area, progress=progress,
-                         path=path)
+                         path=path, encoding=args.encoding)
     else:
         try:
             result, batch = import_path(store, path, format=args.format, area=area, strict=args.strict,
-                                        progress=progress, coder=args.coder or getpass.getuser())
+                                        progress=progress, coder=args.coder or getpass.getuser(),
+                                        encoding=args.encoding)
         except StrictImportRefused as err:
             print(f"error: {err}", file=sys.stderr)
             result, status = err.result, 1
     report = {
         "format": result.format,
+        "encoding": result.encoding,
+        "notices": result.notices,
         "rows_read": result.rows_read,
         "accepted": result.accepted_count,
         "rejected": [{"line": p.line, "column": p.column, "reason": p.reason.value, "message": p.message}
@@ -192,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     importing.add_argument("--format", default="auto", choices=("auto", *FORMATS))
     importing.add_argument("--strict", action="store_true", help="store nothing if any row is rejected")
     importing.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    importing.add_argument("--encoding", help="read the file in this encoding (default: detected: UTF-8, UTF-16, "
+                                              "Windows-1256, Windows-1252)")
     importing.add_argument("--area", help="refuse points outside SOUTH,WEST,NORTH,EAST (default: EVENTS_AREA, "
                            "else the world; write --area=-90,... when it starts with a minus)")
     importing.add_argument("--json", action="store_true", help="print the report as JSON")

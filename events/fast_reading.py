@@ -41,6 +41,11 @@ FileBytes = bytes | mmap.mmap
 # Small enough that numpy's temporary arrays stay in the CPU's cache: scanning
 # a 432 MB file measured 0.65 CPU-s, against 0.84 in 16 MB chunks.
 _CHUNK = 1 << 20
+# The only text DuckDB reads as NULL, so that an empty field is '' and a
+# NULL is a field the record lacks: the four characters \x00, which no
+# event field is made of (one that is would be reported as missing).
+_NEVER_NULL = "\\x00"
+_SERIAL_ONLY = "does not support null_padding in conjunction with quoted new lines"
 _FIELD_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
 
@@ -181,7 +186,7 @@ def _record_starts(data: FileBytes, newlines: np.ndarray) -> tuple[np.ndarray, b
 
 def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[ByteScan], header: list[str],
           has_header: bool, delimiter: str, load: Callable[[str, dict], str],
-          path: Path | None = None) -> FastTable | None:
+          path: Path | None = None, restart: Callable[[], None] = lambda: None) -> FastTable | None:
     """Call `load(source, params)`: `source` is the SQL of a table function
     reading the file (columns c0, c1, ...), to be run with `params`; `load`
     reads it once into a table, in the file's order, and returns the
@@ -195,21 +200,40 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
     When `load` raised (DuckDB gave up on the file), a transaction `con`
     is in is aborted: the caller must roll it back.
     `path`, when given, is a file holding `data`, read in place of a
-    temporary copy.
+    temporary copy. `restart` rolls back and begins again the transaction
+    `con` is in, for a second reading when the first could not be parallel.
     """
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    # One column more than the header, padded with NULL, and no field read
+    # as NULL otherwise: DuckDB silently drops one extra empty field at the
+    # end of a record ("a,b,c,"), and a record of the wrong length must be
+    # reported as such. formats.Format.select(padded=True) tells them apart.
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header) + 1))
     with tempfile.TemporaryDirectory() as tmp:
         if path is None:
             path = Path(tmp) / "import.csv"
             path.write_bytes(data)
         source = (f"read_csv($path, header = {str(has_header).lower()}, delim = $delim, quote = '\"', escape = '\"', "
-                  f"strict_mode = true, store_rejects = true, auto_detect = false, columns = {{{columns}}})")
+                  f"strict_mode = true, store_rejects = true, auto_detect = false, columns = {{{columns}}}, "
+                  f"null_padding = true, nullstr = '{_NEVER_NULL}', allow_quoted_nulls = false, "
+                  "parallel = $parallel)")
+        params = {"path": str(path), "delim": delimiter}
         try:
-            loaded = load(source, {"path": str(path), "delim": delimiter})
-        except duckdb.InvalidInputException:
+            try:
+                loaded = load(source, {**params, "parallel": True})
+            except duckdb.Error as err:
+                if _SERIAL_ONLY not in str(err):
+                    raise
+                # A quoted field holds a line break: DuckDB pads records
+                # only when it reads the file in one thread.
+                restart()
+                loaded = load(source, {**params, "parallel": False})
+        except duckdb.Error as err:
             # DuckDB gives up on some damage it cannot reject row by row
-            # (a bare CR among them): the exact reader reports it.
-            return None
+            # (a bare CR; bytes that are not UTF-8, when it reads in one
+            # thread): the exact reader reports it.
+            if isinstance(err, duckdb.InvalidInputException) or str(err).startswith("CSV Error"):
+                return None
+            raise
     scanned = scanning.result()
     if scanned.bare_cr:
         con.execute(f"DROP TABLE {loaded}")

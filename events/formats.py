@@ -36,6 +36,9 @@ from . import taxonomy
 from .schema import FIELD_NAMES, FIELDS, TEXT
 from .taxonomy import VOCABULARIES
 
+# _skip of a record with the wrong number of fields: WRONG_COUNT - fields.
+WRONG_COUNT = -100
+
 
 @dataclass(frozen=True)
 class Format:
@@ -48,15 +51,22 @@ class Format:
     status: str = "reviewed"
     restricted: bool = False                 # its terms restrict redistribution
 
-    def select(self, positions: dict[str, int], undecodable: bool) -> str:
-        """SELECT over table `staged` giving `_skip` and one text column per
-        schema field, by the format's adapter.
+    def select(self, positions: dict[str, int], undecodable: bool, padded: bool = False) -> str:
+        """SELECT over table `staged` giving `_skip`, one text column per
+        schema field, by the format's adapter, and `_ordinal` as it is.
 
         `_skip` is -1 for a row holding undecodable bytes, i for a row the
-        format's i-th skip rule leaves out, else NULL.
+        format's i-th skip rule leaves out, WRONG_COUNT - n for a record of
+        n fields, else NULL. `padded`: `staged` has one column more than the
+        header, and a field the record lacks is NULL (fast_reading.stage):
+        that is how a record of the wrong length shows there.
         """
-        skips = [(f"contains(concat_ws('', {', '.join(f'c{i}' for i in range(len(positions)))}), '\ufffd')", -1)
+        width = len(positions)
+        skips = [(f"contains(concat_ws('', {', '.join(f'c{i}' for i in range(width))}), '\ufffd')", -1)
                  ] if undecodable else []
+        if padded:
+            fields = " + ".join(f"(c{i} IS NOT NULL)::INTEGER" for i in range(width + 1))
+            skips.insert(0, (f"c{width} IS NOT NULL OR c{width - 1} IS NULL", f"{WRONG_COUNT} - ({fields})"))
         skips += [(_sql_columns(condition, positions), number) for number, (condition, _) in enumerate(self.skip)]
         skip = ("CASE " + " ".join(f"WHEN coalesce({condition}, false) THEN {number}" for condition, number in skips)
                 + " END") if skips else "NULL::INTEGER"
@@ -68,7 +78,7 @@ class Format:
             elif name == "status":
                 expression = f"coalesce({expression}, '{self.status}')"
             select.append(f"CAST({expression} AS VARCHAR) AS {name}")
-        return f"SELECT {', '.join(select)} FROM staged"
+        return f"SELECT {', '.join(select)}, _ordinal FROM staged"
 
     def source_column(self, schema_field: str) -> str:
         """The source column a field is read from, for reports to the user."""

@@ -14,6 +14,7 @@ timestamp when it changes); otherwise they are skipped and counted.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import datetime as dt
@@ -34,7 +35,7 @@ from . import checks, fast_reading, formats
 from .exc import EventsError, ValidationError
 from .fast_reading import FastTable, FileBytes
 from .problems import Problem, Reason
-from .reading import UNDECODABLE, Table, decode, read_table, sniff_delimiter
+from .reading import ENCODING_NAMES, UNDECODABLE, Table, decode, is_utf16, read_table, sniff_delimiter
 from .schema import FIELD_NAMES
 from .store import Batch, Store
 
@@ -105,11 +106,12 @@ def _first_records(head: str, delimiter: str, count: int = 20) -> list[list[str]
 
 def preview(data: bytes, file_name: str, store: Store | None = None, format: str = "auto",
             area: checks.Area | None = None, progress: Progress | None = None,
-            path: Path | None = None) -> ImportPreview:
+            path: Path | None = None, encoding: str | None = None) -> ImportPreview:
     """Read and check a file's bytes (`path`, when given, is a file holding
     them, which DuckDB then reads in place); nothing is written. The
     accepted rows are in the result, for `commit`. Points outside `area`
     are refused; by default it is EVENTS_AREA's (checks.Area.from_environment).
+    `encoding` forces the file's encoding (by default: reading.decode's rule).
 
     Raises ImportFileError when the file is empty or not a table of events
     in a known format (or lacks a required column), ConfigurationError when
@@ -119,11 +121,12 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     con = duckdb.connect()
     con.execute("BEGIN TRANSACTION")  # as _check expects; nothing is committed
     try:
-        result = _check(con, data, file_name, store, format, area, report, path)
+        result = _check(con, data, file_name, store, format, area, report, path, encoding=encoding)
         # Every problem has its raw line now: let the file's bytes go before
         # the accepted rows are built, so that a large import holds one of the two.
         del data
-        result.accepted = con.sql(f"SELECT {', '.join(FIELD_NAMES)} FROM checked WHERE {_ACCEPTED}").to_arrow_table()
+        result.accepted = con.sql(f"SELECT {', '.join(FIELD_NAMES)} FROM checked WHERE {_ACCEPTED} "
+                                  "ORDER BY _ordinal").to_arrow_table()
     finally:
         con.close()
     report(1.0, "checked")
@@ -132,7 +135,7 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
 
 def import_path(store: Store, path: Path, format: str = "auto", area: checks.Area | None = None,
                 strict: bool = False, progress: Progress | None = None, coder: str | None = None,
-                origin: str | None = None) -> tuple[ImportPreview, Batch]:
+                origin: str | None = None, encoding: str | None = None) -> tuple[ImportPreview, Batch]:
     """Check a file and store its accepted rows as one batch (the CLI and
     the demo load): the same checks as `preview` and `commit`, made in the
     store's `staging` connection, whose table of checked rows the store
@@ -150,7 +153,7 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
     # hash and the counts are known after it.
     batch = _batch(path.name, coder)
     with store.staging() as con:
-        result = _check(con, data, path.name, store, format, area, report, path, stamp=batch)
+        result = _check(con, data, path.name, store, format, area, report, path, stamp=batch, encoding=encoding)
         del data  # every problem has its raw line: unmap the file before the store takes memory to write
         if strict and result.rejected:
             raise StrictImportRefused(_refusal(result), result)
@@ -163,7 +166,7 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
 
 def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, store: Store | None,
            format: str, area: checks.Area | None, report: Progress, path: Path | None,
-           stamp: Batch | None = None) -> ImportPreview:
+           stamp: Batch | None = None, encoding: str | None = None) -> ImportPreview:
     """Read and check the file into table `checked` of `con`, one row per
     record in the file's order: the schema's fields, typed; `_skip`;
     `_failed` (the checks it fails, as checks.failed_sql's bits; NULL when
@@ -178,6 +181,19 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     if len(data) <= 65536 and not bytes(data).removeprefix(b"\xef\xbb\xbf").strip():
         raise ImportFileError(f"{file_name}: the file is empty")
     report(0.0, "reading")
+    # UTF-16, or an encoding the user names, is made UTF-8 first: then
+    # DuckDB reads it as any other file. Line breaks, and so lines, are kept.
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError as err:
+            raise ImportFileError(f"{file_name}: unknown encoding {encoding!r}") from err
+    forced = encoding
+    read_as: str | None = None  # the encoding of a file made UTF-8 here
+    if (forced is not None and forced not in ("utf-8", "utf-8-sig")) or is_utf16(bytes(data[:65536])):
+        text, read_as = decode(bytes(data), forced)
+        data, path = text.removeprefix("\ufeff").encode("utf-8"), None
+        del text
     scanning = fast_reading.start_scan(data)
     head = data[:65536].decode("utf-8-sig", errors="ignore")
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]
@@ -207,17 +223,20 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
                    "updated_at": "coalesce(TRY_CAST(updated_at AS TIMESTAMP), $created)"}
         stamping = {"batch_id": stamp.batch_id, "created": stamp.created_at}
     field_list = ", ".join(FIELD_NAMES)
-    # _Rows counts rows by rowid: the table must be made in the file's order.
+    # Each record's place in the file is numbered as it is read (_ordinal),
+    # before any join: a join may change the order of rows (a table of
+    # 250,000 checked rows came out in another order than the file's).
     con.execute("SET SESSION preserve_insertion_order = true")
 
-    def load(columns: list[str], source: str, params: dict, undecodable: bool = False) -> str:
+    def load(columns: list[str], source: str, params: dict, undecodable: bool = False, padded: bool = False) -> str:
         """Table `checked` from `source` (the file as read), in one pass."""
-        mapped = fmt.select({name: i for i, name in enumerate(columns)}, undecodable)
+        mapped = fmt.select({name: i for i, name in enumerate(columns)}, undecodable, padded)
         # Each step its own SELECT: DuckDB copies an expression into every
         # place that names it within one (nullif(x, 0) computes x twice),
         # and the checks are most of the work.
-        fast_reading.execute_reporting(con, f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
-                                       f"SELECT {checks.typed_select(instead)}, _skip, _failed, "
+        fast_reading.execute_reporting(con, f"CREATE TABLE checked AS WITH staged AS (SELECT *, row_number() OVER "
+                                       f"() - 1 AS _ordinal FROM {source}) "
+                                       f"SELECT {checks.typed_select(instead)}, _ordinal, _skip, _failed, "
                                        f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, "
                                        f"NULL::BOOLEAN AS _drop FROM (SELECT * EXCLUDE (_all), "
                                        f"CASE WHEN _all <> 0 THEN _all END AS _failed "
@@ -228,18 +247,22 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
 
     # DuckDB reads UTF-8 in place; what it cannot read exactly (other
     # encodings, a bare CR) is decoded and read by the exact reader.
-    encoding = "utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8"
+    encoding = read_as or ("utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8")
+    def restart() -> None:
+        con.execute("ROLLBACK")
+        con.execute("BEGIN TRANSACTION")
+        checks.load_vocabularies(con)
+
     staged = fast_reading.stage(con, data, scanning, header, has_header, delimiter,
-                                lambda source, params: load(header, source, params), path)
+                                lambda source, params: load(header, source, params, padded=True), path, restart)
     table: Table | FastTable
     if staged is not None:
         table = staged
     else:
         # DuckDB may have given up with an error, which aborts the transaction.
-        con.execute("ROLLBACK")
-        con.execute("BEGIN TRANSACTION")
-        checks.load_vocabularies(con)
-        text, encoding = decode(bytes(data))
+        restart()
+        text, found = decode(bytes(data), "utf-8" if read_as or forced else None)
+        encoding = read_as or found
         if has_header:
             header = _header(re.split(r"\r\n|\r|\n", text, maxsplit=1)[0], delimiter)
         exact = read_table(text, header=None if has_header else header, delimiter=delimiter)
@@ -250,8 +273,8 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         table = exact
     result = ImportPreview(file_name, scanning.result().sha256, fmt.name, encoding,
                            restricted=fmt.restricted)
-    if encoding == "windows-1256":
-        result.notices.append("The file is in Windows-1256 (Arabic); it was read as such.")
+    if encoding in ENCODING_NAMES:
+        result.notices.append(f"The file is in {ENCODING_NAMES[encoding]}; it was read as such.")
     extra = [c for c in table.header if c not in FIELD_NAMES]
     if extra and fmt is formats.NATIVE:
         result.notices.append(f"Columns not in our schema were ignored: {', '.join(extra)}.")
@@ -295,14 +318,13 @@ def _canonical_admin1(con: duckdb.DuckDBPyConnection) -> None:
 
 class _Rows:
     """The rows of table `checked` by their ordinal, their place (from 0)
-    among the file's good records, and the lines they are on. The table
-    was made in the file's order, so that its rowids, from wherever
-    DuckDB starts them in a transaction, count the rows in that order."""
+    among the file's good records, numbered as the file was read, and the
+    lines they are on."""
+
+    ordinal = "_ordinal"
 
     def __init__(self, con: duckdb.DuckDBPyConnection, table: Table | FastTable):
         self.con, self.table = con, table
-        [(first,)] = con.execute("SELECT coalesce(min(rowid), 0) FROM checked").fetchall()
-        self.ordinal = f"(rowid - {first})"
 
     def lines(self, ordinals: list[int]) -> list[int]:
         return self.table.line_of(np.array(ordinals, dtype=np.int64)).tolist()
@@ -316,11 +338,15 @@ class _Rows:
 
 
 def _skips(rows: _Rows, fmt: formats.Format, result: ImportPreview) -> None:
-    """Rows left out on purpose, and those holding undecodable bytes."""
+    """Rows left out on purpose, those holding undecodable bytes, and those
+    of the wrong number of fields that DuckDB read (padded)."""
     found = rows.con.execute(f"SELECT {rows.ordinal}, _skip FROM checked WHERE _skip IS NOT NULL "
-                             "ORDER BY rowid").fetchall()
+                             f"ORDER BY {rows.ordinal}").fetchall()
     for line, (_, number) in zip(rows.lines([ordinal for ordinal, _ in found]), found, strict=True):
-        if number < 0:
+        if number <= formats.WRONG_COUNT:
+            result.rejected.append(Problem(None, Reason.WRONG_FIELD_COUNT, f"expected {len(rows.table.header)} "
+                                           f"fields, found {formats.WRONG_COUNT - number}", line, rows.table.raw(line)))
+        elif number < 0:
             result.rejected.append(Problem(None, Reason.BAD_ENCODING, "the line holds bytes that are not UTF-8",
                                            line, rows.table.raw(line)))
         else:
@@ -345,7 +371,7 @@ def _problems(rows: _Rows, fmt: formats.Format, area: checks.Area) -> list[Probl
                 for line, (_, name, reason, message) in zip(rows.lines([row for row, *_ in found]), found, strict=True)]
     repeats = con.execute(
         f"SELECT ordinal, event_id FROM (SELECT {rows.ordinal} AS ordinal, event_id, row_number() OVER "
-        "(PARTITION BY event_id ORDER BY rowid) AS n FROM checked WHERE _skip IS NULL AND event_id IN "
+        f"(PARTITION BY event_id ORDER BY {rows.ordinal}) AS n FROM checked WHERE _skip IS NULL AND event_id IN "
         "(SELECT event_id FROM checked WHERE _skip IS NULL GROUP BY event_id HAVING count(*) > 1)) "
         "WHERE n > 1 ORDER BY ordinal").fetchall()
     for line, (_, event_id) in zip(rows.lines([ordinal for ordinal, _ in repeats]), repeats, strict=True):
@@ -370,7 +396,7 @@ def _compare_with_store(rows: _Rows, store: Store, result: ImportPreview) -> Non
     newer = "coalesce(g.timestamp > coalesce(s.timestamp, -1), false)"
     older = []
     found = con.execute(f"SELECT {rows.ordinal}, g.event_id, {newer} FROM checked g JOIN stored s USING (event_id) "
-                        f"WHERE {_ACCEPTED} ORDER BY g.rowid").fetchall()
+                        f"WHERE {_ACCEPTED} ORDER BY g.{rows.ordinal}").fetchall()
     con.unregister("stored")
     for line, (ordinal, event_id, is_newer) in zip(rows.lines([ordinal for ordinal, *_ in found]), found,
                                                   strict=True):

@@ -8,6 +8,7 @@ starts on (header = 1) and its raw text; every other record is kept.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -23,6 +24,8 @@ from .problems import Problem, Reason
 # is not UTF-8 but decodes to mostly Arabic letters in it is taken as such.
 _ARABIC = range(0x0600, 0x0700)
 _LINE_ENDS = re.compile(r"\r\n|\r|\n")
+# Runs of letters, Arabic vowel marks within them (not letters to \w).
+_WORDS = re.compile(r"(?:[^\W\d_]|[\u064B-\u065F\u0670])+")
 
 
 _CHUNK = 50_000  # records turned into Arrow at a time: Python strings are ~10x larger
@@ -83,12 +86,70 @@ class Table:
 
 UNDECODABLE = "utf-8 with undecodable bytes"
 
+# What the import says of each encoding it read, for its notice.
+ENCODING_NAMES = {"utf-16": "UTF-16", "utf-16-le": "UTF-16 (little-endian, no BOM)",
+                  "utf-16-be": "UTF-16 (big-endian, no BOM)", "windows-1256": "Windows-1256 (Arabic)",
+                  "windows-1252": "Windows-1252 (Western European)", "latin-1": "Latin-1 (ISO 8859-1)"}
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding name) of a file's bytes: UTF-8 (with or without BOM),
-    else Windows-1256 when that reads as Arabic text, else UTF-8 with each
-    undecodable byte replaced by U+FFFD so that only those lines are lost.
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 with no BOM: a CSV's delimiters, digits and quotes are ASCII,
+    so one byte of each pair is mostly NUL; UTF-8 and the 8-bit encodings
+    hold no NUL in text."""
+    sample = data[:65536]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0) / len(sample[0::2]), sample[1::2].count(0) / len(sample[1::2])
+    if odd >= 0.2 and even < 0.01:
+        return "utf-16-le"
+    if even >= 0.2 and odd < 0.01:
+        return "utf-16-be"
+    return None
+
+
+def _reads_as_arabic(text: str) -> bool:
+    """Whether text decoded as Windows-1256 is Arabic: at least 80% of its
+    letters beyond ASCII are in words of two or more Arabic letters. French
+    in Latin-1 read so gives Arabic letters too (É is ة, À is ہ), but alone
+    or inside Latin words ("SÉCURITAIRE", "À TAGBARA")."""
+    letters = arabic = 0
+    for word in _WORDS.findall(text):
+        beyond_ascii = sum(1 for c in word if ord(c) >= 0x80)
+        letters += beyond_ascii
+        if len(word) >= 2 and beyond_ascii == len(word) and all(ord(c) in _ARABIC for c in word):
+            arabic += len(word)
+    return letters > 0 and arabic >= 0.8 * letters
+
+
+def is_utf16(sample: bytes) -> bool:
+    """Whether a file's first bytes are UTF-16: a BOM, or its NUL bytes."""
+    return sample.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(sample) is not None
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """(text, encoding name) of a file's bytes; `encoding` forces one.
+
+    The rule, measured in tests/test_encodings.py: a UTF-16 BOM, or UTF-16's
+    pattern of NUL bytes; else UTF-8 (with or without BOM); else, when a few
+    bytes of mostly good UTF-8 text are damaged, UTF-8 with each undecodable
+    byte replaced by U+FFFD so that only those lines are lost; else
+    Windows-1256 when that reads as Arabic text; else Windows-1252, or
+    Latin-1 for the five bytes Windows-1252 leaves undefined.
     """
+    if encoding is not None:
+        name = codecs.lookup(encoding).name  # LookupError for a name Python does not know
+        if name == "utf-8" or name == "utf-8-sig":
+            try:
+                return data.decode("utf-8-sig"), "utf-8"
+            except UnicodeDecodeError:
+                return data.decode("utf-8-sig", errors="replace"), UNDECODABLE
+        name = {"cp1256": "windows-1256", "cp1252": "windows-1252", "iso8859-1": "latin-1"}.get(name, name)
+        return data.decode(name, errors="replace").removeprefix("\ufeff"), name
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return data.decode(utf16, errors="replace"), utf16
     try:
         return data.decode("utf-8-sig"), ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
     except UnicodeDecodeError:
@@ -101,10 +162,12 @@ def decode(data: bytes) -> tuple[str, str]:
     if as_utf8.count("\ufffd") * 2 < non_ascii:
         return as_utf8, UNDECODABLE
     text = data.decode("cp1256", errors="replace")  # cp1256 maps almost every byte
-    letters = [c for c in text if ord(c) >= 0x80 and c.isalpha()]
-    if letters and sum(ord(c) in _ARABIC for c in letters) >= 0.8 * len(letters):
+    if _reads_as_arabic(text):
         return text, "windows-1256"
-    return as_utf8, UNDECODABLE
+    try:
+        return data.decode("cp1252"), "windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
 
 
 def sniff_delimiter(first_line: str) -> str:
