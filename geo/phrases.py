@@ -64,6 +64,14 @@ COMMON_WORDS_EN = frozenset((
     "roundabout", "junction", "position", "positions", "post", "posts", "outpost", "area", "areas", "zone", "oil",
     "gas", "water", "power", "plant", "company", "brigade", "battalion", "division", "regiment", "village", "town",
     "city", "villages", "towns", "desert", "mountain", "mountains", "hills", "hill", "frontline", "frontlines"))
+# The same in Arabic (normalised: ة as ه): words of running text that GeoNames
+# also has as a village's name (الجبل, الدير, الشرقي), never a place alone.
+COMMON_WORDS_AR = frozenset((
+    "جبل", "الجبل", "دير", "الدير", "تل", "التل", "عين", "سهل", "وادي", "نهر", "بير", "بئر", "مزرعه", "خربه",
+    "شرقي", "غربي", "شمالي", "جنوبي", "الشرقي", "الغربي", "الشمالي", "الجنوبي", "شرق", "غرب", "شمال", "جنوب",
+    "الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "منطقه", "مناطق", "المنطقه", "طريق", "الطريق", "جسر", "معبر",
+    "مطار", "سجن", "مشفى", "مستشفى", "حاجز", "نقطه", "قاعده", "معسكر", "مخيم", "سوق", "السوق", "مدرسه", "جامع",
+    "مسجد", "كتيبه", "لواء", "فوج", "اللواء", "الفوج"))
 _NEIGHBOURHOOD_WORDS = frozenset(("حي", "neighbourhood", "neighborhood", "quarter"))
 CLITICS_AR = ("و", "ب", "ل", "ف")
 DESCRIPTOR_WORDS = frozenset(_DESCRIPTORS_AR + _DESCRIPTORS_EN + _DISTRICT_WORDS + _SUBDISTRICT_WORDS)
@@ -241,7 +249,7 @@ def parse(query: str) -> Parsed:
 def names_no_place(core: str) -> bool:
     """Whether the phrase is made of common words only ("vegetable market")."""
     words = core.split()
-    return bool(words) and all(word in COMMON_WORDS_EN for word in words)
+    return bool(words) and all(word in COMMON_WORDS_EN or word in COMMON_WORDS_AR for word in words)
 
 
 def _is_admin(phrase: Phrase) -> bool:

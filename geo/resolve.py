@@ -96,8 +96,10 @@ def _context(gazetteer: Gazetteer, phrases: list[Phrase], admin1: str | None, cu
     given = canonical_admin1(admin1) if admin1 else None
     context = _Context(admin1=given, given=given)
     for phrase in phrases:
-        context.phrase = context.phrase or phrase
         context.names.append(phrase.core)
+        if names_no_place(phrase.core):
+            continue  # "في جبل", "شرقي دير": a word of the text cut short, not an area
+        context.phrase = context.phrase or phrase
         governorate = canonical_admin1(phrase.core)
         if governorate and (phrase.governorate or phrase.region or not phrase.district):
             context.admin1 = context.admin1 or governorate
@@ -180,13 +182,6 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
         return _admin_area(gazetteer, query, area, "district")
     if phrase.subdistrict and (area := gazetteer.subdistrict(core)):
         return _admin_area(gazetteer, query, area, "subdistrict")
-    places, how = _find(gazetteer, core, exact, cutoff)
-    fitting = _within(gazetteer, places, context)
-    if phrase.neighbourhood:  # "حي الوعر": the neighbourhood before a village of that name
-        fitting.sort(key=lambda p: p.feature != "neighbourhood")
-    if fitting:
-        loose = how and not exact or fitting[0] not in exact
-        return _town(gazetteer, query, fitting, phrase, parsed, how if loose else "")
     if names_no_place(core):
         # "Damascus - International Airport": a landmark named by its city and common words.
         # It may lie outside the city's governorate (the airport of Damascus), not outside the one given.
@@ -194,7 +189,14 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
             if landmark := [p for p in gazetteer.lookup(f"{head} {core}") if gazetteer.within(p, context.given)
                             and (not context.town or _near(p, context.town))]:
                 return _town(gazetteer, query, landmark, phrase, parsed, "")
-        return None  # "the vegetable market": no name to look for; the caller codes the area
+        return None  # "the vegetable market", "شرقي": no name to look for; the caller codes the area
+    places, how = _find(gazetteer, core, exact, cutoff)
+    fitting = _within(gazetteer, places, context)
+    if phrase.neighbourhood:  # "حي الوعر": the neighbourhood before a village of that name
+        fitting.sort(key=lambda p: p.feature != "neighbourhood")
+    if fitting:
+        loose = how and not exact or fitting[0] not in exact
+        return _town(gazetteer, query, fitting, phrase, parsed, how if loose else "")
     if context.admin1 is not None:
         # The area binds: a place of that name elsewhere is not the one meant.
         # Look among the area's own places for one spelled alike.

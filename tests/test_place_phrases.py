@@ -69,3 +69,10 @@ def test_loose_matches_say_so(query, expected):
     location = OfflineGeocoder().geocode(query)
     assert location.address == expected
     assert ("spelling variant" in location.raw["rule"]) or ("not in the gazetteer" in location.raw["rule"])
+
+
+@pytest.mark.parametrize("query", ["شرقي", "شمال شرقي", "جبل", "the vegetable market", "international airport"])
+def test_common_words_are_no_place_though_villages_bear_them(query):
+    """GeoNames has villages called الشرقي, الجبل, الدير: words of running text
+    cut short by an extractor must not land there."""
+    assert OfflineGeocoder().geocode(query, close_spellings=False) is None
