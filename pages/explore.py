@@ -19,8 +19,6 @@ TABLE_LIMIT = 1000
 EXPORT_LABELS = {"native": "CSV (all fields)", "acled": "CSV (ACLED columns)", "geojson": "GeoJSON"}
 TABLE_COLUMNS = ["event_date", "event_type", "sub_event_type", "actor1", "actor2", "location", "admin1",
                  "fatalities", "geo_precision", "source", "notes", "status", "event_id"]
-
-
 STATUSES = ["all", "reviewed", "draft"]
 # The largest whole number a browser's number box holds exactly: 2**53 - 1.
 MOST_FATALITIES = (1 << 53) - 1
