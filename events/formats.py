@@ -62,12 +62,15 @@ class Format:
         that is how a record of the wrong length shows there.
         """
         width = len(positions)
-        skips = [(f"contains(concat_ws('', {', '.join(f'c{i}' for i in range(width))}), '\ufffd')", -1)
-                 ] if undecodable else []
+        # (SQL condition, the SQL of its _skip value)
+        skips: list[tuple[str, str]] = [
+            (f"contains(concat_ws('', {', '.join(f'c{i}' for i in range(width))}), '\ufffd')", "-1")
+        ] if undecodable else []
         if padded:
             fields = " + ".join(f"(c{i} IS NOT NULL)::INTEGER" for i in range(width + 1))
             skips.insert(0, (f"c{width} IS NOT NULL OR c{width - 1} IS NULL", f"{WRONG_COUNT} - ({fields})"))
-        skips += [(_sql_columns(condition, positions), number) for number, (condition, _) in enumerate(self.skip)]
+        skips += [(_sql_columns(condition, positions), str(number))
+                  for number, (condition, _) in enumerate(self.skip)]
         skip = ("CASE " + " ".join(f"WHEN coalesce({condition}, false) THEN {number}" for condition, number in skips)
                 + " END") if skips else "NULL::INTEGER"
         select = [f"{skip} AS _skip"]
