@@ -57,3 +57,20 @@ def test_attribution_names_every_source(source):
 def test_a_neighbourhood_is_found_by_its_arabic_name_in_its_city():
     found = [p for p in default_gazetteer().lookup("الوعر") if p.source.startswith("ocha:")]
     assert found and found[0].admin1 == "Homs" and found[0].city == "Homs"
+
+
+def _record(name: str, latitude: float, ids: list[str], origin: str = "geonames-wof", feature: str = "village"):
+    return {"names": [name], "name_ar": "", "latitude": latitude, "longitude": 36.0, "feature": feature,
+            "stated_admin1": "Hama", "city": "", "ids": ids, "origin": origin}
+
+
+def test_the_build_merges_one_name_within_2_km_and_keeps_every_id():
+    from geo.build_localities import merge
+
+    records = [_record("Haysh", 35.0, ["geonames:1"]), _record("Haysh", 35.01, ["geonames:2"], feature="locality"),
+               _record("Haysh", 35.1, ["geonames:3"]),  # 11 km away: another village
+               _record("Haysh", 35.005, ["geonames:4"], origin="cities500", feature="city")]
+    merged, dropped = merge(records)
+    assert dropped == 2 and len(merged) == 2
+    kept = next(r for r in merged if r["origin"] == "cities500")  # a cities500 town keeps its point and id
+    assert kept["ids"][0] == "geonames:4" and set(kept["ids"]) == {"geonames:1", "geonames:2", "geonames:4"}
