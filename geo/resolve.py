@@ -222,7 +222,8 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
 def _close_in_area(gazetteer: Gazetteer, core: str, context: _Context) -> list[tuple[Place, float]]:
     """Places of the most specific area named whose name is spelled like `core`."""
     assert context.admin1 is not None
-    for district, subdistrict in ((context.district, context.subdistrict), (context.district, None), (None, None)):
+    areas = dict.fromkeys(((context.district, context.subdistrict), (context.district, None), (None, None)))
+    for district, subdistrict in areas:  # each area once: most often only the governorate is known
         close = gazetteer.lookup_fuzzy(core, context.admin1, district.name if district else None,
                                        subdistrict.name if subdistrict else None)
         if close:
