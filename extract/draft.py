@@ -68,7 +68,7 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
 
 
 class _Whole:
-    """The whole report's dates, places and sources, for the parts that name
+    """The whole report's dates, place and sources, for the parts that name
     none of their own: found once, however many parts ask (finding them
     again for each of a long report's many parts cost the square of its
     length)."""
@@ -83,12 +83,16 @@ class _Whole:
         return rules.find_event_date(self.report, self._published)
 
     @cached_property
-    def places(self) -> list[rules.Finding[Location]]:
-        return rules.find_place(self.report, self._geocoder)
+    def place(self) -> rules.Finding[Location] | None:
+        places = rules.find_place(self.report, self._geocoder)
+        return _most_precise(places) if places else None
 
     @cached_property
     def sources(self) -> list[rules.Finding[str]]:
-        return rules.find_source(self.report)
+        # Each outlet's first mention is the evidence: all of them, copied
+        # into each part, grew as the parts times the mentions.
+        return [rules.Finding(found.value, found.spans[:1], found.confidence)
+                for found in rules.find_source(self.report)]
 
 
 def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineGeocoder) -> dict:
@@ -175,9 +179,9 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
         put(("event_date",), (published,), None, default_confidence=0.4)
     event["time_precision"] = 1
 
-    places = rules.find_place(report, geocoder) or whole.places
-    if places:
-        place = _most_precise(places)
+    places = rules.find_place(report, geocoder)
+    place = _most_precise(places) if places else whole.place
+    if place is not None:
         raw = place.value.raw
         put(
             ("location", "latitude", "longitude", "admin1", "admin2", "admin3", "geo_precision"),

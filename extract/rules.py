@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Generic
 
 from geopy.location import Location
@@ -64,6 +65,7 @@ def _alternatives(lexicon: Lexicon[V]) -> str:
 _MOST_NATIONALITIES = 6
 
 
+@cache  # built from the lexicons once, not for each part of each report
 def _force_patterns() -> tuple[re.Pattern, re.Pattern]:
     nouns = _alternatives(lexicons.force_nouns())
     adjectives = _alternatives(lexicons.nationality_adjectives())
@@ -159,23 +161,27 @@ def find_fatalities(report: Report) -> list[Finding[int]]:
         at = key.find(negation)
         if at >= 0:
             return [Finding(0, (report.span(at, at + len(negation)),), 0.8)]
-    deaths = _alternatives(lexicons.death_words())
-    amounts = _alternatives(lexicons.quantities())
-    number = rf"(?:\d+|{amounts})"
-    patterns = (
-        re.compile(rf"(?<!\w)[وب]?(?P<phrase>(?:{deaths}) (?:of |at least |نحو |حوالي )?(?P<n>{number}))(?!\w)"),
-        # "1 May ... killed" is a date, not one death.
-        re.compile(rf"(?<!\w)(?P<phrase>(?P<n>{number}) (?!(?:{_MONTHS})(?!\w))(?:\w+ ){{0,2}}"
-                   rf"(?:were |have been |are )?(?:{deaths}))(?!\w)"),
-    )
     quantities = lexicons.quantities().values
-    found = _one_death(key, deaths, report)
-    for pattern in patterns:
+    found = _one_death(key, report)
+    for pattern in _fatality_patterns():
         for match in pattern.finditer(key):
             amount = match.group("n")
             value, vague = (int(amount), False) if amount.isdigit() else quantities[amount]
             found.append(Finding(value, (report.span(*match.span("phrase")),), 0.6 if vague else 0.9))
     return sorted(found, key=lambda f: (f.value, f.spans[0].start))
+
+
+@cache  # built from the lexicons once, not for each part of each report
+def _fatality_patterns() -> tuple[re.Pattern, re.Pattern]:
+    deaths = _alternatives(lexicons.death_words())
+    amounts = _alternatives(lexicons.quantities())
+    number = rf"(?:\d+|{amounts})"
+    return (
+        re.compile(rf"(?<!\w)[وب]?(?P<phrase>(?:{deaths}) (?:of |at least |نحو |حوالي )?(?P<n>{number}))(?!\w)"),
+        # "1 May ... killed" is a date, not one death.
+        re.compile(rf"(?<!\w)(?P<phrase>(?P<n>{number}) (?!(?:{_MONTHS})(?!\w))(?:\w+ ){{0,2}}"
+                   rf"(?:were |have been |are )?(?:{deaths}))(?!\w)"),
+    )
 
 
 _CUMULATIVE = re.compile(
@@ -195,19 +201,24 @@ _ONE_EN = ("a civilian", "a child", "a woman", "a man", "a soldier", "a fighter"
            "a boy", "a girl", "a journalist", "a farmer", "one civilian", "one soldier", "one person")
 
 
-def _one_death(key: str, deaths: str, report: Report) -> list[Finding[int]]:
-    """A death word with one person ("مقتل مدني", "لمقتله", "shot dead a
-    civilian"): 1, or 2 with "وآخر" (and another)."""
+@cache  # built from the lexicons once, not for each part of each report
+def _one_death_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    deaths = _alternatives(lexicons.death_words())
     one_ar = "|".join(_ONE_AR)
     one_en = "|".join(re.escape(w) for w in _ONE_EN)
-    patterns = (
+    return (
         re.compile(rf"(?<!\w)[وبل]?(?P<phrase>(?:{deaths}) (?:{one_ar})"
                    r"(?P<more>(?: \S+){0,4} و(?:اخر|اخرى))?)(?!\w)"),
         re.compile(r"(?<!\w)[وبل]?(?P<phrase>(?:مقتله|مقتلها|مصرعه|مصرعها))(?!\w)"),
         re.compile(rf"(?<!\w)(?P<phrase>(?:killed|killing|shot dead|gunned down|executed) (?:{one_en}))(?!\w)"),
     )
+
+
+def _one_death(key: str, report: Report) -> list[Finding[int]]:
+    """A death word with one person ("مقتل مدني", "لمقتله", "shot dead a
+    civilian"): 1, or 2 with "وآخر" (and another)."""
     found = []
-    for pattern in patterns:
+    for pattern in _one_death_patterns():
         for match in pattern.finditer(key):
             more = "more" in pattern.groupindex and match.group("more")
             found.append(Finding(2 if more else 1, (report.span(*match.span("phrase")),), 0.7))
@@ -360,6 +371,7 @@ def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding[Locati
     word, resolved by the offline geocoder; the value is the geocoder's
     Location. Area phrases come first: they say what the text is about."""
     found: list[Finding[Location]] = []
+    located: dict[str, Location | None] = {}  # a long report names the same places again and again
     for pattern, confidence, keep in ((_AREA, 0.7, 2), (_LOCATIVE, 0.6, 1)):
         for match in _overlapping(pattern, report.key):
             group = "phrase" if match.group("phrase") else "en"
@@ -367,7 +379,10 @@ def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding[Locati
             for start, end in _shorter(report.key, phrase_start, phrase_end, keep):
                 # No close-spelling guesses in running text: "the President
                 # bridge" is not a typo of a town.
-                location = geocoder.geocode(report.span(start, end).text, close_spellings=False)
+                text = report.span(start, end).text
+                if text not in located:
+                    located[text] = geocoder.geocode(text, close_spellings=False)
+                location = located[text]
                 if location is not None:
                     # The evidence keeps the locative word ("in", "مدينة"):
                     # without it a bare name is not a place to this rule.
