@@ -14,8 +14,10 @@ two sizes (one fresh process per size), and their ratio, in wall time and
 in CPU time (steadier on a shared machine). Linear time gives
 the ratio of the sizes (4 for 50,000 and 200,000 characters); the square
 of the length, its square (16). The kinds are what pasted text holds: one
-unbroken token (a base64 blob, a long URL), the seed report repeated, and
-random Arabic and Latin words with those our rules look for; each ends
+unbroken token (a base64 blob, a long URL), the seed report repeated,
+random Arabic and Latin words with those our rules look for, and thousands
+of one-line events followed by many mentions of an outlet and a place
+(which the parts without their own take from the whole report); each ends
 with a place (Saraqib), which the tests require the draft to find.
 """
 
@@ -35,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT / "extract" / "devset" / "reports.jsonl"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
-LONG_KINDS = ("token", "seed_repeated", "random_words")
+LONG_KINDS = ("token", "seed_repeated", "random_words", "many_events")
 TAIL_EN = " Shelling was reported in Saraqib."
 TAIL_AR = "، فيما قصف الطيران الحربي مدينة سراقب."
 # Words every rule looks for (triggers, next-event words, actors, claims,
@@ -70,6 +72,10 @@ def long_report(kind: str, size: int, seed: str | None = None) -> str:
         if not seed:
             raise ValueError("the seed report is needed")
         return (seed * (size // len(seed) + 1))[: size - len(TAIL_AR)] + TAIL_AR
+    if kind == "many_events":
+        events = "قصف، فيما قصف " * (size // 2 // 14)
+        mentions = ("عرب 48 في مدينة حماة " * (size // 21))[: size - len(events) - len(TAIL_AR)]
+        return events + mentions + TAIL_AR
     if kind != "random_words":
         raise ValueError(f"unknown kind {kind!r}: one of {LONG_KINDS}")
     words: list[str] = []
@@ -92,7 +98,7 @@ def long_report(kind: str, size: int, seed: str | None = None) -> str:
 def child(kind: str) -> dict:
     import datetime as dt
 
-    from extract import lexicons
+    from extract import lexicons, rules
     from extract.draft import draft_events
     from geo.gazetteer import Gazetteer
     from geo.geocoder import OfflineGeocoder
@@ -107,6 +113,8 @@ def child(kind: str) -> dict:
             for loader in (lexicons.triggers, lexicons.actors, lexicons.force_nouns, lexicons.nationality_adjectives,
                            lexicons.quantities, lexicons.death_words, lexicons.outlets, lexicons.time_words):
                 loader.cache_clear()
+            for patterns in (rules._force_patterns, rules._fatality_patterns, rules._one_death_patterns):
+                patterns.cache_clear()
             geocoder = OfflineGeocoder(gazetteer=Gazetteer())
         draft_events(record["text"], dt.date.fromisoformat(record["published"]), geocoder)
         times.append((time.perf_counter() - start) * 1000)

@@ -87,7 +87,8 @@ def _patterns() -> dict[str, re.Pattern]:
 
     found = {f"{module.__name__}.{name}": value for module in (rules, reports, phrases, normalise_module)
              for name, value in vars(module).items() if isinstance(value, re.Pattern)}
-    found.update((f"extract.rules._force_patterns()[{i}]", p) for i, p in enumerate(rules._force_patterns()))
+    for built in (rules._force_patterns, rules._fatality_patterns, rules._one_death_patterns):
+        found.update((f"extract.rules.{built.__name__}()[{i}]", p) for i, p in enumerate(built()))
     found.update((f"extract.lexicons.{loader.__name__}()", loader().pattern) for loader in (
         lexicons.triggers, lexicons.actors, lexicons.force_nouns, lexicons.nationality_adjectives,
         lexicons.quantities, lexicons.death_words, lexicons.outlets, lexicons.time_words))
