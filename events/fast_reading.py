@@ -45,6 +45,11 @@ _CHUNK = 1 << 20
 # NULL is a field the record lacks: the four characters \x00, which no
 # event field is made of (one that is would be reported as missing).
 _NEVER_NULL = "\\x00"
+# DuckDB's limit on a record (2 MB by default) misreads a longer one: a
+# 50 MB field was reported as an unterminated quote on the line before
+# it. Up to this size DuckDB reads the record, and the field's length is
+# checked as any other; a longer record goes to the exact reader.
+MAX_RECORD_BYTES = 1 << 27
 _SERIAL_ONLY = "does not support null_padding in conjunction with quoted new lines"
 _FIELD_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
@@ -215,7 +220,7 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
         source = (f"read_csv($path, header = {str(has_header).lower()}, delim = $delim, quote = '\"', escape = '\"', "
                   f"strict_mode = true, store_rejects = true, auto_detect = false, columns = {{{columns}}}, "
                   f"null_padding = true, nullstr = '{_NEVER_NULL}', allow_quoted_nulls = false, "
-                  "parallel = $parallel)")
+                  f"max_line_size = {MAX_RECORD_BYTES}, parallel = $parallel)")
         params = {"path": str(path), "delim": delimiter}
         try:
             try:

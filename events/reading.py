@@ -28,6 +28,10 @@ _LINE_ENDS = re.compile(r"\r\n|\r|\n")
 _WORDS = re.compile(r"(?:[^\W\d_]|[\u064B-\u065F\u0670])+")
 
 
+# Python's csv refuses a field over 128 kB ("field larger than field
+# limit"): a long field is read, and its length checked as any other.
+csv.field_size_limit(1 << 30)
+
 _CHUNK = 50_000  # records turned into Arrow at a time: Python strings are ~10x larger
 
 

@@ -88,3 +88,26 @@ def test_acled_columns_export_then_import_changes_nothing():
         "ucdp:464518": ("ucdp", "ucdp:464518", "=HYPERLINK(1)", "-Military Forces of Syria", "'Quoted'"),
         "acled:SYR1": ("acled", "acled:SYR1", "+ shells", "Military Forces of Syria", "Hama"),
     }
+
+
+def _legacy(rows: list[dict]) -> bytes:
+    from tests.test_lines import _LEGACY, GOOD, _acled_legacy_row, _csv_file
+
+    full = [{**_acled_legacy_row(n, GOOD), **row} for n, row in enumerate(rows)]
+    text, _ = _csv_file(_LEGACY, full, [GOOD] * len(full), [False] * len(full))
+    return text.encode()
+
+
+def test_a_duplicate_id_in_a_legacy_file_keeps_the_first_row():
+    result = preview(_legacy([{}, {"notes": "first"}, {}, {"event_id_cnty": "SYR1", "notes": "later"}]), "dup.csv")
+    assert [(p.line, p.reason) for p in result.rejected] == [(5, Reason.DUPLICATE_IN_FILE)]
+    assert [(r["event_id"], r["notes"]) for r in _accepted(result)] == [
+        ("acled:SYR0", "ours"), ("acled:SYR1", "first"), ("acled:SYR2", "ours")]
+
+
+@pytest.mark.parametrize("size", [3 * 1024 * 1024, 50 * 1024 * 1024])
+def test_a_huge_field_is_too_long_on_its_own_line_and_the_rest_is_stored(size):
+    result = preview(_legacy([{}, {}, {"notes": "x" * size}, {}]), "huge.csv")
+    assert [(p.line, p.column, p.reason, p.message) for p in result.rejected] == [
+        (4, "notes", Reason.TOO_LONG, "notes is longer than 100000 characters")]
+    assert [r["event_id"] for r in _accepted(result)] == ["acled:SYR0", "acled:SYR1", "acled:SYR3"]
