@@ -27,6 +27,7 @@ it stands for (`area`: level and name) so the map can draw it.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from .admin import canonical_admin1
@@ -62,7 +63,8 @@ def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None,
     `exact`: the exact lookup of `core`, when the caller has done it."""
     if not core:
         return [], ""
-    for places in ([exact] if exact else []) + [gazetteer.lookup(variant) for variant in name_variants(core)]:
+    lookups = (gazetteer.lookup(variant) for variant in name_variants(core))  # lazily: the first hit ends it
+    for places in itertools.chain([exact] if exact else [], lookups):
         if places:
             if places[0].tier > 0:
                 # Only villages of this exact spelling: a town spelled a little
