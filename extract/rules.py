@@ -349,7 +349,12 @@ _LOCATIVE = re.compile(
 def _overlapping(pattern: re.Pattern, text: str):
     """Every match, also those starting inside an earlier one: "في حملة
     اعتقالات بمدينة دوما" holds two locatives, and the first must not hide
-    the second."""
+    the second.
+
+    Linear in the text because each pattern starts at a word's start and
+    spans a few words: a restart skips the rest of its word at once, and no
+    word is read by more than a few matches.
+    """
     position = 0
     while (match := pattern.search(text, position)) is not None:
         yield match
