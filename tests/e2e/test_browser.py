@@ -78,6 +78,11 @@ def test_code_the_seed_report_and_find_it_on_explore(page, app_url, seed_report)
     page.screenshot(path=ARTIFACTS / "code_draft.png", full_page=True)
     assert pixels["blue"] > 5_000 and pixels["red"] > 50, pixels
     page.get_by_role("button", name="Save event").click()
+    # The default data holds this report coded by hand: the page names it
+    # and leaves the choice to the coder.
+    expect(page.get_by_text("This event may be already stored")).to_be_visible()
+    expect(page.get_by_text("coded:seed-arab48-20240316")).to_be_visible()
+    page.get_by_role("button", name="Save anyway").click()
     expect(page.get_by_text("Saved event coded:")).to_be_visible()
 
     page.goto(f"{app_url}/explore?admin1=Hama")
