@@ -69,7 +69,8 @@ def _find(gazetteer: Gazetteer, core: str, exact: list[Place] | None = None,
             if places[0].tier > 0:
                 # Only villages of this exact spelling: a town spelled a little
                 # differently is what the name most often means (Ras al-Ain).
-                towns = [p for p in gazetteer.lookup_skeleton(core) if p.tier == 0 and p not in places]
+                known = {id(p) for p in places}  # by identity: comparing frozen Places field by field is slow
+                towns = [p for p in gazetteer.lookup_skeleton(core) if p.tier == 0 and id(p) not in known]
                 if towns:
                     return towns + places, "spelling variant"
             return places, ""
@@ -197,7 +198,7 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
     if phrase.neighbourhood:  # "حي الوعر": the neighbourhood before a village of that name
         fitting.sort(key=lambda p: p.feature != "neighbourhood")
     if fitting:
-        loose = how and not exact or fitting[0] not in exact
+        loose = how and not exact or all(fitting[0] is not p for p in exact)
         return _town(gazetteer, query, fitting, phrase, parsed, how if loose else "")
     if context.admin1 is not None:
         # The area binds: a place of that name elsewhere is not the one meant.
