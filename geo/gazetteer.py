@@ -1,12 +1,14 @@
 """The offline gazetteer: Syrian places by name and admin areas by point.
 
 Built from the compact tables `python -m geo.build` extracts into
-`data/gazetteer/` (GeoNames cities500, geoBoundaries subdistricts with
-OCHA's districts), plus tables we write: `supplement.csv`, places in no
-package, each with the page its coordinates come from; `regions.csv`, the
-point that stands for a whole governorate when a report names only the
-region. Loading takes well under a second; the index is a dict from
-normalised name to places.
+`data/gazetteer/` (GeoNames cities500; every GeoNames populated place and
+OCHA's city neighbourhoods in `localities.csv`, with the matching keys the
+build computed; geoBoundaries subdistricts with OCHA's districts), plus
+tables we write: `supplement.csv`, places and landmarks in no package, each
+with the page its coordinates come from; `regions.csv`, the point that
+stands for a whole governorate when a report names only the region.
+Loading takes well under a second; the index is a dict from normalised name
+to places, and spellings alike are looked for per area (geo.fuzzy).
 """
 
 from __future__ import annotations

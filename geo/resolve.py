@@ -19,9 +19,12 @@ ACLED's spatial rules:
 
 Spellings are matched exactly (normalised), then by consonant skeleton
 (Khan Sheikhoun / Khan Cheikhoun / Khan Shaykhun), then by a close
-spelling (a typo); the last two say so in the rule, and any doubt between
-places in two governorates lowers the precision and lists the others as
-candidates. The rule that fired is returned with the point, with the area
+spelling (a typo), then by a spelling alike among the places of the area
+named or given (geo.fuzzy: Irbeen / Arbin); the loose ones say so in the
+rule, and any doubt (places in two governorates, several spelled alike)
+lowers the precision and lists the others as candidates. The area binds:
+with a governorate given or named, no place outside it is answered; a place
+not found under a known area gives that area, never None. The rule that fired is returned with the point, with the area
 it stands for (`area`: level and name) so the map can draw it.
 """
 
