@@ -164,13 +164,18 @@ def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None,
         # Hodr"): the first item that is a place.
         if (found := _place_or_area(gazetteer, query, item, context, parsed, cutoff)) is not None:
             break
-    if found is not None:
-        return found
-    if context.phrase is not None or context.admin1 is not None:
+    if found is None and (context.phrase is not None or context.admin1 is not None):
         # The place itself is unknown: code the most specific area it was
         # said to lie in (or the governorate given), at that area's precision.
-        return _area_fallback(gazetteer, query, context, first.core or query.strip())
-    return None
+        found = _area_fallback(gazetteer, query, context, first.core or query.strip())
+    if found is not None and context.given and found.admin1 != context.given:
+        # The phrase names another governorate ("Hama countryside" given Idleb):
+        # the one given binds, and the answer says so.
+        region = _region(gazetteer, query, context.given)
+        if region is not None:
+            rule = f"the phrase names {found.admin1}, the governorate given binds ({region.rule})"
+            return Resolution(**{**vars(region), "rule": rule})
+    return found
 
 
 def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _Context,

@@ -276,3 +276,10 @@ def test_landmarks_come_from_the_supplement_of_sourced_points(geocoder, query, a
     location = geocoder.geocode(query)
     assert (location.address, location.raw["admin1"]) == (name, admin1)
     assert location.raw["source"].startswith("supplement: https://")
+
+
+@pytest.mark.parametrize("query", ["Hama countryside", "Saraqib", "Manbij district", "near Aleppo"])
+def test_the_governorate_given_binds_even_against_the_phrase(geocoder, query):
+    location = geocoder.geocode(query, admin1="Dar'a")
+    assert geocoder.reverse(location.point).raw["admin1"] == "Dar'a"
+    assert location.raw["admin1"] == "Dar'a"
