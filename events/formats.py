@@ -50,8 +50,11 @@ class Format:
     skip: tuple[tuple[str, str], ...] = ()   # (SQL condition, reason) for rows not imported
     status: str = "reviewed"
     restricted: bool = False                 # its terms restrict redistribution
+    # Source columns our own export may have guarded (native.neutralise).
+    guarded: tuple[str, ...] = ()
 
-    def select(self, positions: dict[str, int], undecodable: bool, padded: bool = False) -> str:
+    def select(self, positions: dict[str, int], undecodable: bool, padded: bool = False,
+               unguard: bool = False) -> str:
         """SELECT over table `staged` giving `_skip`, one text column per
         schema field, by the format's adapter, and `_ordinal` as it is.
 
@@ -59,7 +62,8 @@ class Format:
         format's i-th skip rule leaves out, WRONG_COUNT - n for a record of
         n fields, else NULL. `padded`: `staged` has one column more than the
         header, and a field the record lacks is NULL (fast_reading.stage):
-        that is how a record of the wrong length shows there.
+        that is how a record of the wrong length shows there. `unguard`:
+        the spreadsheet guard is undone in the `guarded` columns.
         """
         width = len(positions)
         # (SQL condition, the SQL of its _skip value)
@@ -75,7 +79,11 @@ class Format:
                 + " END") if skips else "NULL::INTEGER"
         select = [f"{skip} AS _skip"]
         for name in FIELD_NAMES:
-            expression = _sql_columns(self.fields[name], positions) if name in self.fields else "NULL"
+            template = self.fields.get(name)
+            if template is not None and unguard:
+                template = re.sub(r"\{([^}]+)\}", lambda m: _unguarded(m.group(1)) if m.group(1) in self.guarded
+                                  else m.group(0), template)
+            expression = _sql_columns(template, positions) if template is not None else "NULL"
             if name == "origin":
                 expression = f"coalesce({expression}, '{self.origin}')"
             elif name == "status":
@@ -149,20 +157,12 @@ def _unguarded(column: str) -> str:
     """A column with our export's spreadsheet guard undone: one apostrophe
     before = + - @, a tab, CR, LF or an apostrophe (native.neutralise). An
     ACLED-columns export of ours then reads back as it was written; no
-    value of ACLED's own starts so."""
+    value of ACLED's own starts so. Used only for a file holding a field
+    that starts with an apostrophe (the importer looks): it cost 60% more
+    CPU on every ACLED file."""
     c = f"{{{column}}}"
     return (f"CASE WHEN starts_with({c}, '''') AND substr({c}, 2, 1) IN ('=', '+', '-', '@', chr(9), chr(13), "
             f"chr(10), '''') THEN substr({c}, 2) ELSE {c} END")
-
-def _acled_code(column: str) -> str:
-    """A code, name or number of an ACLED file, trimmed, the guard undone."""
-    return f"NULLIF(trim({_unguarded(column)}), '')"
-
-
-def _acled_as_written(column: str) -> str:
-    """ACLED's free text: kept as written (see _as_written), the guard undone."""
-    return f"NULLIF({_unguarded(column)}, '')"
-
 
 # ACLED's ids have no colon ("SYR102387"); an id with one was written by an
 # ACLED-columns export of ours ("ucdp:464518") and is kept as it is, with
@@ -178,16 +178,16 @@ _ACLED_COMMON = {
     "source_id": _ACLED_ID,
     "origin": _ACLED_ORIGIN,
     "time_precision": _nz("time_precision"),
-    "event_type": _acled_code("event_type"),
+    "event_type": _nz("event_type"),
     # Both spellings occur in ACLED's own documents.
-    "sub_event_type": "replace(" + _acled_code("sub_event_type") + ", 'against protestors', 'against protesters')",
-    "actor1": _acled_code("actor1"), "assoc_actor_1": _acled_code("assoc_actor_1"),
-    "actor2": _acled_code("actor2"), "assoc_actor_2": _acled_code("assoc_actor_2"),
-    "country": _acled_code("country"), "admin1": _acled_code("admin1"), "admin2": _acled_code("admin2"),
-    "admin3": _acled_code("admin3"), "location": _acled_code("location"),
+    "sub_event_type": "replace(" + _nz("sub_event_type") + ", 'against protestors', 'against protesters')",
+    "actor1": _nz("actor1"), "assoc_actor_1": _nz("assoc_actor_1"),
+    "actor2": _nz("actor2"), "assoc_actor_2": _nz("assoc_actor_2"),
+    "country": _nz("country"), "admin1": _nz("admin1"), "admin2": _nz("admin2"),
+    "admin3": _nz("admin3"), "location": _nz("location"),
     "latitude": _nz("latitude"), "longitude": _nz("longitude"),
-    "geo_precision": _nz("geo_precision"), "source": _acled_as_written("source"),
-    "source_scale": _acled_as_written("source_scale"), "notes": _acled_as_written("notes"),
+    "geo_precision": _nz("geo_precision"), "source": _as_written("source"),
+    "source_scale": _as_written("source_scale"), "notes": _as_written("notes"),
     "fatalities": _nz("fatalities"), "timestamp": _nz("timestamp"),
 }
 
@@ -195,15 +195,18 @@ ACLED = Format(
     name="acled",
     origin="acled",
     restricted=True,
+    guarded=("event_id_cnty", "disorder_type", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1",
+             "actor2", "assoc_actor_2", "inter2", "civilian_targeting", "country", "admin1", "admin2", "admin3",
+             "location", "source", "source_scale", "notes", "tags"),
     required=("event_id_cnty", "event_date", "event_type", "sub_event_type", "country", "latitude", "longitude",
               "fatalities"),
     fields={
         **_ACLED_COMMON,
         "event_date": _nz("event_date"),
-        "disorder_type": _acled_code("disorder_type"),
-        "inter1": _acled_code("inter1"), "inter2": _acled_code("inter2"),
-        "civilian_targeting": _acled_code("civilian_targeting"),
-        "tags": _acled_as_written("tags"),
+        "disorder_type": _nz("disorder_type"),
+        "inter1": _nz("inter1"), "inter2": _nz("inter2"),
+        "civilian_targeting": _nz("civilian_targeting"),
+        "tags": _as_written("tags"),
     },
 )
 

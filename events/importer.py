@@ -195,6 +195,9 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         data, path = text.removeprefix("\ufeff").encode("utf-8"), None
         del text
     scanning = fast_reading.start_scan(data)
+    # A quoted field starting with an apostrophe: perhaps a cell our export
+    # guarded. Only then is the guard undone, at a cost to every row.
+    guarded = data.find(b"\"'") >= 0
     head = data[:65536].decode("utf-8-sig", errors="ignore")
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]
     delimiter = sniff_delimiter(first)
@@ -230,7 +233,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
 
     def load(columns: list[str], source: str, params: dict, undecodable: bool = False, padded: bool = False) -> str:
         """Table `checked` from `source` (the file as read), in one pass."""
-        mapped = fmt.select({name: i for i, name in enumerate(columns)}, undecodable, padded)
+        mapped = fmt.select({name: i for i, name in enumerate(columns)}, undecodable, padded, unguard=guarded)
         # Each step its own SELECT: DuckDB copies an expression into every
         # place that names it within one (nullif(x, 0) computes x twice),
         # and the checks are most of the work.
