@@ -127,7 +127,8 @@ class Gazetteer:
         self._by_skeleton: dict[str, list[Place]] = {}
         # Sorted once, best first, so that every list built from it is too:
         # a lookup hands back the stored list.
-        for place in _best_first(self.places):
+        self._ranked = _best_first(self.places)  # every place once, best first: `nearby` walks it
+        for place in self._ranked:
             keys, bones = stored_keys.get(id(place)) or place_keys(place.names)
             for key in keys:
                 self._by_key.setdefault(key, []).append(place)
@@ -253,7 +254,10 @@ class Gazetteer:
         def distance(p: Place) -> float:
             return 111.2 * math.hypot(p.latitude - latitude, (p.longitude - longitude) * scale)
         near = {}
-        for place in _best_first(self.places):
+        degrees = km / 111.2 / max(scale, 0.1)  # a box around the point first: 10,000 places are many
+        for place in self._ranked:
+            if abs(place.latitude - latitude) > degrees or abs(place.longitude - longitude) > degrees:
+                continue
             if (place.label, place.latitude, place.longitude) not in near and distance(place) <= km:
                 near[(place.label, place.latitude, place.longitude)] = place
         return sorted(near.values(), key=lambda p: (distance(p), p.label))[:limit]
