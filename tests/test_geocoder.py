@@ -180,6 +180,8 @@ def test_a_village_learned_from_an_import_is_found_in_a_fresh_process(tmp_path):
 def test_an_analysts_place_is_found_by_its_alias(tmp_path):
     db, places = str(tmp_path / "events.duckdb"), str(tmp_path / "places.csv")
     events_cli = [sys.executable, "-m", "events"]
+    # Only init and import create a store (the events CLI since 9b8b911).
+    subprocess.run([*events_cli, "init", "--db", db], cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*events_cli, "add-place", "Tell Example", "--lat", "35.25", "--lon", "36.65", "--alias",
                     "تل المثال", "--coder", "rana", "--db", db], cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*events_cli, "places", "--db", db, "--out", places], cwd=ROOT, check=True, capture_output=True)
