@@ -6,6 +6,7 @@ import streamlit as st
 
 import ui
 from code_form import show
+from extract.draft import ReportTooLongError
 from extract.reports import drafts_of, read_reports
 
 
@@ -18,7 +19,12 @@ def _add_to_queue() -> None:
         reports, unread = read_reports(upload.name, upload.getvalue(), st.session_state.published)
         problems += [f"{p.name}{f' line {p.line}' if p.line else ''}: {p.message}" for p in unread]
         for report in reports:
-            for draft in drafts_of(report, ui.geocoder()):
+            try:
+                drafts = drafts_of(report, ui.geocoder())
+            except ReportTooLongError as err:
+                problems.append(f"{report.name}: {err}")
+                continue
+            for draft in drafts:
                 queue.append({"name": report.name, "text": report.text, "published": report.published,
                               "draft": draft, "state": "to review"})
     st.session_state.queue_problems = problems

@@ -9,7 +9,7 @@ import code_queue
 import ui
 from events.coding import CodedEventError, save_coded
 from events.exc import EventsError
-from extract.draft import draft_events
+from extract.draft import MAX_REPORT_CHARS, ReportTooLongError, draft_events
 
 
 def _start_draft() -> None:
@@ -17,8 +17,14 @@ def _start_draft() -> None:
     if st.session_state.draft_refused:
         return
     st.session_state.reviewing = None
+    st.session_state.draft_too_long = None
     # A report may tell of several events ("..., فيما ..."): each is a draft.
-    st.session_state.drafts = draft_events(st.session_state.report_text, st.session_state.published, ui.geocoder())
+    try:
+        st.session_state.drafts = draft_events(st.session_state.report_text, st.session_state.published,
+                                               ui.geocoder())
+    except ReportTooLongError as err:
+        st.session_state.draft_too_long = str(err)
+        return
     st.session_state.drafts_saved = []
     st.session_state.draft_choice = 0
     code_form.show(st.session_state.drafts[0], "draft")
@@ -121,13 +127,16 @@ def page() -> None:
     coder = ui.coder()
     st.title("Code a report")
     st.text_area("Report text (Arabic or English)", height=220, key="report_text",
-                 placeholder="Paste a news report here")
+                 placeholder="Paste a news report here",
+                 help=f"At most {MAX_REPORT_CHARS:,} characters a report; split a longer text.")
     st.date_input("Published on", key="published", value=dt.date.today())
     # Never disabled: a pasted report reaches the server only when the text
     # box loses focus, which is the click on this very button.
     st.button("Draft event", type="primary", on_click=_start_draft)
     if st.session_state.get("draft_refused"):
         st.warning("Paste a report first.")
+    if st.session_state.get("draft_too_long"):
+        st.error(ui.plain(st.session_state.draft_too_long))
     code_queue.queue()
 
     _saved_note()

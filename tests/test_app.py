@@ -364,3 +364,17 @@ def test_no_demo_banner_when_the_view_holds_no_demo_events(demo_store):
     at = _explore_at(text="Arab 48")
     assert [m.value for m in at.metric] == ["1", "10"]
     assert _demo_banner(at) == []
+
+
+def test_code_page_states_its_limit_on_report_length_and_refuses_a_longer_one(demo_store):
+    from extract.draft import MAX_REPORT_CHARS
+
+    at = _page("code.py").run()
+    assert at.text_area(key="report_text").help == (
+        f"At most {MAX_REPORT_CHARS:,} characters a report; split a longer text.")
+    at.text_area(key="report_text").input("قصف " * (MAX_REPORT_CHARS // 4 + 1))
+    next(b for b in at.button if b.label == "Draft event").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"The report is {MAX_REPORT_CHARS + 4:,} characters long; at most {MAX_REPORT_CHARS:,} can be drafted at "
+        "once\\. Paste the article's text alone, or split it into several reports\\."]
