@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from events.export import ACLED_COLUMNS
 from events.formats import GDELT_COLUMNS
 from events.importer import import_path, preview
 
@@ -114,20 +116,28 @@ _KINDS = st.lists(st.sampled_from([GOOD] * 6 + [BAD_LATITUDE, BAD_DATE, UNKNOWN_
                   max_size=40)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(kinds=_KINDS, data=st.data())
-def test_acled_legacy_lines_are_true(kinds, data):
-    multiline = data.draw(st.lists(st.booleans(), min_size=len(kinds), max_size=len(kinds)))
-    text, expected = _csv_file(_LEGACY, [_acled_legacy_row(n, k) for n, k in enumerate(kinds)], kinds, multiline)
-    assert _outcome(preview(text.encode(), "legacy.csv")) == _expected(expected, "acled-legacy")
+def _acled_row(n: int, kind: int) -> dict:
+    """A current ACLED row: ISO dates, text actor types, disorder type."""
+    legacy = _acled_legacy_row(n, kind)
+    return {**{c: legacy.get(c, "") for c in ACLED_COLUMNS}, "disorder_type": "Political violence",
+            "event_date": "2020-02-31" if kind == BAD_DATE else "2020-03-07", "inter1": "State forces",
+            "inter2": "Rebel group"}
 
 
+# format -> (header, row builder)
+_CSV_FORMATS = {"acled-legacy": (_LEGACY, _acled_legacy_row), "ucdp": (_UCDP, _ucdp_row),
+                "acled": (list(ACLED_COLUMNS), _acled_row)}
+
+
+@pytest.mark.parametrize("fmt", sorted(_CSV_FORMATS))
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(kinds=_KINDS, data=st.data())
-def test_ucdp_lines_are_true(kinds, data):
+def test_lines_are_true(fmt, kinds, data):
+    header, row = _CSV_FORMATS[fmt]
     multiline = data.draw(st.lists(st.booleans(), min_size=len(kinds), max_size=len(kinds)))
-    text, expected = _csv_file(_UCDP, [_ucdp_row(n, k) for n, k in enumerate(kinds)], kinds, multiline)
-    assert _outcome(preview(text.encode(), "ged.csv")) == _expected(expected, "ucdp")
+    text, expected = _csv_file(header, [row(n, k) for n, k in enumerate(kinds)], kinds, multiline)
+    result = preview(text.encode(), f"{fmt}.csv")
+    assert (result.format, _outcome(result)) == (fmt, _expected(expected, fmt))
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
