@@ -127,8 +127,8 @@ def page() -> None:
     coder = ui.coder()
     st.title("Code a report")
     st.text_area("Report text (Arabic or English)", height=220, key="report_text",
-                 placeholder="Paste a news report here",
-                 help=f"At most {MAX_REPORT_CHARS:,} characters a report; split a longer text.")
+                 placeholder="Paste a news report here")
+    st.caption(f"At most {MAX_REPORT_CHARS:,} characters a report; split a longer text.")
     st.date_input("Published on", key="published", value=dt.date.today())
     # Never disabled: a pasted report reaches the server only when the text
     # box loses focus, which is the click on this very button.

@@ -161,8 +161,9 @@ def test_code_page_shows_the_rule_and_lets_the_analyst_pick_another_place(demo_s
     assert not at.exception
     assert at.selectbox(key="field_admin1").value == "Hama"
     assert any("same name in another governorate" in c.value for c in at.caption)
-    other = at.selectbox(key="candidate").options
-    assert len(other) == 2  # "—" and the Aleppo Şūrān
+    # GeoNames knows two places of the name in Aleppo governorate.
+    assert at.selectbox(key="candidate").options == [
+        "—", "Suran (Aleppo) 36.5658, 37.2127", "Sorane (Aleppo) 36.2634, 37.3741"]
     at.selectbox(key="candidate").select_index(1).run()
     assert (at.selectbox(key="field_admin1").value, at.number_input(key="field_latitude").value) == (
         "Aleppo", 36.5658)
@@ -179,9 +180,14 @@ def test_code_page_looks_up_a_phrase_the_coder_types(demo_store):
             at.number_input(key="field_latitude").value, at.selectbox(key="field_geo_precision").value) == (
         "Saraqib", "Idleb", 35.8645, 2)
     assert any("near a town" in c.value for c in at.caption), [c.value for c in at.caption if "rule" in c.value]
+    # A name the gazetteer does not know, under the governorate in the form:
+    # the governorate, at region precision, and the rule says so.
     at.text_input(key="place_query").set_value("Atlantis")
     next(b for b in at.button if b.label == "Look up").click().run()
-    assert at.warning[0].value.startswith("No place found for")
+    assert not at.exception
+    assert (at.selectbox(key="field_admin1").value, at.selectbox(key="field_geo_precision").value) == ("Idleb", 3)
+    assert any("'atlantis' is not in the gazetteer; coded to the area given" in c.value.replace("\\", "")
+               for c in at.caption)
 
 
 def test_a_place_picked_on_the_map_is_read_from_the_selection():
@@ -370,8 +376,7 @@ def test_code_page_states_its_limit_on_report_length_and_refuses_a_longer_one(de
     from extract.draft import MAX_REPORT_CHARS
 
     at = _page("code.py").run()
-    assert at.text_area(key="report_text").help == (
-        f"At most {MAX_REPORT_CHARS:,} characters a report; split a longer text.")
+    assert f"At most {MAX_REPORT_CHARS:,} characters a report; split a longer text." in [c.value for c in at.caption]
     at.text_area(key="report_text").input("قصف " * (MAX_REPORT_CHARS // 4 + 1))
     next(b for b in at.button if b.label == "Draft event").click().run()
     assert not at.exception
