@@ -26,6 +26,13 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped under CI=true, which counts as a failure: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def _no_configured_area(monkeypatch):
+    """The tests assume the whole world unless they set EVENTS_AREA: a
+    developer's own setting must not change their outcome."""
+    monkeypatch.delenv("EVENTS_AREA", raising=False)
+
+
 @pytest.fixture
 def store(tmp_path) -> DuckDBStore:
     """An empty DuckDB store in a temporary file. Every import by path
