@@ -99,8 +99,7 @@ def bound(path: str, db: str) -> dict:
     # differs from ours only in what ours does after mapping and checking.
     with open(path, encoding="utf-8") as handle:
         header = importer._header(handle.readline(), ",")
-    # Read as the importer reads (fast_reading.stage): one padded column
-    # more, and each record numbered as it is read.
+    # Read as the importer reads (fast_reading.stage): one padded column more.
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header) + 1))
     source = (f"read_csv($path, header = true, quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
               f"auto_detect = false, columns = {{{columns}}}, null_padding = true, nullstr = '\\x00', "
@@ -110,8 +109,7 @@ def bound(path: str, db: str) -> dict:
     con = duckdb.connect(db)
     checks.load_vocabularies(con)
     con.execute("BEGIN TRANSACTION")
-    con.execute(f"CREATE TABLE events AS WITH staged AS (SELECT *, row_number() OVER () - 1 AS _ordinal "
-                f"FROM {source}) "
+    con.execute(f"CREATE TABLE events AS WITH staged AS (SELECT * FROM {source}) "
                 f"SELECT *, {checks.failed_sql()} AS failed FROM ({mapped})", {"path": path, **checks.Area().params()})
     [(failing,)] = con.execute("SELECT count(*) FROM events WHERE failed <> 0").fetchall()
     con.execute("COMMIT")

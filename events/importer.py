@@ -126,7 +126,7 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
         # the accepted rows are built, so that a large import holds one of the two.
         del data
         result.accepted = con.sql(f"SELECT {', '.join(FIELD_NAMES)} FROM checked WHERE {_ACCEPTED} "
-                                  "ORDER BY _ordinal").to_arrow_table()
+                                  "ORDER BY rowid").to_arrow_table()
     finally:
         con.close()
     report(1.0, "checked")
@@ -226,9 +226,10 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
                    "updated_at": "coalesce(TRY_CAST(updated_at AS TIMESTAMP), $created)"}
         stamping = {"batch_id": stamp.batch_id, "created": stamp.created_at}
     field_list = ", ".join(FIELD_NAMES)
-    # Each record's place in the file is numbered as it is read (_ordinal),
-    # before any join: a join may change the order of rows (a table of
-    # 250,000 checked rows came out in another order than the file's).
+    # _Rows counts rows by rowid: the table must be made in the file's order,
+    # so the statement holds no join (a join put a table of 250,000 checked
+    # rows in another order than the file's; numbering the records as they
+    # were read instead, row_number() OVER (), made the read single-threaded).
     con.execute("SET SESSION preserve_insertion_order = true")
 
     def load(columns: list[str], source: str, params: dict, undecodable: bool = False, padded: bool = False) -> str:
@@ -237,9 +238,8 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         # Each step its own SELECT: DuckDB copies an expression into every
         # place that names it within one (nullif(x, 0) computes x twice),
         # and the checks are most of the work.
-        fast_reading.execute_reporting(con, f"CREATE TABLE checked AS WITH staged AS (SELECT *, row_number() OVER "
-                                       f"() - 1 AS _ordinal FROM {source}) "
-                                       f"SELECT {checks.typed_select(instead)}, _ordinal, _skip, _failed, "
+        fast_reading.execute_reporting(con, f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
+                                       f"SELECT {checks.typed_select(instead)}, _skip, _failed, "
                                        f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, "
                                        f"NULL::BOOLEAN AS _drop FROM (SELECT * EXCLUDE (_all), "
                                        f"CASE WHEN _all <> 0 THEN _all END AS _failed "
@@ -321,13 +321,15 @@ def _canonical_admin1(con: duckdb.DuckDBPyConnection) -> None:
 
 class _Rows:
     """The rows of table `checked` by their ordinal, their place (from 0)
-    among the file's good records, numbered as the file was read, and the
-    lines they are on."""
-
-    ordinal = "_ordinal"
+    among the file's good records, and the lines they are on. The table
+    was made in the file's order (no join in the statement), so that its
+    rowids, from wherever DuckDB starts them in a transaction, count the
+    rows in that order."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, table: Table | FastTable):
         self.con, self.table = con, table
+        [(first,)] = con.execute("SELECT coalesce(min(rowid), 0) FROM checked").fetchall()
+        self.ordinal = f"(rowid - {first})"
 
     def lines(self, ordinals: list[int]) -> list[int]:
         return self.table.line_of(np.array(ordinals, dtype=np.int64)).tolist()
@@ -399,7 +401,7 @@ def _compare_with_store(rows: _Rows, store: Store, result: ImportPreview) -> Non
     newer = "coalesce(g.timestamp > coalesce(s.timestamp, -1), false)"
     older = []
     found = con.execute(f"SELECT {rows.ordinal}, g.event_id, {newer} FROM checked g JOIN stored s USING (event_id) "
-                        f"WHERE {_ACCEPTED} ORDER BY g.{rows.ordinal}").fetchall()
+                        f"WHERE {_ACCEPTED} ORDER BY g.rowid").fetchall()
     con.unregister("stored")
     for line, (ordinal, event_id, is_newer) in zip(rows.lines([ordinal for ordinal, *_ in found]), found,
                                                   strict=True):

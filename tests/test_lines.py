@@ -176,3 +176,24 @@ def test_lines_are_true_in_a_file_larger_than_duckdbs_parallel_chunks(tmp_path, 
     result, _ = import_path(store, path)
     assert _outcome(result) == _expected(expected, "acled-legacy")
     assert result.accepted_count == rows - len(bad)
+
+
+@pytest.mark.parametrize("fmt", sorted(_CSV_FORMATS))
+def test_the_statement_that_reads_a_file_holds_no_join(fmt, monkeypatch):
+    # Rows are known by their place in the table the statement makes, which
+    # follows the file only while no join can move them.
+    from events import fast_reading
+
+    plans = []
+    execute = fast_reading.execute_reporting
+
+    def explained(con, sql, params, report):
+        select = sql.split(" AS ", 1)[1]  # CREATE TABLE checked AS <select>
+        plans.append("\n".join(row[1] for row in con.execute("EXPLAIN " + select, params).fetchall()))
+        return execute(con, sql, params, report)
+
+    monkeypatch.setattr(fast_reading, "execute_reporting", explained)
+    header, row = _CSV_FORMATS[fmt]
+    text, _ = _csv_file(header, [row(n, GOOD) for n in range(3)], [GOOD] * 3, [False] * 3)
+    assert preview(text.encode(), f"{fmt}.csv").accepted_count == 3
+    assert plans and all("join" not in plan.lower() for plan in plans), plans
