@@ -217,21 +217,21 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
         if path is None:
             path = Path(tmp) / "import.csv"
             path.write_bytes(data)
-        source = (f"read_csv($path, header = {str(has_header).lower()}, delim = $delim, quote = '\"', escape = '\"', "
-                  f"strict_mode = true, store_rejects = true, auto_detect = false, columns = {{{columns}}}, "
-                  f"null_padding = true, nullstr = '{_NEVER_NULL}', allow_quoted_nulls = false, "
-                  f"max_line_size = {MAX_RECORD_BYTES}, parallel = $parallel)")
+        options = (f"read_csv($path, header = {str(has_header).lower()}, delim = $delim, quote = '\"', escape = '\"', "
+                   f"strict_mode = true, store_rejects = true, auto_detect = false, columns = {{{columns}}}, "
+                   f"null_padding = true, nullstr = '{_NEVER_NULL}', allow_quoted_nulls = false, "
+                   f"max_line_size = {MAX_RECORD_BYTES}")
         params = {"path": str(path), "delim": delimiter}
         try:
             try:
-                loaded = load(source, {**params, "parallel": True})
+                loaded = load(options + ")", params)
             except duckdb.Error as err:
                 if _SERIAL_ONLY not in str(err):
                     raise
                 # A quoted field holds a line break: DuckDB pads records
                 # only when it reads the file in one thread.
                 restart()
-                loaded = load(source, {**params, "parallel": False})
+                loaded = load(options + ", parallel = false)", params)
         except duckdb.Error as err:
             # DuckDB gives up on some damage it cannot reject row by row
             # (a bare CR; bytes that are not UTF-8, when it reads in one
