@@ -10,7 +10,6 @@ what is stored.
 
 from __future__ import annotations
 
-import csv
 import math
 import os
 from collections.abc import Iterable
@@ -38,7 +37,6 @@ from .schema import (
     TIMESTAMP,
     format_value,
 )
-from .taxonomy import VOCABULARIES
 
 
 @dataclass(frozen=True)
@@ -106,20 +104,9 @@ class Area:
 
 @cache
 def _vocabularies() -> dict[str, pa.Table]:
-    """The lookup tables the adapters and checks join against, read once."""
-    def read(name: str) -> pa.Table:
-        with open(VOCABULARIES / name, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        return pa.table({key: pa.array([row[key] for row in rows], pa.string()) for key in rows[0]})
-
-    actor_types = read("actor_types.csv")
-    return {
-        "taxonomy": read("acled_taxonomy.csv"),
-        "actor_types": actor_types.set_column(0, "inter_code", actor_types["inter_code"].cast(pa.int32())),
-        "fips_countries": read("fips_countries.csv"),
-        "fips_admin1": read("fips_admin1.csv"),
-        "admin1_names": pa.table({"admin1": pa.array(ADMIN1_NAMES, pa.string())}),
-    }
+    """The lookup tables the late checks read (the rest of the vocabulary is
+    written into the SQL as CASE lookups: formats._lookup, _KNOWN_TYPE)."""
+    return {"admin1_names": pa.table({"admin1": pa.array(ADMIN1_NAMES, pa.string())})}
 
 
 def load_vocabularies(con: duckdb.DuckDBPyConnection) -> None:
