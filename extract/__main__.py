@@ -1,7 +1,8 @@
 """Command line.
 
   python -m extract draft --published DATE FILE|- --json   draft events with evidence and confidence
-  python -m extract evaluate FILE.jsonl [--split dev|held_out]   per-field accuracy on a development set
+  python -m extract evaluate [FILE ...] [--split tuned|untouched] [--json] [--misses]
+                                 the issue's measures on our development set and ACLED's files
   python -m extract calibrate FILE.jsonl   measure confidences on its dev split, rewrite calibration.csv
 """
 
@@ -24,9 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     draft.add_argument("file", help="report text file, or - for standard input")
     draft.add_argument("--published", required=True, type=dt.date.fromisoformat, help="publication date, YYYY-MM-DD")
     draft.add_argument("--json", action="store_true", help="print JSON (the only output format)")
-    evaluating = commands.add_parser("evaluate", help="score the extractor on a JSONL development set")
-    evaluating.add_argument("file")
-    evaluating.add_argument("--split", choices=("dev", "held_out"), help="only this part of the set")
+    evaluating = commands.add_parser("evaluate", help="score the extractor on our sets (.jsonl) and ACLED's (.csv)")
+    evaluating.add_argument("files", nargs="*", help="default: our development set and ../shared's ACLED files")
+    evaluating.add_argument("--split", choices=("tuned", "untouched", "dev", "held_out"),
+                            help="only this part of each file (tuned = dev, untouched = held_out)")
+    evaluating.add_argument("--json", action="store_true", help="print JSON rather than a table")
+    evaluating.add_argument("--misses", action="store_true", help="list the tuned part's misses after the table")
     calibrating = commands.add_parser("calibrate", help="measure confidences on the dev split of a JSONL set")
     calibrating.add_argument("file")
     args = parser.parse_args(argv)
@@ -40,10 +44,18 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write("\n")
         return 0
     if args.command == "evaluate":
-        from .evaluate import evaluate
+        from . import evaluate
 
-        json.dump(evaluate(args.file, args.split), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        results = evaluate.evaluate_all(args.files or evaluate.default_files(), args.split)
+        if args.json:
+            json.dump(results[0] if len(results) == 1 else results, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+            return 0
+        print(evaluate.table(results))
+        if args.misses:
+            for result in results:
+                for miss in result["misses"]:
+                    print(f"{result['file']} {miss['id']} {miss['field']}: gold {miss['gold']!r}, got {miss['got']!r}")
         return 0
 
     if args.file == "-":

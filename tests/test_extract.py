@@ -179,7 +179,7 @@ FLOORS = {"event_type": 0.90, "sub_event_type": 0.80, "admin1": 0.90, "fatalitie
 
 def _evaluate(*args: str) -> dict:
     devset = ROOT / "extract" / "devset" / "reports.jsonl"
-    result = subprocess.run([sys.executable, "-m", "extract", "evaluate", str(devset), *args], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "extract", "evaluate", str(devset), "--json", *args], cwd=ROOT,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
