@@ -9,6 +9,7 @@ names is `resolve`'s business.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -89,6 +90,9 @@ class Phrase:
     governorate: bool = False  # named as a governorate ("محافظة حماة", "Hama governorate")
     neighbourhood: bool = False  # named as a neighbourhood ("حي الوعر", "Hamdaniyah neighbourhood")
     city: bool = False         # named as the city a place is in ("Al-Hasakeh - Ghoweran", "... of Aleppo")
+    # A direction named with it, as a compass bearing (0 north, 90 east): "the southern countryside of
+    # Aleppo", "ريف حلب الجنوبي", "شمال حماة". Of a context phrase, the side of it the place lies on.
+    direction: float | None = None
 
 
 @dataclass
@@ -114,6 +118,22 @@ def _strip_suffix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
     return (text[: match.start()].strip(), match.group(1)) if match else (text, None)
 
 
+def bearing(words: str | None) -> float | None:
+    """The compass bearing a direction names ("southern", "الشمالي الغربي",
+    "north east of": 0 north, 90 east, ...); None for no direction ("the", "central")."""
+    if not words:
+        return None
+    north = ("north" in words or "شمال" in words) - ("south" in words or "جنوب" in words)
+    east = ("east" in words or "شرق" in words) - ("west" in words or "غرب" in words)
+    if not north and not east:
+        return None
+    return math.degrees(math.atan2(east, north)) % 360
+
+
+def _first(direction: float | None, words: str | None) -> float | None:
+    return direction if direction is not None else bearing(words)
+
+
 def peel(text: str) -> Phrase:
     """Area words, directions, descriptors and admin words off one place phrase."""
     phrase = Phrase(core="")
@@ -127,6 +147,7 @@ def peel(text: str) -> Phrase:
             if key.startswith(clitic) and key[1:].startswith(_NEAR_AR + _REGION_AR + _DESCRIPTORS_AR):
                 key = key[1:]
         key, word = _strip_suffix(key, _DIRECTIONS_AR)
+        phrase.direction = _first(phrase.direction, word)
         key, word = _strip_prefix(key, _NOISE_EN)
         key, word = _strip_prefix(key, _NEAR_AR + _NEAR_EN)
         phrase.near |= word is not None
@@ -137,9 +158,12 @@ def peel(text: str) -> Phrase:
             return Phrase(core=unpeeled, governorate=True)  # "ريف دمشق" is a governorate's own name
         key, word = _strip_prefix(key, _DIRECTION_PREPOSITIONS_AR)
         phrase.near |= word is not None
+        phrase.direction = _first(phrase.direction, word)
         if (match := _DIRECTION_OF_EN.match(key)) is not None:
             key, phrase.near = key[match.end():], True
+            phrase.direction = _first(phrase.direction, match.group())
         key, word = _strip_prefix(key, _DIRECTIONS_EN)
+        phrase.direction = _first(phrase.direction, word)
         key, word = _strip_prefix(key, _DISTRICT_WORDS)
         phrase.district |= word is not None
         key, word = _strip_prefix(key, _SUBDISTRICT_WORDS)
@@ -217,15 +241,34 @@ def parse(query: str) -> Parsed:
     parts = _IN.split(key, maxsplit=1)
     if len(parts) == 2 and parts[0].strip() and parts[1].strip():
         key = parts[0]
-        context.append(peel(parts[1]))
+        # "area in Palmyra desert in eastern Homs countryside": each area it is in.
+        # A few at most: each split searches the rest again.
+        rest = parts[1]
+        for _ in range(3):
+            parts = _IN.split(rest, maxsplit=1)
+            if len(parts) < 2 or not parts[0].strip() or not parts[1].strip():
+                break
+            context.append(peel(parts[0]))
+            rest = parts[1]
+        context.append(peel(rest))
     # "كفرنبودة شمال حماة", "the market south of Tabqa": a place, then a direction from another.
     for pattern in (_DIRECTION_BETWEEN_AR, _DIRECTION_OF_MID):
         if pattern is _DIRECTION_OF_MID and _DIRECTION_OF_EN.match(key):
             continue  # "5 km north of Idlib": a direction from one place, which peel reads
-        parts = pattern.split(key, maxsplit=1)
-        if len(parts) == 2 and parts[0].strip() and parts[1].strip() and not peel(parts[0]).near:
-            key = parts[0]
-            context += [peel(part) for part in _LIST_SPLIT.split(parts[1]) if part.strip(" ,.;")]
+        match = pattern.search(key)
+        if match is None:
+            continue
+        head, rest = key[:match.start()], key[match.end():]
+        if head.strip() and rest.strip() and not peel(head).near:
+            key = head
+            # The Arabic split leaves the direction at the head of the rest, which peel reads.
+            # "south of Al Tabaqa, Raqqa governorate": the direction is from the first.
+            direction = bearing(match.group())
+            for index, part in enumerate(p for p in _LIST_SPLIT.split(rest) if p.strip(" ,.;")):
+                around = peel(part)
+                if index == 0 and direction is not None:
+                    around.direction = direction
+                context.append(around)
     # "حي جوبر بدمشق": the city as a last word, with the clitic "in".
     head, _, last = key.rpartition(" ")
     if head and last.startswith("ب") and canonical_admin1(last[1:]):

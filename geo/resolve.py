@@ -31,6 +31,7 @@ it stands for (`area`: level and name) so the map can draw it.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 from .admin import canonical_admin1
@@ -96,6 +97,9 @@ class _Context:
     phrase: Phrase | None = None
     names: list[str] = field(default_factory=list)  # the context phrases' names, as written
     given: str | None = None  # the governorate the caller gave (admin1 is also the one named)
+    # "in the southern countryside of Aleppo", "X south of Y": the place lies on that side of
+    # the point that stands for the area or town named (latitude, longitude, bearing).
+    sector: tuple[float, float, float] | None = None
 
 
 def _context(gazetteer: Gazetteer, phrases: list[Phrase], admin1: str | None, cutoff: float) -> _Context:
@@ -106,30 +110,57 @@ def _context(gazetteer: Gazetteer, phrases: list[Phrase], admin1: str | None, cu
         if names_no_place(phrase.core):
             continue  # "في جبل", "شرقي دير": a word of the text cut short, not an area
         context.phrase = context.phrase or phrase
-        governorate = canonical_admin1(phrase.core)
-        if governorate and (phrase.governorate or phrase.region or not phrase.district):
-            context.admin1 = context.admin1 or governorate
-            if phrase.city and context.admin1 == governorate:
-                context.town = gazetteer.region(governorate)  # "Al-Hasakeh - Ghoweran": the city itself
-            continue
-        if phrase.subdistrict and (area := gazetteer.subdistrict(phrase.core)):
-            context.subdistrict = area
-            context.admin1 = context.admin1 or area.admin1
-            continue
-        if (area := gazetteer.district(phrase.core)) and (phrase.district or not gazetteer.lookup(phrase.core)):
-            context.district = area
-            context.admin1 = context.admin1 or area.admin1
-            continue
-        if (area := gazetteer.subdistrict(phrase.core)) and not gazetteer.lookup(phrase.core):
-            context.subdistrict = area
-            context.admin1 = context.admin1 or area.admin1
-            continue
-        places, _ = _find(gazetteer, phrase.core, cutoff=cutoff)
-        places = [p for p in places if gazetteer.within(p, context.admin1)]
-        if places:
-            context.town = places[0]
-            context.admin1 = context.admin1 or places[0].admin1
+        anchor = _context_phrase(gazetteer, phrase, context, cutoff)
+        if anchor is not None and phrase.direction is not None and context.sector is None:
+            context.sector = (anchor.latitude, anchor.longitude, phrase.direction)
     return context
+
+
+def _context_phrase(gazetteer: Gazetteer, phrase: Phrase, context: _Context, cutoff: float) -> Place | None:
+    """Add what one context phrase names to `context`; the point that stands for it, if any."""
+    governorate = canonical_admin1(phrase.core)
+    if governorate and (phrase.governorate or phrase.region or not phrase.district):
+        context.admin1 = context.admin1 or governorate
+        if phrase.city and context.admin1 == governorate:
+            context.town = gazetteer.region(governorate)  # "Al-Hasakeh - Ghoweran": the city itself
+        return gazetteer.region(governorate) if context.admin1 == governorate else None
+    if phrase.subdistrict and (area := gazetteer.subdistrict(phrase.core)):
+        context.subdistrict = area
+        context.admin1 = context.admin1 or area.admin1
+        return _seat(gazetteer, area, "subdistrict")
+    if (area := gazetteer.district(phrase.core)) and (phrase.district or not gazetteer.lookup(phrase.core)):
+        context.district = area
+        context.admin1 = context.admin1 or area.admin1
+        return _seat(gazetteer, area, "district")
+    if (area := gazetteer.subdistrict(phrase.core)) and not gazetteer.lookup(phrase.core):
+        context.subdistrict = area
+        context.admin1 = context.admin1 or area.admin1
+        return _seat(gazetteer, area, "subdistrict")
+    places, _ = _find(gazetteer, phrase.core, cutoff=cutoff)
+    places = [p for p in places if gazetteer.within(p, context.admin1)]
+    if places:
+        context.town = places[0]
+        context.admin1 = context.admin1 or places[0].admin1
+        return places[0]
+    return None
+
+
+# Of the side named, a place within this many degrees of its bearing from the
+# area's point: "southern" takes in south-east and south-west.
+SECTOR_DEGREES = 75.0
+_SECTOR_CENTRE_KM = 3.0  # nearer than this to the point, any side will do
+
+
+def _in_sector(place: Place, sector: tuple[float, float, float] | None, degrees: float = SECTOR_DEGREES) -> bool:
+    if sector is None:
+        return True
+    latitude, longitude, bearing = sector
+    north = (place.latitude - latitude) * 111.2
+    east = (place.longitude - longitude) * 111.2 * math.cos(math.radians(latitude))
+    if math.hypot(north, east) < _SECTOR_CENTRE_KM:
+        return True
+    off = abs((math.degrees(math.atan2(east, north)) - bearing + 180) % 360 - 180)
+    return off <= degrees
 
 
 def _within(gazetteer: Gazetteer, places: list[Place], context: _Context) -> list[Place]:
@@ -140,8 +171,11 @@ def _within(gazetteer: Gazetteer, places: list[Place], context: _Context) -> lis
                                 context.subdistrict.name if context.subdistrict else None):
             return False
         # ~40 km of a town named with it: "north of Hama" is not in Aleppo.
-        return not context.town or _near(place, context.town)
-    return [p for p in places if fits(p)]
+        return (not context.town or _near(place, context.town)) and _in_sector(place, context.sector)
+    fitting = [p for p in places if fits(p)]
+    if context.sector is not None:  # of two Ibbin on the northern side, the one most nearly north
+        fitting.sort(key=lambda p: not _in_sector(p, context.sector, SECTOR_DEGREES / 2))
+    return fitting
 
 
 def resolve(gazetteer: Gazetteer, query: str, admin1: str | None = None,
@@ -238,7 +272,8 @@ def _close_in_area(gazetteer: Gazetteer, core: str, context: _Context) -> list[t
         close = gazetteer.lookup_fuzzy(core, context.admin1, district.name if district else None,
                                        subdistrict.name if subdistrict else None)
         if close:
-            return [(p, score) for p, score in close if not context.town or _near(p, context.town)]
+            return [(p, score) for p, score in close
+                    if (not context.town or _near(p, context.town)) and _in_sector(p, context.sector)]
     return []
 
 

@@ -285,3 +285,28 @@ def test_the_governorate_given_binds_even_against_the_phrase(geocoder, query):
     location = geocoder.geocode(query, admin1="Dar'a")
     assert geocoder.reverse(location.point).raw["admin1"] == "Dar'a"
     assert location.raw["admin1"] == "Dar'a"
+
+
+@pytest.mark.parametrize(
+    "query, latitude, longitude",
+    [
+        # Two villages named Ibbin in Aleppo: one west of the city (Jebel Saman), one north (Afrin).
+        ("Ibbin in the northern countryside of Aleppo", 36.4658, 36.993),
+        ("قرية ابين في ريف حلب الشمالي", 36.4658, 36.993),
+        ("Ibbin, northwestern countryside of Aleppo", 36.4658, 36.993),
+        ("Ibbin in the western countryside of Aleppo", 36.0883, 36.7607),
+        ("ابين غرب حلب", 36.0883, 36.7607),
+        # Mazra`at Halisah, spelled alike, lies north-east of Aleppo: Khalasah is the southern one.
+        ("Khalsa city (area of) in the southern countryside of Aleppo", 36.0569, 37.0584),
+    ],
+)
+def test_a_direction_keeps_the_places_on_that_side_of_the_area_named(geocoder, query, latitude, longitude):
+    location = geocoder.geocode(query)
+    assert (location.latitude, location.longitude) == (latitude, longitude)
+
+
+def test_a_place_not_on_the_side_named_is_not_answered(geocoder):
+    # The Afrin district's Ibbin lies east of Afrin, not north: the town named stands for it.
+    location = geocoder.geocode("Ibbin north of Afrin")
+    assert location.address == "‘Afrin"
+    assert "not in the gazetteer" in location.raw["rule"]

@@ -10,6 +10,7 @@ import math
 import pytest
 
 from geo.geocoder import OfflineGeocoder
+from geo.phrases import bearing, parse
 from tests.conftest import FIXTURES
 
 TABLE = FIXTURES / "places" / "phrases.csv"
@@ -76,3 +77,25 @@ def test_common_words_are_no_place_though_villages_bear_them(query):
     """GeoNames has villages called الشرقي, الجبل, الدير: words of running text
     cut short by an extractor must not land there."""
     assert OfflineGeocoder().geocode(query, close_spellings=False) is None
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [("southern", 180.0), ("north", 0.0), ("الشمالي الغربي", 315.0), ("south east of", 135.0), ("شرقي", 90.0),
+     ("الغربيه", 270.0), ("the", None), ("central", None), (None, None)],
+)
+def test_a_direction_is_a_bearing(words, expected):
+    assert bearing(words) == expected
+
+
+@pytest.mark.parametrize(
+    "query, core, direction",
+    [("Khalsa city (area of) in the southern countryside of Aleppo", "aleppo", 180.0),
+     ("قرية خلصة في ريف حلب الجنوبي", "حلب", 180.0),
+     ("كفرنبودة شمال حماة", "حماه", 0.0),
+     ("The vegetable market south of Al Tabaqa, Raqqa governorate", "al tabaqa", 180.0),
+     ("area in Palmyra desert in eastern Homs countryside", "homs", 90.0)],
+)
+def test_the_direction_of_the_area_a_place_lies_in_is_kept(query, core, direction):
+    context = parse(query).context
+    assert [(c.core, c.direction) for c in context if c.direction is not None] == [(core, direction)]
