@@ -14,9 +14,10 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from events.backends import open_store
 from events.export import export
 from events.filters import EventQuery
-from events.store import Store, Summary, open_store
+from events.store import Store, Summary
 from geo.gazetteer import governorate_outlines
 from geo.geocoder import OfflineGeocoder
 

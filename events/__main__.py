@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from .backends import DEFAULT_DB, open_store
 from .checks import Area
 from .exc import EventsError, StoreError
 from .export import FORMATS as EXPORT_FORMATS
@@ -42,7 +43,7 @@ from .export import export as export_events
 from .filters import EventQuery
 from .formats import FORMATS
 from .native import write_native
-from .store import DEFAULT_DB, Store, open_store
+from .store import Store
 
 
 def _add_store(parser: argparse.ArgumentParser) -> None:

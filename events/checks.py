@@ -22,7 +22,7 @@ import pyarrow as pa
 from geo.admin import ADMIN1_NAMES
 
 from . import taxonomy
-from .exc import ConfigurationError
+from .exc import ConfigurationError, EventsError
 from .problems import Problem, Reason
 from .schema import (
     DATE,
@@ -218,7 +218,7 @@ def failed_sql(numbers: Iterable[int] | None = None) -> str:
     took a tenth of the time of a million-row import."""
     every_check = checks()
     if len(every_check) > 63:
-        raise ValueError("more checks than the bits of a BIGINT")
+        raise EventsError("more checks than the bits of a BIGINT")
     return "(" + " + ".join(f"(CASE WHEN {every_check[number][0]} THEN {1 << number} ELSE 0 END)::BIGINT"
                             for number in (range(len(every_check)) if numbers is None else numbers)) + ")"
 

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .exc import ValidationError
-from .problems import Problem
+from .exc import CodedEventError
 from .schema import FIELD_NAMES, format_value
 from .store import Batch, Store
 from .validate import validate_event
-
-
-class CodedEventError(ValidationError):
-    """The coded event is invalid; `problems` lists every reason."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(f"{p.column}: {p.message}" for p in problems))
 
 
 def save_coded(store: Store, draft: dict, coder: str | None = None, drafted: dict | None = None) -> dict:

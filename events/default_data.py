@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .exc import ValidationError
 from .importer import import_path
 from .store import Store
 
@@ -28,6 +29,6 @@ def load_default(store: Store) -> int:
         result, _ = import_path(store, path, origin="demo")
         if result.rejected:
             first = result.rejected[0]
-            raise ValueError(f"{path.name} line {first.line}: {first.column}: {first.message}")
+            raise ValidationError(f"{path.name} line {first.line}: {first.column}: {first.message}")
         stored += result.accepted_count
     return stored

@@ -5,25 +5,19 @@ lets only one process hold a file for writing: a long-lived connection in
 the app would lock out the CLI. DuckDB's own errors are translated here and
 nowhere else.
 
-`events` is a view: table `events_base` and the accepted rows of each
-large file imported by path. An import by path checks its file into table
-`checked` of the store, inside the import's transaction (`staging`); for
-a file of `staged_table_from` accepted rows or more, making up at least
-half of it, the store then keeps that table as the batch's (`staged_N`,
-its accepted rows seen through view `staged_N_accepted`) instead of
-copying its rows: a million-row file is written once, not twice. The rows
-it did not accept (rejected, skipped, dropped) stay hidden in it until
-the batch is undone. Smaller files, uploads committed from the page,
-coded events and the rows an undo brings back go into `events_base`.
+Every event is a row of table `events`. An import by path may check its
+file on the store's own connection (`checking`, a capability of this
+backend outside the shared interface): the importer's TEMP table of
+checked rows, with its working columns, never reaches the file; its
+accepted rows are copied into `events` in the same transaction
+(`store_checked`), so a large import is checked and stored all or nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,51 +26,48 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from .exc import DuplicateEventError, StoreError, StoreLockedError, UndoOrderError, ValidationError
-from .filters import EventQuery
+from .exc import DuplicateEventError, QueryError, StoreError, StoreLockedError, UndoOrderError, ValidationError
+from .filters import DUCKDB, EventQuery
 from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, SQL_TYPES, TIMESTAMP
-from .store import SCHEMA_VERSION, Batch, Store, Summary
+from .store import Batch, Events, Store, Summary
 
+SCHEMA_VERSION = 6
 _ARROW_TYPES = {INTEGER: pa.int64(), REAL: pa.float64(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us")}
 _COLUMNS = ", ".join(FIELD_NAMES)
-# Schema versions that had `events` as a table and reach the current one
-# by renaming it `events_base`; every other change was an added table.
-_MIGRATES_FROM = {2, 3, 4}
+# Versions 2 to 4 had `events` as a table, as this one does; version 5 made
+# it a view over `events_base` and one kept table per large import, which
+# `_one_events_table` folds back into one table.
+_MIGRATES_FROM = {2, 3, 4, 5}
 
 _DDL = [
     # Ids are kept unique by insert (one writer, one transaction), not by a
     # primary key: its index costs a third of the time of a large import.
     # Stores made before keep theirs, which does no harm.
-    "CREATE TABLE IF NOT EXISTS events_base ("
+    "CREATE TABLE IF NOT EXISTS events ("
     + ", ".join(f"{f.name} {SQL_TYPES.get(f.kind, 'VARCHAR')}" for f in FIELDS) + ")",
-    # staged_table: the table holding the batch's rows, when it has its own.
     "CREATE TABLE IF NOT EXISTS batches (batch_id VARCHAR PRIMARY KEY, origin VARCHAR, file_name VARCHAR,"
-    " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT,"
-    " staged_table VARCHAR)",
+    " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT)",
     "CREATE TABLE IF NOT EXISTS places (name VARCHAR PRIMARY KEY, aliases VARCHAR[], latitude DOUBLE,"
     " longitude DOUBLE, admin1 VARCHAR, coder VARCHAR, saved_at TIMESTAMP)",
     # What coders changed in drafts before saving them: the edit history.
     "CREATE TABLE IF NOT EXISTS edits (event_id VARCHAR, field VARCHAR, drafted VARCHAR, saved VARCHAR,"
     " coder VARCHAR, edited_at TIMESTAMP)",
     # Rows a later batch replaced, kept so that undoing that batch restores them.
-    "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events_base LIMIT 0",
-    "CREATE SEQUENCE IF NOT EXISTS staged_numbers",
-    # Batches undone: their record, and who undid them when. A table added
-    # to any store as it opens, as the others were: no new schema version.
+    "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events LIMIT 0",
+    # Batches undone: their record, and who undid them when.
     "CREATE TABLE IF NOT EXISTS undone_batches (batch_id VARCHAR, origin VARCHAR, file_name VARCHAR,"
     " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT,"
     " undone_by VARCHAR, undone_at TIMESTAMP)",
 ]
+_BATCH_COLUMNS = "batch_id, origin, file_name, file_hash, coder, created_at, rows, rejected, skipped"
 # What a warning of similar events can name: a few, not a page of them.
 _SIMILAR_LIMIT = 10
 
 
-def _crash_test_pause() -> None:
-    """With EVENTS_CRASH_TEST=pause-before-commit, stop inside the write
-    transaction until killed: how the crash test kills an import midway."""
-    if os.environ.get("EVENTS_CRASH_TEST") == "pause-before-commit":
-        print("paused before commit", file=sys.stderr, flush=True)
-        sys.stdin.readline()
+def _commit(con: duckdb.DuckDBPyConnection) -> None:
+    """End a write. Its own function, so that a test can stop or fail a
+    write at its last moment (tests/crash_import.py)."""
+    con.execute("COMMIT")
 
 
 def _arrow(events: Sequence[dict]) -> pa.Table:
@@ -87,26 +78,31 @@ def _arrow(events: Sequence[dict]) -> pa.Table:
     })
 
 
-_STAGED_TABLE = re.compile(r"staged_[0-9]+")
-
-
-def _ours(table: str) -> str:
-    """A staged table's name read back from the file, which goes into SQL:
-    only a name this program makes may."""
-    if not _STAGED_TABLE.fullmatch(table):
-        raise StoreError(f"the store's batches table names {table!r}, a table this program did not make")
-    return table
-
-
-def _staged_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [_ours(table) for (table,) in con.execute(
-        "SELECT staged_table FROM batches WHERE staged_table IS NOT NULL ORDER BY created_at, batch_id").fetchall()]
-
-
-def _rebuild_events_view(con: duckdb.DuckDBPyConnection) -> None:
-    sources = ["events_base"] + [f"{table}_accepted" for table in _staged_tables(con)]
-    con.execute("CREATE OR REPLACE VIEW events AS "
-                + " UNION ALL ".join(f"SELECT {_COLUMNS} FROM {source}" for source in sources))
+def _one_events_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Version 5 to 6: the rows `events` showed (table `events_base` and the
+    accepted rows of each kept table) become table `events`; the kept
+    tables and their views go."""
+    con.execute(f"CREATE TABLE events_migrated AS SELECT {_COLUMNS} FROM events")
+    con.execute("DROP VIEW events")
+    kept = [table for (table,) in con.execute(
+        "SELECT staged_table FROM batches WHERE staged_table IS NOT NULL").fetchall()]
+    for table in kept:
+        # A name read from the file goes into SQL: only one this program made may.
+        if not re.fullmatch(r"staged_[0-9]+", table):
+            raise StoreError(f"the store's batches table names {table!r}, a table this program did not make")
+        con.execute(f"DROP VIEW IF EXISTS {table}_accepted")
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute("DROP TABLE events_base")
+    con.execute("ALTER TABLE events_migrated RENAME TO events")
+    # DuckDB drops no column of a table with a primary key: the batches are copied.
+    con.execute(f"CREATE TABLE batches_migrated AS SELECT {_BATCH_COLUMNS} FROM batches")
+    con.execute("DROP TABLE batches")
+    con.execute("CREATE TABLE batches (batch_id VARCHAR PRIMARY KEY, origin VARCHAR, file_name VARCHAR,"
+                " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT,"
+                " skipped BIGINT)")
+    con.execute(f"INSERT INTO batches SELECT {_BATCH_COLUMNS} FROM batches_migrated")
+    con.execute("DROP TABLE batches_migrated")
+    con.execute("DROP SEQUENCE IF EXISTS staged_numbers")
 
 
 def _set_aside(con: duckdb.DuckDBPyConnection, replace: Sequence[str], batch_id: str) -> None:
@@ -114,10 +110,9 @@ def _set_aside(con: duckdb.DuckDBPyConnection, replace: Sequence[str], batch_id:
     if not replace:
         return
     con.register("replaced_ids", pa.table({"event_id": pa.array(list(replace), pa.string())}))
-    con.execute(f"INSERT INTO replaced_events SELECT {_COLUMNS}, $batch FROM events "
+    con.execute(f"INSERT INTO replaced_events ({_COLUMNS}, superseded_by) SELECT {_COLUMNS}, $batch FROM events "
                 "WHERE event_id IN (SELECT event_id FROM replaced_ids)", {"batch": batch_id})
-    for table in ["events_base", *_staged_tables(con)]:
-        con.execute(f"DELETE FROM {table} WHERE event_id IN (SELECT event_id FROM replaced_ids)")
+    con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM replaced_ids)")
     con.unregister("replaced_ids")
 
 
@@ -127,7 +122,7 @@ def _committing(con: duckdb.DuckDBPyConnection, batch: Batch) -> Iterator[None]:
     when the block ends, rolled back when it raises."""
     try:
         yield
-        con.execute("COMMIT")
+        _commit(con)
     except duckdb.ConstraintException as err:  # a store made with a primary key
         con.execute("ROLLBACK")
         raise DuplicateEventError(f"an event id in batch {batch.batch_id} is already stored: {err}") from err
@@ -136,13 +131,13 @@ def _committing(con: duckdb.DuckDBPyConnection, batch: Batch) -> Iterator[None]:
         raise
 
 
-def _record(con: duckdb.DuckDBPyConnection, batch: Batch, rows: int, table: str | None) -> None:
+def _record(con: duckdb.DuckDBPyConnection, batch: Batch, rows: int) -> None:
     con.execute(
-        "INSERT INTO batches VALUES ($batch_id, $origin, $file_name, $file_hash, $coder, $created_at,"
-        " $rows, $rejected, $skipped, $staged_table)",
+        f"INSERT INTO batches ({_BATCH_COLUMNS}) VALUES ($batch_id, $origin, $file_name, $file_hash, $coder,"
+        " $created_at, $rows, $rejected, $skipped)",
         {"batch_id": batch.batch_id, "origin": batch.origin, "file_name": batch.file_name,
          "file_hash": batch.file_hash, "coder": batch.coder, "created_at": batch.created_at, "rows": rows,
-         "rejected": batch.rejected, "skipped": batch.skipped, "staged_table": table},
+         "rejected": batch.rejected, "skipped": batch.skipped},
     )
 
 
@@ -168,12 +163,8 @@ def _refuse_out_of_order(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
 
 
 class DuckDBStore(Store):
-    def __init__(self, path: Path, staged_table_from: int = 100_000):
-        """`staged_table_from`: the fewest accepted rows for which an import
-        by path keeps its table of checked rows as the batch's (see the
-        module's docstring)."""
+    def __init__(self, path: Path):
         self.path = Path(path)
-        self.staged_table_from = staged_table_from
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
@@ -182,14 +173,11 @@ class DuckDBStore(Store):
             if version not in (None, SCHEMA_VERSION, *_MIGRATES_FROM):
                 raise StoreError(f"{self.path} has schema version {version}, this program reads {SCHEMA_VERSION}")
             con.execute("BEGIN TRANSACTION")
-            if version in _MIGRATES_FROM:
-                con.execute("ALTER TABLE events RENAME TO events_base")
+            if version == 5:
+                _one_events_table(con)
             for statement in _DDL:
                 con.execute(statement)
-            if version in _MIGRATES_FROM:
-                con.execute("ALTER TABLE batches ADD COLUMN IF NOT EXISTS staged_table VARCHAR")
             if version != SCHEMA_VERSION:
-                _rebuild_events_view(con)
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
             con.execute("COMMIT")
 
@@ -212,26 +200,32 @@ class DuckDBStore(Store):
         finally:
             con.close()
 
-    def insert(self, events: Sequence[dict] | pa.Table, batch: Batch, replace: Sequence[str] = (),
-               edits: Sequence[dict] = ()) -> int:
+    def insert(self, events: Events, batch: Batch, replace: Sequence[str] = (), edits: Sequence[dict] = ()) -> int:
         with self._connect() as con:
-            con.register("incoming", events if isinstance(events, pa.Table) else _arrow(events))
+            con.register("incoming", _arrow(events) if isinstance(events, Sequence) else events)
             return self._write(con, batch, replace, edits)
 
     @contextmanager
-    def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        # The store's own file, so that `store_staged` can keep the checked
-        # rows where they are. Closing the connection rolls back whatever
-        # `store_staged` did not commit.
+    def checking(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection on the store's file, in a transaction, for the
+        importer to check a file in (into TEMP table `checked`) and then
+        `store_checked` its accepted rows: one transaction from the first
+        row read to the commit. Leaving without `store_checked` stores
+        nothing (closing the connection rolls back)."""
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             yield con
 
-    def store_staged(self, con: duckdb.DuckDBPyConnection, accepted: str, batch: Batch,
-                     replace: Sequence[str] = ()) -> int:
+    def store_checked(self, con: duckdb.DuckDBPyConnection, accepted: str, batch: Batch,
+                      replace: Sequence[str] = ()) -> int:
+        """Copy the rows of TEMP table `checked` on `con` (from `checking`)
+        that match `accepted`, the importer's condition over its columns,
+        into `events` as `batch`, as `insert` does, and commit. Returns the
+        number stored."""
+        # Every read orders its rows, so the store need not keep the batch's
+        # order: without it DuckDB writes a large batch ~40% faster.
+        con.execute("SET SESSION preserve_insertion_order = false")
         with _committing(con, batch):
-            [(count, total)] = con.execute(
-                f"SELECT count(*) FILTER (WHERE {accepted}), count(*) FROM checked").fetchall()
             _set_aside(con, replace, batch.batch_id)
             # The importer compared the rows with the store through another
             # connection: one more look, in this transaction, that no id
@@ -240,54 +234,36 @@ class DuckDBStore(Store):
                                 "(SELECT event_id FROM events) LIMIT 1").fetchall()
             if clash:
                 raise DuplicateEventError(f"event id {clash[0][0]} of batch {batch.batch_id} is already stored")
-            table = None
-            if count >= self.staged_table_from and 2 * count >= total:
-                [(number,)] = con.execute("SELECT nextval('staged_numbers')").fetchall()
-                table = f"staged_{number}"
-                con.execute(f"ALTER TABLE checked RENAME TO {table}")
-                con.execute(f"CREATE VIEW {table}_accepted AS SELECT {_COLUMNS} FROM {table} WHERE {accepted}")
-            else:
-                # A small file, or one mostly not accepted (a second import
-                # of it): copying is cheap, and spares every later query a
-                # table and the store the hidden rows.
-                con.execute(f"INSERT INTO events_base ({_COLUMNS}) SELECT {_COLUMNS} FROM checked WHERE {accepted}")
-                con.execute("DROP TABLE checked")
-            _crash_test_pause()
-            _record(con, batch, count, table)
-            if table:
-                _rebuild_events_view(con)
+            [(count,)] = con.execute(
+                f"INSERT INTO events ({_COLUMNS}) SELECT {_COLUMNS} FROM checked WHERE {accepted}").fetchall()
+            con.execute("DROP TABLE checked")
+            _record(con, batch, count)
         return count
 
     def _write(self, con: duckdb.DuckDBPyConnection, batch: Batch, replace: Sequence[str] = (),
                edits: Sequence[dict] = ()) -> int:
         """Store the rows of relation `incoming` as `batch`, in one transaction."""
         created = batch.created_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        # Every read orders its rows, so the store need not keep the batch's
-        # order: without it DuckDB writes a large batch ~40% faster.
-        con.execute("SET SESSION preserve_insertion_order = false")
+        con.execute("SET SESSION preserve_insertion_order = false")  # as in store_checked
         con.execute("BEGIN TRANSACTION")
-        try:
-            with _committing(con, batch):
-                _set_aside(con, replace, batch.batch_id)
-                clash = con.execute(
-                    "SELECT event_id FROM incoming GROUP BY event_id HAVING count(*) > 1 UNION ALL "
-                    "SELECT event_id FROM incoming WHERE event_id IN (SELECT event_id FROM events) LIMIT 1").fetchall()
-                if clash:
-                    raise DuplicateEventError(f"event id {clash[0][0]} of batch {batch.batch_id} is already stored "
-                                              "or given twice")
-                stamped = ", ".join(
-                    "$batch_id" if name == "batch_id"
-                    else f"coalesce(CAST({name} AS TIMESTAMP), $created)" if name in ("created_at", "updated_at")
-                    else name for name in FIELD_NAMES)
-                [(count,)] = con.execute(f"INSERT INTO events_base ({_COLUMNS}) SELECT {stamped} FROM incoming",
-                                         {"batch_id": batch.batch_id, "created": created}).fetchall()
-                if edits:
-                    con.executemany("INSERT INTO edits VALUES ($event_id, $field, $drafted, $saved, $coder, $at)",
-                                    [{**edit, "coder": batch.coder, "at": created} for edit in edits])
-                _crash_test_pause()
-                _record(con, dataclasses.replace(batch, created_at=created), count, None)
-        finally:
-            con.execute("RESET SESSION preserve_insertion_order")
+        with _committing(con, batch):
+            _set_aside(con, replace, batch.batch_id)
+            clash = con.execute(
+                "SELECT event_id FROM incoming GROUP BY event_id HAVING count(*) > 1 UNION ALL "
+                "SELECT event_id FROM incoming WHERE event_id IN (SELECT event_id FROM events) LIMIT 1").fetchall()
+            if clash:
+                raise DuplicateEventError(f"event id {clash[0][0]} of batch {batch.batch_id} is already stored "
+                                          "or given twice")
+            stamped = ", ".join(
+                "$batch_id" if name == "batch_id"
+                else f"coalesce(CAST({name} AS TIMESTAMP), $created)" if name in ("created_at", "updated_at")
+                else name for name in FIELD_NAMES)
+            [(count,)] = con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {stamped} FROM incoming",
+                                     {"batch_id": batch.batch_id, "created": created}).fetchall()
+            if edits:
+                con.executemany("INSERT INTO edits VALUES ($event_id, $field, $drafted, $saved, $coder, $at)",
+                                [{**edit, "coder": batch.coder, "at": created} for edit in edits])
+            _record(con, dataclasses.replace(batch, created_at=created), count)
         return count
 
     def edits(self, event_id: str) -> pd.DataFrame:
@@ -312,24 +288,17 @@ class DuckDBStore(Store):
                 # Its rows were replaced since: undoing it now would leave
                 # the later batches pointing at rows that are gone.
                 _refuse_out_of_order(con, batch_id)
-                con.execute("INSERT INTO undone_batches SELECT batch_id, origin, file_name, file_hash, coder,"
-                            " created_at, rows, rejected, skipped, $by, $at FROM batches WHERE batch_id = $b",
+                con.execute(f"INSERT INTO undone_batches SELECT {_BATCH_COLUMNS}, $by, $at FROM batches "
+                            "WHERE batch_id = $b",
                             {"b": batch_id, "by": coder, "at": dt.datetime.now(dt.UTC).replace(tzinfo=None)})
                 [(removed,)] = con.execute("SELECT count(*) FROM events WHERE batch_id = $b",
                                            {"b": batch_id}).fetchall()
-                [(table,)] = con.execute("SELECT staged_table FROM batches WHERE batch_id = $b",
-                                         {"b": batch_id}).fetchall()
-                # Rows an undo brought back live in events_base, whatever batch they came with.
-                con.execute("DELETE FROM events_base WHERE batch_id = $b", {"b": batch_id})
-                con.execute(f"INSERT INTO events_base SELECT {_COLUMNS} FROM replaced_events WHERE superseded_by = $b",
-                            {"b": batch_id})
+                con.execute("DELETE FROM events WHERE batch_id = $b", {"b": batch_id})
+                con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {_COLUMNS} FROM replaced_events "
+                            "WHERE superseded_by = $b", {"b": batch_id})
                 con.execute("DELETE FROM replaced_events WHERE superseded_by = $b", {"b": batch_id})
                 con.execute("DELETE FROM batches WHERE batch_id = $b", {"b": batch_id})
-                _rebuild_events_view(con)
-                if table:
-                    con.execute(f"DROP VIEW {_ours(table)}_accepted")
-                    con.execute(f"DROP TABLE {table}")
-                con.execute("COMMIT")
+                _commit(con)
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
@@ -352,7 +321,7 @@ class DuckDBStore(Store):
         return [dict(zip(FIELD_NAMES, row, strict=True)) for row in rows]
 
     def summary(self, query: EventQuery) -> Summary:
-        where, params = query.where()
+        where, params = query.where(DUCKDB)
         with self._connect() as con:
             [(count, fatalities)] = con.execute(
                 f"SELECT count(*), coalesce(sum(fatalities), 0) FROM events WHERE {where}", params
@@ -360,7 +329,7 @@ class DuckDBStore(Store):
         return Summary(int(count), int(fatalities))
 
     def frame(self, query: EventQuery, limit: int | None = None) -> pd.DataFrame:
-        where, params = query.where()
+        where, params = query.where(DUCKDB)
         sql = f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY event_date DESC, event_id"
         if limit is not None:
             sql += " LIMIT $limit"
@@ -369,7 +338,7 @@ class DuckDBStore(Store):
             return con.execute(sql, params).df()
 
     def iter_events(self, query: EventQuery, chunk_size: int = 10_000) -> Iterator[dict]:
-        where, params = query.where()
+        where, params = query.where(DUCKDB)
         with self._connect() as con:
             cursor = con.execute(
                 f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY event_date DESC, event_id", params
@@ -379,7 +348,7 @@ class DuckDBStore(Store):
                     yield dict(zip(FIELD_NAMES, row, strict=True))
 
     def points(self, query: EventQuery) -> pd.DataFrame:
-        where, params = query.where()
+        where, params = query.where(DUCKDB)
         # One circle per point, not per spelling: sources write one town as
         # "Hamah" and "Hama". The point is rounded to ~10 m and named by its
         # commonest spelling (ties: the first in sort order).
@@ -396,7 +365,7 @@ class DuckDBStore(Store):
             ).df()
 
     def timeline(self, query: EventQuery) -> pd.DataFrame:
-        where, params = query.where()
+        where, params = query.where(DUCKDB)
         with self._connect() as con:
             return con.execute(
                 "SELECT date_trunc('month', event_date)::DATE AS month, count(*) AS events,"
@@ -407,7 +376,7 @@ class DuckDBStore(Store):
 
     def distinct(self, column: str) -> list[str]:
         if column not in FIELDS_BY_NAME:
-            raise ValueError(f"{column!r} is not an event field")
+            raise QueryError(f"{column!r} is not an event field")
         with self._connect() as con:
             rows = con.execute(
                 f"SELECT DISTINCT {column} FROM events WHERE {column} IS NOT NULL AND {column} <> '' ORDER BY 1"
@@ -448,4 +417,4 @@ class DuckDBStore(Store):
 
     def batches(self) -> pd.DataFrame:
         with self._connect() as con:
-            return con.execute("SELECT * EXCLUDE (staged_table) FROM batches ORDER BY created_at DESC, batch_id").df()
+            return con.execute("SELECT * FROM batches ORDER BY created_at DESC, batch_id").df()

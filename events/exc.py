@@ -2,7 +2,16 @@
 
 Each error also inherits the builtin a caller would naturally catch, as
 geopy's exceptions do, so `except ValueError` keeps working around us.
+No other exception leaves the core on purpose: one that does is a bug.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for the annotations only: the importer and problems import this module
+    from .importer import ImportPreview
+    from .problems import Problem
 
 
 class EventsError(Exception):
@@ -11,6 +20,32 @@ class EventsError(Exception):
 
 class ValidationError(EventsError, ValueError):
     """An event or a file does not satisfy the schema."""
+
+
+class ImportFileError(ValidationError):
+    """The file cannot be read as events at all (nothing was stored)."""
+
+
+class StrictImportRefused(EventsError):
+    """Strict mode: the file has rejected rows, so nothing was stored;
+    `result` is the check's full report."""
+
+    def __init__(self, message: str, result: ImportPreview):
+        super().__init__(message)
+        self.result = result
+
+
+class CodedEventError(ValidationError):
+    """A coded event is invalid; `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.column}: {p.message}" for p in problems))
+
+
+class QueryError(EventsError, ValueError):
+    """A filter value (from a URL or the command line) or a column asked
+    for cannot be read."""
 
 
 class StoreError(EventsError, OSError):

@@ -15,6 +15,7 @@ from functools import cache
 from typing import IO
 
 from . import taxonomy
+from .exc import QueryError
 from .native import csv_writer, neutralise, write_native
 from .schema import FIELD_NAMES, format_value
 from .taxonomy import VOCABULARIES
@@ -81,7 +82,8 @@ def _count_restricted(events: Iterable[dict], counts: dict[str, int]) -> Iterabl
 
 
 def export(events: Iterable[dict], handle: IO[str], format: str = "native", bom: bool = False) -> ExportResult:
-    """Write `events` to a text handle opened with newline=''."""
+    """Write `events` to a text handle opened with newline=''. Raises QueryError
+    for a format not in FORMATS."""
     restricted: dict[str, int] = {}
     events = _count_restricted(events, restricted)
     if format == "native":
@@ -109,5 +111,5 @@ def export(events: Iterable[dict], handle: IO[str], format: str = "native", bom:
             rows += 1
         handle.write("\n]}\n")
     else:
-        raise ValueError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
+        raise QueryError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
     return ExportResult(rows, restricted)

@@ -2,8 +2,10 @@
 
 Each filter is one row: a key (the URL/query name, equal to the schema
 field where there is one), a label, an SQL template whose values are only
-ever bound parameters (`$key`), and a sentence for people. Identifiers in
-the templates come from our own schema, never from input.
+ever bound parameters (`{key}`, written in each backend's dialect when the
+template is rendered), and a sentence for people. Identifiers in the
+templates come from our own schema, never from input. The templates use
+only SQL that DuckDB and PostgreSQL share (`= ANY(list)`, `ILIKE ... ESCAPE`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,28 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from .exc import QueryError
+
 
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a backend's SQL names a bound parameter: `placeholder` formatted
+    with the parameter's name."""
+
+    name: str
+    placeholder: str
+
+    def parameter(self, key: str) -> str:
+        return self.placeholder.format(name=key)
+
+
+DUCKDB = Dialect("duckdb", "${name}")
+POSTGRESQL = Dialect("postgresql", "%({name})s")  # psycopg's named parameters
 
 
 @dataclass(frozen=True)
@@ -31,20 +51,20 @@ class Filter:
 _TEXT_COLUMNS = ("notes", "location", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "source")
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("date_from", "From", "event_date >= $date_from", "on or after {value}"),
-    Filter("date_to", "To", "event_date <= $date_to", "on or before {value}"),
-    Filter("event_type", "Event type", "event_type = ANY($event_type)", "event type is {value}", list),
-    Filter("admin1", "Governorate", "admin1 = ANY($admin1)", "governorate is {value}", list),
-    Filter("min_fatalities", "Minimum fatalities", "fatalities >= $min_fatalities", "at least {value} fatalities"),
+    Filter("date_from", "From", "event_date >= {date_from}", "on or after {value}"),
+    Filter("date_to", "To", "event_date <= {date_to}", "on or before {value}"),
+    Filter("event_type", "Event type", "event_type = ANY({event_type})", "event type is {value}", list),
+    Filter("admin1", "Governorate", "admin1 = ANY({admin1})", "governorate is {value}", list),
+    Filter("min_fatalities", "Minimum fatalities", "fatalities >= {min_fatalities}", "at least {value} fatalities"),
     Filter(
         "text",
         "Text",
-        "(" + " OR ".join(f"{c} ILIKE $text ESCAPE '\\'" for c in _TEXT_COLUMNS) + ")",
+        "(" + " OR ".join(f"{c} ILIKE {{text}} ESCAPE '\\'" for c in _TEXT_COLUMNS) + ")",
         "text contains {value!r}",
         lambda value: _like_pattern(str(value)),
     ),
-    Filter("status", "Status", "status = $status", "status is {value}"),
-    Filter("origin", "Origin", "origin = ANY($origin)", "origin is {value}", list),
+    Filter("status", "Status", "status = {status}", "status is {value}"),
+    Filter("origin", "Origin", "origin = ANY({origin})", "origin is {value}", list),
 )
 FILTERS_BY_KEY = {f.key: f for f in FILTERS}
 
@@ -72,12 +92,12 @@ class EventQuery:
             values[f.key] = value
         return values
 
-    def where(self) -> tuple[str, dict[str, object]]:
-        """(SQL condition, bound parameters) selecting the matching events."""
+    def where(self, dialect: Dialect) -> tuple[str, dict[str, object]]:
+        """(SQL condition in `dialect`, bound parameters) selecting the matching events."""
         active = self.active()
         if not active:
             return "TRUE", {}
-        clauses = [FILTERS_BY_KEY[key].sql for key in active]
+        clauses = [FILTERS_BY_KEY[key].sql.format(**{key: dialect.parameter(key)}) for key in active]
         params = {key: FILTERS_BY_KEY[key].bind(value) for key, value in active.items()}
         return " AND ".join(clauses), params
 
@@ -100,7 +120,7 @@ class EventQuery:
     def from_params(cls, params: Mapping[str, Sequence[str] | str]) -> EventQuery:
         """Read a query from URL-style parameters; unknown keys are ignored.
 
-        Raises ValueError with the key when a value cannot be read.
+        Raises QueryError with the key when a value cannot be read.
         """
         values: dict[str, Any] = {}  # typed per field below
         for f in fields(cls):
@@ -121,7 +141,7 @@ class EventQuery:
                 else:
                     values[f.name] = items[0]
             except ValueError as err:
-                raise ValueError(f"cannot read filter {f.name}={items[0]!r}: {err}") from err
+                raise QueryError(f"cannot read filter {f.name}={items[0]!r}: {err}") from err
         if values.get("status") == "all":
             values.pop("status")
         return cls(**values)

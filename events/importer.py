@@ -32,7 +32,8 @@ import pyarrow as pa
 from geo.admin import canonical_admin1
 
 from . import checks, fast_reading, formats
-from .exc import EventsError, ValidationError
+from .duckdb_store import DuckDBStore
+from .exc import EventsError, ImportFileError, StrictImportRefused
 from .fast_reading import FastTable, FileBytes
 from .problems import Problem, Reason
 from .reading import ENCODING_NAMES, UNDECODABLE, Table, decode, is_utf16, read_table, sniff_delimiter
@@ -40,18 +41,6 @@ from .schema import FIELD_NAMES
 from .store import Batch, Store
 
 Progress = Callable[[float, str], None]
-
-
-class ImportFileError(ValidationError):
-    """The file cannot be read as events at all (nothing was stored)."""
-
-
-class StrictImportRefused(EventsError):
-    """Strict mode: the file has rejected rows, so nothing was stored."""
-
-    def __init__(self, message: str, result: ImportPreview):
-        super().__init__(message)
-        self.result = result
 
 
 @dataclass
@@ -137,29 +126,32 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
                 strict: bool = False, progress: Progress | None = None, coder: str | None = None,
                 origin: str | None = None, encoding: str | None = None) -> tuple[ImportPreview, Batch]:
     """Check a file and store its accepted rows as one batch (the CLI and
-    the demo load): the same checks as `preview` and `commit`, made in the
-    store's `staging` connection, whose table of checked rows the store
-    then keeps. A DuckDB store keeps that table itself, so that each value
-    of a large file is written once. The batch records `coder` and
-    `origin` (by default the file's format; the demo load says "demo").
+    the demo load): the same checks as `preview` and `commit`. A DuckDB
+    store checks the file on its own connection and stores the accepted
+    rows in the same transaction, so that a large file is not handed over
+    as Arrow in between. The batch records `coder` and `origin` (by
+    default the file's format; the demo load says "demo").
 
     Raises StrictImportRefused (storing nothing; the check's result is on
     the exception) in strict mode when rows were rejected.
     """
     path = Path(path)
+    if not isinstance(store, DuckDBStore):
+        result = preview(path.read_bytes(), path.name, store, format, area, progress, path, encoding)
+        return result, commit(store, result, coder, strict, origin)
     report = progress or (lambda fraction, message: None)
     data = fast_reading.file_bytes(path)
     # Made before the check, which stamps its id on every row; the file's
     # hash and the counts are known after it.
     batch = _batch(path.name, coder)
-    with store.staging() as con:
+    with store.checking() as con:
         result = _check(con, data, path.name, store, format, area, report, path, stamp=batch, encoding=encoding)
         del data  # every problem has its raw line: unmap the file before the store takes memory to write
         if strict and result.rejected:
             raise StrictImportRefused(_refusal(result), result)
         report(0.9, "storing")
         batch = _counted(batch, result, origin)
-        store.store_staged(con, _ACCEPTED, batch, replace=result.replaced_ids)
+        store.store_checked(con, _ACCEPTED, batch, replace=result.replaced_ids)
     report(1.0, "stored")
     return result, batch
 
@@ -167,7 +159,7 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
 def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, store: Store | None,
            format: str, area: checks.Area | None, report: Progress, path: Path | None,
            stamp: Batch | None = None, encoding: str | None = None) -> ImportPreview:
-    """Read and check the file into table `checked` of `con`, one row per
+    """Read and check the file into TEMP table `checked` of `con`, one row per
     record in the file's order: the schema's fields, typed; `_skip`;
     `_failed` (the checks it fails, as checks.failed_sql's bits; NULL when
     none) and `_text` (the mapped text of a row that fails any, for the
@@ -238,7 +230,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         # Each step its own SELECT: DuckDB copies an expression into every
         # place that names it within one (nullif(x, 0) computes x twice),
         # and the checks are most of the work.
-        fast_reading.execute_reporting(con, f"CREATE TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
+        fast_reading.execute_reporting(con, f"CREATE TEMP TABLE checked AS WITH staged AS (SELECT * FROM {source}) "
                                        f"SELECT {checks.typed_select(instead)}, _skip, _failed, "
                                        f"CASE WHEN _failed IS NOT NULL THEN [{field_list}] END AS _text, "
                                        f"NULL::BOOLEAN AS _drop FROM (SELECT * EXCLUDE (_all), "
@@ -414,7 +406,8 @@ def _compare_with_store(rows: _Rows, store: Store, result: ImportPreview) -> Non
     rows.drop(older)
 
 
-def commit(store: Store, result: ImportPreview, coder: str | None = None, strict: bool = False) -> Batch:
+def commit(store: Store, result: ImportPreview, coder: str | None = None, strict: bool = False,
+           origin: str | None = None) -> Batch:
     """Store the accepted rows of a `preview` as one batch, in one transaction.
 
     Raises StrictImportRefused (storing nothing) in strict mode when rows
@@ -422,7 +415,9 @@ def commit(store: Store, result: ImportPreview, coder: str | None = None, strict
     """
     if strict and result.rejected:
         raise StrictImportRefused(_refusal(result), result)
-    batch = _counted(_batch(result.file_name, coder), result)
+    batch = _counted(_batch(result.file_name, coder), result, origin)
+    if result.accepted is None:
+        raise EventsError("commit takes the result of preview, which holds the accepted rows")
     store.insert(result.accepted, batch, replace=result.replaced_ids)
     return batch
 

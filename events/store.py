@@ -1,36 +1,31 @@
 """The store interface: what the pages and the CLI may ask of any backend.
 
-Nothing here depends on where events are kept; `open_store` picks the
-backend from a path or a DSN. Checking a file is DuckDB's work whatever the
-backend (events.importer), so `staging` hands out a DuckDB connection to
-check in, and `store_staged` stores the accepted rows from it.
+No database module is imported here: each backend (`duckdb_store`, and
+the PostgreSQL one to come) translates its own errors and renders the
+filters in its own dialect (`EventQuery.where(dialect)`), so that all
+backends filter identically. `backends.open_store` picks one.
 
-Every method that takes an `EventQuery` applies it through
-`EventQuery.where()`, so all backends filter identically.
+Every event lives in one place, which a backend calls `events`: the rows
+of every batch, coded events and the rows an undo brings back alike.
 """
 
 from __future__ import annotations
 
 import abc
 import datetime as dt
-import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TypeAlias
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from .exc import StoreError
 from .filters import EventQuery
-from .schema import FIELD_NAMES
 
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "events.duckdb"
-SCHEMA_VERSION = 5
 # Batch origins that are not imports of a file (see `Store.imports`).
 NOT_IMPORTS = ("demo", "coded")
+# What `Store.insert` takes: dicts, or an Arrow table with the schema's columns, typed.
+Events: TypeAlias = Sequence[dict] | pa.Table
 
 
 @dataclass(frozen=True)
@@ -57,10 +52,9 @@ class Store(abc.ABC):
     """Events in, filtered views out. Writes are one transaction each."""
 
     @abc.abstractmethod
-    def insert(self, events: Sequence[dict] | pa.Table, batch: Batch, replace: Sequence[str] = (),
-               edits: Sequence[dict] = ()) -> int:
-        """Store `events` (checked, typed: dicts or an Arrow table with the
-        schema's columns) as one batch, all or nothing; with them, `edits`
+    def insert(self, events: Events, batch: Batch, replace: Sequence[str] = (), edits: Sequence[dict] = ()) -> int:
+        """Store `events` (checked and typed) as one batch, all or nothing;
+        with them, `edits`
         (event_id, field, drafted, saved: what a coder changed in a draft).
 
         Stored events whose ids are in `replace` are set aside first (so the
@@ -68,29 +62,6 @@ class Store(abc.ABC):
         DuplicateEventError if another id is already stored,
         StoreLockedError if another process is writing.
         """
-
-    @contextmanager
-    def staging(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A DuckDB connection, in a transaction, to check a file in: the
-        importer makes table `checked` there (the schema's columns, typed,
-        and its own), then `store_staged` stores its accepted rows. Leaving
-        without `store_staged` stores nothing. By default a database in
-        memory."""
-        con = duckdb.connect()
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-        finally:
-            con.close()
-
-    def store_staged(self, con: duckdb.DuckDBPyConnection, accepted: str, batch: Batch,
-                     replace: Sequence[str] = ()) -> int:
-        """Store the rows of table `checked` of `con` (from `staging`) that
-        match `accepted`, the importer's SQL condition over its columns, as
-        `insert` does. Returns the number stored."""
-        columns = ", ".join(FIELD_NAMES)
-        return self.insert(con.sql(f"SELECT {columns} FROM checked WHERE {accepted}").to_arrow_table(), batch,
-                           replace=replace)
 
     @abc.abstractmethod
     def edits(self, event_id: str) -> pd.DataFrame:
@@ -174,17 +145,3 @@ class Store(abc.ABC):
         analysts' own, then those coders pinned to a town (geo_precision 1)
         in stored events (source: origin, an event id and its batch)."""
 
-
-def open_store(db: str | os.PathLike | None = None, dsn: str | None = None) -> Store:
-    """The store named by a DuckDB path or a PostgreSQL DSN.
-
-    Without either, `EVENTS_DSN` is used if set, else `EVENTS_DB`, else
-    the default DuckDB file `data/events.duckdb`.
-    """
-    dsn = dsn or (None if db else os.environ.get("EVENTS_DSN"))
-    db = db or os.environ.get("EVENTS_DB")
-    if dsn:
-        raise StoreError("the PostgreSQL backend is not available yet; use a DuckDB file (--db PATH)")
-    from .duckdb_store import DuckDBStore
-
-    return DuckDBStore(Path(db) if db else DEFAULT_DB)

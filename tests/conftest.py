@@ -35,9 +35,8 @@ def _no_configured_area(monkeypatch):
 
 @pytest.fixture
 def store(tmp_path) -> DuckDBStore:
-    """An empty DuckDB store in a temporary file. Every import by path
-    keeps its own table in it, as a large file does in a real store."""
-    return DuckDBStore(tmp_path / "events.duckdb", staged_table_from=1)
+    """An empty DuckDB store in a temporary file."""
+    return DuckDBStore(tmp_path / "events.duckdb")
 
 
 @pytest.fixture(scope="session")

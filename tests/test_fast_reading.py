@@ -116,7 +116,7 @@ def _stored(store):
 def test_importing_by_path_stores_what_preview_and_commit_store(name, tmp_path):
     path = tmp_path / name
     path.write_bytes(CASES[name])
-    by_preview, by_path = DuckDBStore(tmp_path / "a.duckdb"), DuckDBStore(tmp_path / "b.duckdb", staged_table_from=1)
+    by_preview, by_path = DuckDBStore(tmp_path / "a.duckdb"), DuckDBStore(tmp_path / "b.duckdb")
     checked = importer.preview(CASES[name], name, by_preview)
     importer.commit(by_preview, checked)
     result, batch = importer.import_path(by_path, path)
@@ -127,62 +127,40 @@ def test_importing_by_path_stores_what_preview_and_commit_store(name, tmp_path):
     assert rows == checked.accepted_count
 
 
-def _synthetic(tmp_path, staged_table_from):
+def _synthetic(tmp_path):
     """The synthetic case's file (300 rows) and an empty store with its tables."""
     path = tmp_path / "synthetic.csv"
     path.write_bytes(CASES["synthetic"])
-    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=staged_table_from)
+    store = DuckDBStore(tmp_path / "events.duckdb")
     return path, store, _tables(store)
 
 
-def test_an_import_by_path_keeps_its_own_table_until_undone(tmp_path):
-    path, store, before = _synthetic(tmp_path, staged_table_from=300)
+def test_an_import_by_path_leaves_no_table_of_its_own(tmp_path):
+    path, store, before = _synthetic(tmp_path)
     _, batch = importer.import_path(store, path)
-    ours = sorted(before + ["staged_1", "staged_1_accepted"])
-    assert _tables(store) == ours
+    assert _tables(store) == before
     stamps = {(e["batch_id"], e["created_at"], e["updated_at"]) for e in store.iter_events(EventQuery())}
     assert stamps == {(batch.batch_id, batch.created_at, batch.created_at)}
     batches = store.batches()
     with pytest.raises(importer.StrictImportRefused) as refused:
         importer.import_path(store, path, strict=True, area=importer.checks.Area(north=0.0))
-    assert (len(refused.value.result.rejected), len(_stored(store)), _tables(store)) == (300, 300, ours)
+    assert (len(refused.value.result.rejected), len(_stored(store)), _tables(store)) == (300, 300, before)
     assert store.batches().equals(batches)
-    # A second import accepts nothing, so it makes no table.
     again, _ = importer.import_path(store, path)
-    assert (again.duplicates, len(_stored(store)), _tables(store)) == (300, 300, ours)
+    assert (again.duplicates, len(_stored(store)), _tables(store)) == (300, 300, before)
     assert store.undo_batch(batch.batch_id) == 300
     assert (_tables(store), _stored(store)) == (before, [])
 
 
-def test_a_smaller_import_by_path_is_copied_and_makes_no_table(tmp_path):
-    path, store, before = _synthetic(tmp_path, staged_table_from=301)
-    _, batch = importer.import_path(store, path)
-    assert (_tables(store), len(_stored(store))) == (before, 300)
-    assert store.undo_batch(batch.batch_id) == 300
-    assert _stored(store) == []
-
-
-def test_an_import_mostly_not_accepted_is_copied_even_when_large_enough(tmp_path):
-    store = DuckDBStore(tmp_path / "events.duckdb", staged_table_from=2)
-    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
-    first.write_text(native_csv([make_event(i, timestamp=1) for i in range(1, 6)]), encoding="utf-8")
-    second.write_text(native_csv([make_event(i, timestamp=1) for i in range(1, 8)]), encoding="utf-8")
-    importer.import_path(store, first)
-    ours = _tables(store)
-    result, _ = importer.import_path(store, second)  # 2 accepted of 7: fewer than half
-    assert (result.accepted_count, result.duplicates) == (2, 5)
-    assert (_tables(store), len(_stored(store))) == (ours, 7)
-
-
 def test_a_failure_while_storing_leaves_the_store_as_it_was(tmp_path, monkeypatch):
-    path, store, _ = _synthetic(tmp_path, staged_table_from=1)
+    path, store, _ = _synthetic(tmp_path)
     importer.import_path(store, path)
     before = (_tables(store), _stored(store), store.batches())
 
-    def fail():
+    def fail(con):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(duckdb_store, "_crash_test_pause", fail)
+    monkeypatch.setattr(duckdb_store, "_commit", fail)
     more = tmp_path / "more.csv"
     more.write_text(native_csv([make_event(i) for i in range(1, 4)]), encoding="utf-8")
     with pytest.raises(RuntimeError, match="disk full"):

@@ -2,11 +2,11 @@ import datetime as dt
 
 import pytest
 
-from events.filters import EventQuery
+from events.filters import DUCKDB, POSTGRESQL, EventQuery
 
 
 def test_no_filter_selects_everything():
-    assert EventQuery().where() == ("TRUE", {})
+    assert EventQuery().where(DUCKDB) == ("TRUE", {})
     assert EventQuery().sentences() == []
 
 
@@ -23,14 +23,24 @@ def test_no_filter_selects_everything():
     ],
 )
 def test_one_filter(query, sql, params, sentence):
-    assert query.where() == (sql, params)
+    assert query.where(DUCKDB) == (sql, params)
     assert query.sentences() == [sentence]
 
 
 def test_text_is_a_bound_escaped_pattern():
-    where, params = EventQuery(text="50%_off' OR 1=1 --").where()
+    where, params = EventQuery(text="50%_off' OR 1=1 --").where(DUCKDB)
     assert "50%" not in where and "OR 1=1" not in where
     assert params == {"text": "%50\\%\\_off' OR 1=1 --%"}
+
+
+def test_each_dialect_names_the_same_parameters_its_own_way():
+    query = EventQuery(date_from=dt.date(2024, 1, 1), admin1=("Hama",), text="air")
+    duckdb_sql, duckdb_params = query.where(DUCKDB)
+    postgresql_sql, postgresql_params = query.where(POSTGRESQL)
+    assert duckdb_params == postgresql_params
+    assert duckdb_sql.startswith("event_date >= $date_from AND admin1 = ANY($admin1) AND (notes ILIKE $text ESCAPE")
+    assert postgresql_sql == duckdb_sql.replace("$date_from", "%(date_from)s").replace(
+        "$admin1", "%(admin1)s").replace("$text", "%(text)s")
 
 
 def test_url_parameters_round_trip():

@@ -128,17 +128,13 @@ def test_an_older_store_is_brought_up_to_date(tmp_path, version, dropped):
     path = tmp_path / f"v{version}.duckdb"
     DuckDBStore(path).insert([make_event(1)], _batch())
     con = duckdb.connect(str(path))
-    # The layout of versions 2 to 4: `events` a table, no batch owning one.
-    con.execute("DROP VIEW events")
-    con.execute("ALTER TABLE events_base RENAME TO events")
-    con.execute("ALTER TABLE batches DROP COLUMN staged_table")
-    con.execute("DROP SEQUENCE staged_numbers")
+    # The layout of versions 2 to 4: this one's, less the tables added since.
     for table in dropped:
         con.execute(f"DROP TABLE {table}")
     con.execute("UPDATE meta SET value = $v WHERE key = 'schema_version'", {"v": version})
     con.close()
     DuckDBStore(path).save_place("Tell Example", 35.2, 36.6)
-    store = DuckDBStore(path, staged_table_from=1)
+    store = DuckDBStore(path)
     assert store.edits("none").empty
     assert [e["event_id"] for e in store.iter_events(EventQuery())] == ["test:1"]
     csv_path = tmp_path / "more.csv"
@@ -147,7 +143,37 @@ def test_an_older_store_is_brought_up_to_date(tmp_path, version, dropped):
     assert sorted(e["event_id"] for e in store.iter_events(EventQuery())) == ["test:1", "test:2"]
     assert store.undo_batch(batch.batch_id) == 1
     assert [e["event_id"] for e in store.iter_events(EventQuery())] == ["test:1"]
-    assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("5",)
+    assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("6",)
+
+
+def test_a_version_5_store_of_kept_tables_becomes_one_events_table(tmp_path):
+    path = tmp_path / "v5.duckdb"
+    DuckDBStore(path).insert([make_event(1)], _batch("b1"))
+    con = duckdb.connect(str(path))
+    # Version 5: `events` a view over `events_base` and, per large import, a
+    # kept table of checked rows (working columns, rows not accepted) seen
+    # through a view of its accepted rows.
+    con.execute("ALTER TABLE events RENAME TO events_base")
+    con.execute("CREATE TABLE staged_1 AS SELECT * REPLACE ('test:' || n AS event_id, 'b2' AS batch_id), "
+                "CASE WHEN n = 3 THEN 1 END AS _failed FROM events_base, range(2, 5) AS r(n)")
+    con.execute("CREATE VIEW staged_1_accepted AS SELECT * EXCLUDE (n, _failed) FROM staged_1 WHERE _failed IS NULL")
+    con.execute("CREATE VIEW events AS SELECT * FROM events_base UNION ALL SELECT * FROM staged_1_accepted")
+    con.execute("ALTER TABLE batches ADD COLUMN staged_table VARCHAR")
+    con.execute("INSERT INTO batches VALUES ('b2', 'acled', 'big.csv', NULL, NULL, TIMESTAMP '2024-06-01', 2, 1, 0,"
+                " 'staged_1')")
+    con.execute("CREATE SEQUENCE staged_numbers")
+    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    con.close()
+    store = DuckDBStore(path)
+    assert sorted(e["event_id"] for e in store.iter_events(EventQuery())) == ["test:1", "test:2", "test:4"]
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT table_name, table_type FROM information_schema.tables ORDER BY 1").fetchall() == [
+            (name, "BASE TABLE") for name in
+            ["batches", "edits", "events", "meta", "places", "replaced_events", "undone_batches"]]
+        assert con.execute("SELECT count(*) FROM duckdb_sequences()").fetchone() == (0,)
+    assert sorted(store.batches()["batch_id"]) == ["b1", "b2"]
+    assert store.undo_batch("b2") == 2
+    assert [e["event_id"] for e in store.iter_events(EventQuery())] == ["test:1"]
 
 
 def test_an_id_given_twice_in_one_batch_stores_nothing(store):

@@ -1,0 +1,32 @@
+"""Which store to open: a DuckDB file (the default) or, for a team, a
+PostgreSQL server named by a DSN.
+
+Kept out of `store` so that the interface imports no backend, and no
+backend imports a module that imports it back.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .exc import StoreError
+from .store import Store
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "events.duckdb"
+
+
+def open_store(db: str | os.PathLike | None = None, dsn: str | None = None) -> Store:
+    """The store named by a DuckDB path or a PostgreSQL DSN.
+
+    Without either, `EVENTS_DSN` is used if set, else `EVENTS_DB`, else
+    the default DuckDB file `data/events.duckdb`. Raises StoreError when
+    the store cannot be opened.
+    """
+    dsn = dsn or (None if db else os.environ.get("EVENTS_DSN"))
+    db = db or os.environ.get("EVENTS_DB")
+    if dsn:
+        raise StoreError("the PostgreSQL backend is not available yet; use a DuckDB file (--db PATH)")
+    from .duckdb_store import DuckDBStore
+
+    return DuckDBStore(Path(db) if db else DEFAULT_DB)
