@@ -234,3 +234,22 @@ def test_similar_leaves_out_the_event_itself_and_places_left_blank(store):
     store.insert([make_event(1, location=None, admin2=None)], _batch())
     assert store.similar(make_event(1)) == []
     assert store.similar(make_event(2, location=None, admin2=None)) == []
+
+
+def test_replacing_and_undoing_name_their_columns(store):
+    """A store whose tables hold their columns in another order (as one
+    grown by migrations may) replaces and restores the same values."""
+    old = make_event(1, fatalities=3, timestamp=1)
+    store.insert([old], _batch("b1"))
+    with duckdb.connect(str(store.path)) as con:
+        columns = [name for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'replaced_events' "
+            "ORDER BY ordinal_position DESC").fetchall()]
+        con.execute(f"CREATE TABLE reversed AS SELECT {', '.join(columns)} FROM replaced_events")
+        con.execute("DROP TABLE replaced_events")
+        con.execute("ALTER TABLE reversed RENAME TO replaced_events")
+    store.insert([make_event(1, fatalities=9, timestamp=2)], _batch("b2"), replace=["test:1"])
+    assert store.summary(EventQuery()) == Summary(1, 9)
+    assert store.undo_batch("b2") == 1
+    [restored] = store.iter_events(EventQuery())
+    assert (restored["fatalities"], restored["timestamp"], restored["notes"]) == (3, 1, old["notes"])
