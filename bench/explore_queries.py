@@ -1,12 +1,14 @@
 """Benchmark: what the Explore page asks of the store, against a naive baseline.
 
-    .venv/bin/python -m bench.explore_queries --count 100000 [--repeat 5]
+    .venv/bin/python -m bench.explore_queries --count 100000 [--repeat 5] [--batches 20]
 
-Generates `count` synthetic events (seeded), stores them in a temporary
-DuckDB file, then times each Explore view two ways, `repeat` times:
+Generates `count` synthetic events (seeded), stores them in two temporary
+DuckDB files, once as one batch and once as `batches` imports of equal
+size, then times each Explore view, `repeat` times, alternating:
 
 - ours: the store's summary + points + timeline (aggregated in DuckDB,
-  filters as bound parameters);
+  filters as bound parameters), on the store of one batch and on the
+  store of `batches` (they should answer alike: every event is in one table);
 - naive: read every event into pandas, filter and aggregate there, as a
   quick Streamlit script would on each rerun.
 
@@ -66,38 +68,48 @@ def naive(store: DuckDBStore, query: EventQuery) -> int:
     return len(places)
 
 
-def median_seconds(fn, repeat: int) -> float:
-    times = []
+def median_seconds(fns, repeat: int) -> list[float]:
+    """The median time of each of `fns`, run in turn `repeat` times (in
+    turn, so that the machine's drift falls on all of them alike)."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for fn, seen in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            seen.append(time.perf_counter() - start)
+    return [statistics.median(seen) for seen in times]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--batches", type=int, default=20, help="imports the second store holds")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         store = DuckDBStore(Path(tmp) / "bench.duckdb")
+        many = DuckDBStore(Path(tmp) / f"bench-{args.batches}.duckdb")
         start = time.perf_counter()
         events = list(generate(args.count, seed=1, prefix="bench"))
         generated = time.perf_counter() - start
         start = time.perf_counter()
         store.insert(events, Batch("bench", "demo"))
         inserted = time.perf_counter() - start
+        size = -(-len(events) // args.batches)
+        for number in range(args.batches):
+            many.insert(events[number * size:(number + 1) * size], Batch(f"bench-{number}", "acled"))
         print(f"{args.count:,} events: generated in {generated:.1f} s, stored in {inserted:.1f} s "
-              f"({args.count / inserted:,.0f} rows/s, one transaction)")
-        print(f"{'view':28} {'ours (s)':>9} {'naive (s)':>10} {'ratio':>7}  places")
+              f"({args.count / inserted:,.0f} rows/s, one transaction); again as {args.batches} batches")
+        print(f"{'view':28} {'ours (s)':>9} {f'{args.batches} batches':>11} {'ratio':>6} {'naive (s)':>10} "
+              f"{'naive/ours':>11}  places")
         for name, query in VIEWS.items():
             places = ours(store, query)
-            assert places == naive(store, query), name
-            fast = median_seconds(lambda q=query: ours(store, q), args.repeat)
-            slow = median_seconds(lambda q=query: naive(store, q), args.repeat)
-            print(f"{name:28} {fast:9.3f} {slow:10.3f} {slow / fast:6.1f}x  {places:,}")
+            assert places == naive(store, query) == ours(many, query), name
+            fast, batched, slow = median_seconds([lambda q=query: ours(store, q), lambda q=query: ours(many, q),
+                                                  lambda q=query: naive(store, q)], args.repeat)
+            print(f"{name:28} {fast:9.3f} {batched:11.3f} {batched / fast:5.2f}x {slow:10.3f} "
+                  f"{slow / fast:10.1f}x  {places:,}")
         points = store.points(EventQuery())
         aggregated = len(points.to_json(orient="records"))
         raw = len(json.dumps([{"latitude": e["latitude"], "longitude": e["longitude"], "location": e["location"],
