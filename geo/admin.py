@@ -24,7 +24,8 @@ ADMIN1_ALIASES: dict[str, tuple[str, ...]] = {
     "Homs": ("Hims", "Ḩimş", "حمص"),
     "Idleb": ("Idlib", "إدلب", "ادلب"),
     "Lattakia": ("Latakia", "Al-Ladhiqiyah", "Latakiyah", "Al Lādhiqīyah", "اللاذقية"),
-    "Quneitra": ("Al-Qunaytirah", "Qunaitra", "Al Qunaytirah", "القنيطرة"),
+    "Quneitra": ("Al-Qunaytirah", "Qunaitra", "Al Qunaytirah", "Al-Quneitra", "Al Quneitra", "Al-Qunaitra",
+                 "القنيطرة"),
     "Rural Damascus": ("Rif Dimashq", "Damascus Countryside", "Rif Dimashq governorate", "Reef Damascus", "ريف دمشق"),
     "Tartous": ("Tartus", "Tartūs", "Tartous", "طرطوس"),
 }

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -30,6 +30,7 @@ CUTOFF = 76.0
 CUTOFF_ANYWHERE = 84.0  # with no area to search in
 # Within this of the best, another place is as likely: the answer says so.
 TIE = 5.0
+OTHER_NAME = 5.0  # a likeness to one of a place's other names counts this much less than to its own
 LARGE = 8_000  # names; a pool larger than this is searched by its first consonants
 _FINAL_H = re.compile(r"h$")
 _SPACE = re.compile(r" ")
@@ -56,6 +57,7 @@ class Pool:
     bones: list[str]         # loose skeleton of each name ("" for Arabic)
     owners: list[int]        # index into `places` of each name's place
     places: list[Place]
+    lower: list[float] = field(default_factory=list)  # taken off each name's score: 0 for a place's own name
     # Of a large pool (all Syria), the names by their first two consonants: a
     # coder's spelling rarely changes them (Irbeen, Arbin; Deir Maker, Dayr
     # Maqir), and comparing with a hundredth of 30,000 names keeps a miss cheap.
@@ -63,15 +65,22 @@ class Pool:
 
     @classmethod
     def of(cls, places: Iterable[Place]) -> Pool:
-        pool = cls([], [], [], list(places))
+        pool = cls([], [], [], list(places), [])
         for index, place in enumerate(pool.places):
-            for name in dict.fromkeys(place.names):
+            # A place's own name (Latin and Arabic) before its other names: GeoNames
+            # lists under a village names of a neighbour or of an older map.
+            arabic = next((n for n in place.names if not latin_key(n).isascii()), "")
+            own = {latin_key(place.name), latin_key(arabic)}
+            seen: set[str] = set()
+            for name in place.names:
                 key = latin_key(name)
-                if len(key) < 3:
+                if len(key) < 3 or key in seen:
                     continue
+                seen.add(key)
                 pool.keys.append(key)
                 pool.bones.append(loose_skeleton(name) if key.isascii() else "")
                 pool.owners.append(index)
+                pool.lower.append(0.0 if key in own else OTHER_NAME)
         if len(pool.keys) > LARGE:
             pool.buckets = {}
             for position, key in enumerate(pool.keys):
@@ -100,7 +109,7 @@ class Pool:
                 # The consonants carry a name across transliterations; its vowels do not.
                 score = (score + fuzz.ratio(bone, self.bones[index])) / 2
             owner = self.owners[index]
-            best[owner] = max(best.get(owner, 0.0), score)
+            best[owner] = max(best.get(owner, 0.0), score - self.lower[index])
         ranked = sorted(((score, owner) for owner, score in best.items() if score >= cutoff), key=lambda s: -s[0])
         if not ranked:
             return []

@@ -124,20 +124,27 @@ def _context_phrase(gazetteer: Gazetteer, phrase: Phrase, context: _Context, cut
         if phrase.city and context.admin1 == governorate:
             context.town = gazetteer.region(governorate)  # "Al-Hasakeh - Ghoweran": the city itself
         return gazetteer.region(governorate) if context.admin1 == governorate else None
-    if phrase.subdistrict and (area := gazetteer.subdistrict(phrase.core)):
+    # An area of that name in another governorate than the one known is not the one meant
+    # ("Hodr" is spelled like Aleppo's Hadher subdistrict).
+    def inside(area: Area | None) -> Area | None:
+        return area if area is not None and context.admin1 in (None, area.admin1) else None
+    if phrase.subdistrict and (area := inside(gazetteer.subdistrict(phrase.core))):
         context.subdistrict = area
         context.admin1 = context.admin1 or area.admin1
         return _seat(gazetteer, area, "subdistrict")
-    if (area := gazetteer.district(phrase.core)) and (phrase.district or not gazetteer.lookup(phrase.core)):
+    if (area := inside(gazetteer.district(phrase.core))) and (phrase.district or not gazetteer.lookup(phrase.core)):
         context.district = area
         context.admin1 = context.admin1 or area.admin1
         return _seat(gazetteer, area, "district")
-    if (area := gazetteer.subdistrict(phrase.core)) and not gazetteer.lookup(phrase.core):
+    if (area := inside(gazetteer.subdistrict(phrase.core))) and not gazetteer.lookup(phrase.core):
         context.subdistrict = area
         context.admin1 = context.admin1 or area.admin1
         return _seat(gazetteer, area, "subdistrict")
     places, _ = _find(gazetteer, phrase.core, cutoff=cutoff)
     places = [p for p in places if gazetteer.within(p, context.admin1)]
+    if not places and context.admin1 is not None and cutoff <= 1 and not canonical_admin1(phrase.core):
+        # "south of Hodr town in rural Al-Quneitra": the town spelled as coders do (Hadar).
+        places = [p for p, _ in _close_in_area(gazetteer, phrase.core, context)[:1]]
     if places:
         context.town = places[0]
         context.admin1 = context.admin1 or places[0].admin1

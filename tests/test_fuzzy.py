@@ -56,3 +56,16 @@ def test_a_spelling_far_from_every_name_of_the_area_gives_the_area(geocoder):
 
 def test_typos_of_running_text_are_not_matched_when_close_spellings_are_off(geocoder):
     assert geocoder.geocode("Shifouneih", admin1="Rural Damascus", close_spellings=False).raw["geo_precision"] == 3
+
+
+def test_a_place_own_name_counts_before_another_of_its_names():
+    # GeoNames lists "Hadr" among the other names of a neighbouring village.
+    own = _place("Hadar")
+    other = Place("Khirbat al Khawkhah", 35.1, 36.0, "Hama", None, 0, "test", names=("Khirbat al Khawkhah", "Hadr"))
+    assert [p.name for p, _ in Pool.of([other, own]).match("Hodr")][0] == "Hadar"
+
+
+def test_the_context_town_is_found_by_a_spelling_of_its_area_and_an_area_elsewhere_is_not_taken(geocoder):
+    # Hodr is Quneitra's Hadar; Aleppo's Hadher subdistrict is spelled alike but lies elsewhere.
+    found = geocoder.geocode("agricultural land, south of Hodr town in rural Al-Quneitra.", admin1="Quneitra")
+    assert (found.address, found.raw["admin1"]) == ("Hadar", "Quneitra")
