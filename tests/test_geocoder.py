@@ -77,7 +77,7 @@ def test_each_supplement_place_lies_in_the_governorate_its_source_states():
     with open(ROOT / "data" / "gazetteer" / "supplement.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     placed = {row["name"]: gazetteer.lookup(row["name"])[0] for row in rows}
-    assert len(rows) == 33  # 25 places, 8 landmarks (issue 16)
+    assert len(rows) == 37  # 25 places, 12 landmarks (issue 16)
     assert [(name, p.admin1) for name, p in placed.items() if p.admin1 != next(
         r["stated_admin1"] for r in rows if r["name"] == name)] == []
     assert all(p.source.startswith("supplement: http") for p in placed.values())
@@ -273,6 +273,10 @@ def test_every_phrase_of_our_table_answers_inside_its_governorate_when_hinted(ge
     ("near Kuweires airbase", "Aleppo", "Kuweires Military Airbase"),
     ("معبر باب الهوى", "Idleb", "Bab al-Hawa Border Crossing"),
     ("Sednaya military prison", "Rural Damascus", "Saydnaya Prison"),
+    ("Al-Omar Oil Field", "Deir-ez-Zor", "Al-Omar oil field"),
+    ("مطار منغ", "Aleppo", "Menagh Air Base"),
+    ("Hmeimim airbase", "Lattakia", "Khmeimim Air Base"),
+    ("around al- Nabi Yunos top", "Lattakia", "Mount Nabi Yunis"),
 ])
 def test_landmarks_come_from_the_supplement_of_sourced_points(geocoder, query, admin1, name):
     location = geocoder.geocode(query)
