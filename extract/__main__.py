@@ -36,10 +36,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "calibrate":
-        from . import calibration
+        from . import calibrate
 
-        rows = calibration.measure(args.file)
-        calibration.write(rows)
+        rows = calibrate.measure(args.file)
+        calibrate.write(rows)
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0

@@ -22,7 +22,7 @@ from events.schema import ACTOR_SEPARATOR, empty_event
 from geo.geocoder import OfflineGeocoder
 
 from . import rules
-from .calibration import calibrated
+from .confidence import calibrated
 from .text import Report
 
 COUNTRY = "Syria"
@@ -49,7 +49,7 @@ def draft_events(raw: str, published: dt.date, geocoder: OfflineGeocoder | None 
     part of the report that tells of an event of its own ("..., فيما ...").
 
     A part without its own date, place or source takes the report's.
-    Confidences are those measured on the development set (calibration.py)
+    Confidences are those measured on the development set (confidence.py)
     unless `calibrate` is False (how they are measured). Raises
     ReportTooLongError for a report longer than MAX_REPORT_CHARS.
     """

@@ -100,7 +100,7 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _value(draft: dict, name: str):
+def field_value(draft: dict, name: str):
     value = draft.get(name)
     return format_value(value) if hasattr(value, "isoformat") else value
 
@@ -120,7 +120,7 @@ def score_case(case: Case, scores: Scores, geocoder: OfflineGeocoder) -> None:
             scores.confident[0] += ok
 
     for name, gold in case.gold.items():
-        got = _value(draft, name)
+        got = field_value(draft, name)
         if name == "actor1":
             gold, got = actor_key(gold), actor_key(got)
         add(name, got == gold, gold, got)

@@ -11,6 +11,9 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from geo.normalise import normalise
+
+from .morphology import arabic_forms, english_forms
 from .text import Lexicon
 
 Actor = tuple[str, str]  # (ACLED actor name, inter text)
@@ -23,10 +26,42 @@ def _rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _event_word_entries() -> list[tuple[str, str]]:
+    """English words as written (verbs with their -s, -ed, -ing forms), then
+    the Arabic forms generated from roots and patterns: a word written out
+    in triggers.csv is never overridden by a generated one."""
+    entries: list[tuple[str, str]] = []
+    for row in _rows("triggers.csv"):
+        surfaces = english_forms(row["surface"]) if row["inflect"] == "verb" else {row["surface"]}
+        entries += [(surface, row["value"]) for surface in sorted(surfaces)]
+    for row in _rows("arabic_roots.csv"):
+        verbs = []
+        for verb in _split(row["verbs"]):
+            perfect, _, imperfect = verb.partition(":")
+            verbs.append((perfect, imperfect[1:] if imperfect.startswith(("ي", "ت")) else imperfect))
+        forms = arabic_forms(row["root"], _split(row["forms"]), _split(row["nouns"]), verbs)
+        after = f" {row['after']}" if row["after"] else ""
+        entries += [(form + after, row["value"]) for form in sorted(forms)]
+    # Actors' names are read whole, so that no word inside one is an event
+    # word: the تحرير of هيئة تحرير الشام liberates nothing.
+    # A name holding an event word ("government artillery") is not read whole.
+    events = {normalise(surface) for surface, value in entries if not value.startswith("@")}
+    entries += [(row["surface"], "@name") for row in _rows("actors.csv") if " " in row["surface"].strip()
+                and not events & set(normalise(row["surface"]).split())]
+    return entries
+
+
 @cache
 def triggers() -> Lexicon[str]:
-    """Trigger words -> ACLED sub-event type."""
-    return Lexicon((r["surface"], r["sub_event_type"]) for r in _rows("triggers.csv"))
+    """Event words -> an ACLED sub-event type, or a cue (a value starting
+    with @: @attack, @kill, @armed, @civilian, @intervention ...) that the
+    rules of `event_type.py` weigh: derived from the definitions of ACLED's
+    25 sub-event types (triggers.csv, arabic_roots.csv)."""
+    return Lexicon(_event_word_entries())
 
 
 @cache

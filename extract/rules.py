@@ -12,51 +12,32 @@ import bisect
 import datetime as dt
 import itertools
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Generic
 
 from geopy.location import Location
 
-from events import taxonomy
 from geo.geocoder import OfflineGeocoder
 from geo.normalise import normalise
 
-from . import lexicons
+from . import event_type, lexicons
 from .lexicons import Actor
-from .text import Lexicon, Report, Span, V, V_co
-
-
-@dataclass(frozen=True)
-class Finding(Generic[V_co]):
-    value: V_co
-    spans: tuple[Span, ...]
-    confidence: float
-
+from .text import Finding, Lexicon, Report, Span, V
 
 Actors = tuple[Actor, ...]  # the actors of one finding, the one who leads first
 
 
 # --- event type -----------------------------------------------------------
 
-def find_sub_event_type(report: Report) -> list[Finding[str]]:
-    """Trigger words, the one highest in ACLED's hierarchy first.
-
-    ACLED's codebook orders sub-event types so that a higher row wins when
-    an event mixes tactics (an air strike with shelling is an air strike).
-    """
-    order = {name: rank for rank, name in enumerate(taxonomy.sub_event_types())}
-    hits = sorted(report.find(lexicons.triggers()), key=lambda h: (order[h.value], h.span.start))
-    findings: dict[str, list[Span]] = {}
-    for hit in hits:
-        findings.setdefault(hit.value, []).append(hit.span)
-    return [Finding(value, tuple(spans), 0.9 if len(spans) > 1 else 0.75) for value, spans in findings.items()]
+find_sub_event_type = event_type.find_sub_event_type
 
 
 # --- actors ---------------------------------------------------------------
 
 def _alternatives(lexicon: Lexicon[V]) -> str:
-    return "|".join(re.escape(t) for t in sorted(lexicon.values, key=len, reverse=True))
+    """A small lexicon's terms as one alternation, longest first; a term
+    with the article also as written after ل (الطيران: للطيران)."""
+    terms = set(lexicon.values) | {"ل" + t[1:] for t in lexicon.values if t.startswith("ال")}
+    return "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
 
 
 # The most nationalities one force phrase lists. Bounded so that a long run
@@ -89,8 +70,8 @@ def find_forces(report: Report) -> list[Finding[Actors]]:
     for pattern in _force_patterns():
         for match in pattern.finditer(report.key):
             actors: list[Actor] = []
-            for adj in adjectives.pattern.finditer(match.group("adjs")):
-                actor = adjectives.values[adj.group("term")]
+            for *_, term in adjectives.find_in(match.group("adjs").split()):
+                actor = adjectives.values[term]
                 if actor not in actors:
                     actors.append(actor)
             span = report.span(*match.span("phrase"))
@@ -307,7 +288,9 @@ def event_parts(report: Report) -> list[Report]:
     # Openings and trigger words are found once in the whole report: finding
     # them again in the text before and after each opening cost the square
     # of the report's length.
-    triggers = [match.span() for match in lexicons.triggers().pattern.finditer(report.key)]
+    words, spans = report.words
+    triggers = [(spans[first][0] + dropped, spans[first + size - 1][1])
+                for first, size, dropped, _ in lexicons.triggers().find_in(words)]
     trigger_starts = [start for start, _ in triggers]
 
     def has_trigger(start: int, end: int) -> bool:

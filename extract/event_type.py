@@ -1,0 +1,163 @@
+"""The sub-event type of a report, by ACLED's definitions and hierarchy.
+
+The event words (`lexicons.triggers()`) are of two kinds: words that name
+a sub-event type outright ("shelled", "اشتباكات", "kidnapped") and cues that
+the definitions weigh (`@attack`, `@kill`: someone was attacked or killed;
+`@armed` / `@civilian`: who the target was; `@intervention`, `@lethal`,
+`@riot`, `@burn`, `@crowd`: what happened at a demonstration; `@take`,
+`@peaceful`: territory changing hands; `@context`: what a protest was
+about). The rules, in ACLED's terms:
+
+- a demonstration (the first event word of the report, or the others
+  only what it was about: "protested against the shelling") is a protest:
+  with lethal force against it, excessive force; with demonstrators'
+  violence, a violent demonstration; dispersed or arrested, a protest with
+  intervention; otherwise peaceful;
+- a crowd's violence without a demonstration is mob violence;
+- taking a place is a battle when there was fighting (the state's forces
+  regain it, others overtake it), otherwise a non-violent transfer;
+- an attack or a killing is an armed clash when its target is armed
+  (soldiers, a checkpoint, a patrol), an attack on civilians otherwise, and
+  only the consequence of an explosion, shelling or air strike when one is
+  named;
+- otherwise the word highest in ACLED's hierarchy wins; an interception
+  or a defusal stops the weapons it names (disrupted weapons use).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from events import taxonomy
+
+from . import lexicons
+from .text import Finding, Hit, Report, Span
+
+_PROTESTS = ("Peaceful protest",)
+_SENTENCE_END = (".", "؛", ";", "!", "?", "؟")
+
+
+@cache
+def _rank() -> dict[str, int]:
+    return {name: rank for rank, name in enumerate(taxonomy.sub_event_types())}
+
+
+def _explosive(value: str) -> bool:
+    return taxonomy.event_type_of(value) == "Explosions/Remote violence"
+
+
+def _same_sentence(report: Report, first: Span, second: Span) -> bool:
+    start, end = sorted((first.end, second.start))
+    between = report.raw[start - report.base:end - report.base]
+    return not any(mark in between for mark in _SENTENCE_END)
+
+
+def _target(report: Report, attack: Hit[str], targets: list[Hit[str]]) -> Hit[str] | None:
+    """The nearest target word after an attack word in its sentence (the
+    one before it when none follows: "a civilian was killed"); a word
+    after "by" names the attacker, not the target."""
+    after = [t for t in targets if t.span.start >= attack.span.end and _same_sentence(report, attack.span, t.span)
+             and not _by_before(report, t.span)]
+    if after:
+        return min(after, key=lambda t: t.span.start)
+    before = [t for t in targets if t.span.end <= attack.span.start
+              and _same_sentence(report, t.span, attack.span)]
+    return max(before, key=lambda t: t.span.start) if before else None
+
+
+def _by_before(report: Report, span: Span) -> bool:
+    start = span.start - report.base
+    words = report.raw[max(0, start - 25):start].lower().split()
+    return any(w in ("by", "قبل", "بواسطه", "بواسطة") for w in words[-3:])
+
+
+def _finding(value: str, hits: list[Hit[str]], confidence: float) -> Finding[str]:
+    return Finding[str](value, tuple(sorted({h.span for h in hits}, key=lambda s: s.start)), confidence)
+
+
+def find_sub_event_type(report: Report) -> list[Finding[str]]:
+    """The sub-event types the report's words support, the one ACLED would
+    code first; [] when no event word is found."""
+    hits = report.find(lexicons.triggers())
+    cues: dict[str, list[Hit[str]]] = {}
+    for hit in hits:
+        cues.setdefault(hit.value, []).append(hit)
+    events = [h for h in hits if not h.value.startswith("@")]
+    attacks = cues.get("@attack", []) + cues.get("@kill", [])
+    found = _protest(report, hits, cues) or _crowd(cues, attacks) or _territory(cues, events, attacks)
+    if found:
+        return [found]
+    results: dict[str, list[Hit[str]]] = {}
+    for hit in events:
+        results.setdefault(hit.value, []).append(hit)
+    if attacks and not any(_explosive(v) for v in results):
+        targets = cues.get("@armed", []) + cues.get("@civilian", [])
+        derived: dict[str, list[Hit[str]]] = {}
+        for attack in attacks:
+            target = _target(report, attack, targets)
+            armed = target is not None and target.value == "@armed"
+            derived.setdefault("Armed clash" if armed else "Attack", []).extend([attack] + ([target] if target else []))
+        for value, evidence in derived.items():
+            results.setdefault(value, evidence)  # words naming the type outright are its evidence
+    if "Disrupted weapons use" in results and not cues.get("@kill") and not cues.get("@injure"):
+        # An interception or a defusal stops the weapons it names.
+        for weapon in [v for v in results if _explosive(v)]:
+            del results[weapon]
+    if not any(_explosive(v) for v in results) and cues.get("@explosion"):
+        # A blast of no named kind is a bomb set off where it lay.
+        results["Remote explosive/landmine/IED"] = cues["@explosion"]
+    if not results and cues.get("@burn"):
+        results["Looting/property destruction"] = cues["@burn"]
+    ranked = sorted(results.items(), key=lambda item: (_rank()[item[0]], item[1][0].span.start))
+    return [_finding(value, spans, 0.9 if len(spans) > 1 else 0.75) for value, spans in ranked]
+
+
+def _protest(report: Report, hits: list[Hit[str]], cues: dict[str, list[Hit[str]]]) -> Finding[str] | None:
+    protests = [h for h in hits if h.value in _PROTESTS]
+    if not protests:
+        return None
+    first = protests[0]
+    contexts = cues.get("@context", [])
+    violent = [h for h in hits if not h.value.startswith("@") and h.value not in _PROTESTS
+               and h.value not in ("Arrests", "Abduction/forced disappearance", "Violent demonstration")]
+    # Other event words before the demonstration's own, not what it was about, make it another event.
+    earlier = [h for h in violent if h.span.start < first.span.start
+               and not any(c.span.end <= h.span.start and c.span.start >= first.span.start - 200 for c in contexts)]
+    if earlier:
+        return None
+    lethal = cues.get("@lethal", []) + [h for h in cues.get("@kill", []) if h.span.start > first.span.start]
+    riot = cues.get("Violent demonstration", []) + cues.get("@riot", []) + cues.get("@burn", [])
+    # What a protest demands (the release of detainees) is not what was done to it.
+    stopped = [h for h in cues.get("@intervention", []) + cues.get("Arrests", [])
+               + cues.get("Abduction/forced disappearance", []) if not _about(report, h, contexts)]
+    for value, evidence in (("Excessive force against protesters", lethal), ("Violent demonstration", riot),
+                            ("Protest with intervention", stopped)):
+        if evidence:
+            return _finding(value, [first, evidence[0]], 0.75)
+    return _finding("Peaceful protest", protests, 0.9 if len(protests) > 1 else 0.75)
+
+
+def _about(report: Report, hit: Hit[str], contexts: list[Hit[str]]) -> bool:
+    """Whether a word follows, in its sentence, a word saying what a protest was about."""
+    return any(c.span.end <= hit.span.start and _same_sentence(report, c.span, hit.span) for c in contexts)
+
+
+def _crowd(cues: dict[str, list[Hit[str]]], attacks: list[Hit[str]]) -> Finding[str] | None:
+    if cues.get("Violent demonstration"):
+        return _finding("Violent demonstration", cues["Violent demonstration"], 0.75)
+    if cues.get("Mob violence"):
+        return _finding("Mob violence", cues["Mob violence"], 0.75)
+    return None
+
+
+def _territory(cues: dict[str, list[Hit[str]]], events: list[Hit[str]], attacks: list[Hit[str]]
+               ) -> Finding[str] | None:
+    takes = cues.get("@take", [])
+    if not takes:
+        return None
+    fights = cues.get("Armed clash", [])
+    if fights and not cues.get("@peaceful"):
+        return _finding("Non-state actor overtakes territory", [takes[0], fights[0]], 0.6)
+    if cues.get("@peaceful") or cues.get("Non-violent transfer of territory"):
+        return _finding("Non-violent transfer of territory", [takes[0]], 0.6)
+    return None
