@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .normalise import latin_key, skeleton
@@ -31,6 +32,7 @@ CUTOFF_ANYWHERE = 84.0  # with no area to search in
 # Within this of the best, another place is as likely: the answer says so.
 TIE = 5.0
 OTHER_NAME = 5.0  # a likeness to one of a place's other names counts this much less than to its own
+_LIMIT = 40  # names looked at more closely
 LARGE = 8_000  # names; a pool larger than this is searched by its first consonants
 _FINAL_H = re.compile(r"h$")
 _SPACE = re.compile(r" ")
@@ -49,6 +51,10 @@ def _bucket(key: str, bone: str) -> str:
     return key.removeprefix("ال")[:2]
 
 
+def _script(key: str) -> str:
+    return "latin" if key.isascii() else "arabic"
+
+
 @dataclass
 class Pool:
     """The names of the places of one area, ready to be compared."""
@@ -58,10 +64,12 @@ class Pool:
     owners: list[int]        # index into `places` of each name's place
     places: list[Place]
     lower: list[float] = field(default_factory=list)  # taken off each name's score: 0 for a place's own name
-    # Of a large pool (all Syria), the names by their first two consonants: a
-    # coder's spelling rarely changes them (Irbeen, Arbin; Deir Maker, Dayr
-    # Maqir), and comparing with a hundredth of 30,000 names keeps a miss cheap.
-    buckets: dict[str, tuple[list[str], list[int]]] | None = None
+    # The names by script (a Latin spelling is never like an Arabic one); of a
+    # large pool (all Syria), by their first two consonants: a coder's spelling
+    # rarely changes them (Irbeen, Arbin; Deir Maker, Dayr Maqir), and comparing
+    # with a hundredth of 30,000 names keeps a miss cheap.
+    buckets: dict[str, tuple[list[str], list[int]]] = field(default_factory=dict)
+    large: bool = False
 
     @classmethod
     def of(cls, places: Iterable[Place]) -> Pool:
@@ -81,12 +89,13 @@ class Pool:
                 pool.bones.append(loose_skeleton(name) if key.isascii() else "")
                 pool.owners.append(index)
                 pool.lower.append(0.0 if key in own else OTHER_NAME)
-        if len(pool.keys) > LARGE:
-            pool.buckets = {}
-            for position, key in enumerate(pool.keys):
-                keys, positions = pool.buckets.setdefault(_bucket(key, pool.bones[position]), ([], []))
-                keys.append(key)
-                positions.append(position)
+        large = len(pool.keys) > LARGE
+        for position, key in enumerate(pool.keys):
+            keys, positions = pool.buckets.setdefault(
+                _bucket(key, pool.bones[position]) if large else _script(key), ([], []))
+            keys.append(key)
+            positions.append(position)
+        pool.large = large
         return pool
 
     def match(self, name: str, cutoff: float = CUTOFF) -> list[tuple[Place, float]]:
@@ -98,13 +107,18 @@ class Pool:
         latin = key.isascii()
         bone = loose_skeleton(name) if latin else ""
         best: dict[int, float] = {}
-        keys, positions = self.buckets.get(_bucket(key, bone), ([], [])) if self.buckets is not None else (
-            self.keys, None)
+        keys, positions = self.buckets.get(_bucket(key, bone) if self.large else _script(key), ([], []))
         # A final score of (ratio + skeleton ratio) / 2 >= cutoff needs a ratio of 2 * cutoff - 100 at least.
         floor = 2 * cutoff - 100 if latin else cutoff
-        hits = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=floor, limit=40)
-        for _, score, found in hits:
-            index = positions[found] if positions is not None else found
+        if not keys:
+            return []
+        # cdist compares with all the names at once (SIMD): twice extract's speed.
+        scores = process.cdist((key,), keys, scorer=fuzz.ratio, score_cutoff=floor, dtype=np.float64)[0]
+        found = np.flatnonzero(scores)
+        if len(found) > _LIMIT:  # the closest spellings only, as extract(limit=...) gives them
+            found = found[np.argsort(-scores[found], kind="stable")[:_LIMIT]]
+        for at in found.tolist():
+            index, score = positions[at], float(scores[at])
             if latin and self.bones[index] and bone:
                 # The consonants carry a name across transliterations; its vowels do not.
                 score = (score + fuzz.ratio(bone, self.bones[index])) / 2

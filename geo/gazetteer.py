@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from shapely.geometry import Point, mapping, shape
 from shapely.geometry.base import BaseGeometry
@@ -145,6 +146,7 @@ class Gazetteer:
         self._subdistrict_keys = _area_keys(self.subdistricts)
         self.regions: dict[str, Place] = self._read_regions(self.directory / "regions.csv")
         self._fuzzy_pools: dict[tuple[str | None, str | None, str | None], fuzzy.Pool] = {}
+        self._skeleton_runs: dict[str, tuple[list[str], np.ndarray]] = {}
 
     def lookup(self, name: str) -> list[Place]:
         """Places whose name or alternate name matches `name`: curated ones
@@ -158,16 +160,30 @@ class Gazetteer:
         bone = skeleton(name)
         if len(bone) < 3:
             return []
+        places = self._by_skeleton.get(bone)
+        if not places:
+            return []
         # Doubled letters and vowels fold together (Dhibbin, Dhiban): keep the
         # closest spellings, best first; a far one is a different name.
-        key = latin_key(name)
-
-        def similarity(place: Place) -> float:
-            return max((fuzz.ratio(key, _latin_key(n)) / 100 for n in place.names if n.isascii()), default=0.0)
+        keys, starts = self._skeleton_keys(bone, places)
+        similarity = np.maximum.reduceat(process.cdist((latin_key(name),), keys, scorer=fuzz.ratio)[0], starts)
         # The lists are stored best first (see _load); the sort is stable.
-        scored = sorted(((similarity(p), p) for p in self._by_skeleton.get(bone, [])), key=lambda pair: -pair[0])
-        # Below 0.75 the consonants agree by chance ("Syrian" and Suran).
-        return [p for score, p in scored if score >= max(0.75, scored[0][0] - 0.15)] if scored else []
+        order = np.argsort(-similarity, kind="stable")
+        # Below 75 the consonants agree by chance ("Syrian" and Suran).
+        floor = max(75.0, float(similarity[order[0]]) - 15)
+        return [places[i] for i in order.tolist() if similarity[i] >= floor]
+
+    def _skeleton_keys(self, bone: str, places: list[Place]) -> tuple[list[str], np.ndarray]:
+        """The Latin keys of the places of one skeleton, one run per place ("" for
+        a place with none), and where each run starts: built once per skeleton."""
+        if bone not in self._skeleton_runs:
+            keys: list[str] = []
+            starts = []
+            for place in places:
+                starts.append(len(keys))
+                keys += [_latin_key(n) for n in place.names if n.isascii()] or [""]
+            self._skeleton_runs[bone] = (keys, np.array(starts))
+        return self._skeleton_runs[bone]
 
     def lookup_close(self, name: str, cutoff: float) -> tuple[list[Place], str, float]:
         """Places whose name is spelled closest to `name` (a typo), with that

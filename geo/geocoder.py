@@ -90,4 +90,5 @@ def _in_syria(country_codes: str | list[str] | None) -> bool:
 
 def _location(found: Resolution) -> Location:
     raw = dict(vars(found))  # shallow: asdict's deep copy costs a third of a lookup
-    return Location(found.name, (found.latitude, found.longitude), raw)
+    # A Point from two numbers: from a tuple geopy parses it as a sequence, twice the work.
+    return Location(found.name, Point(found.latitude, found.longitude), raw)

@@ -76,6 +76,26 @@ COMMON_WORDS_AR = frozenset((
 _NEIGHBOURHOOD_WORDS = frozenset(("حي", "neighbourhood", "neighborhood", "quarter"))
 CLITICS_AR = ("و", "ب", "ل", "ف")
 DESCRIPTOR_WORDS = frozenset(_DESCRIPTORS_AR + _DESCRIPTORS_EN + _DISTRICT_WORDS + _SUBDISTRICT_WORDS)
+# Every word that peel or parse acts on. A phrase with none of them (most
+# names: "Kafr Batna", "دير الزور") is a name as it stands, and is not
+# taken through the two dozen patterns that would each leave it as it is.
+_PEEL_WORDS = frozenset(word for words in (
+    _NEAR_AR, _REGION_AR, _NEAR_EN, _NOISE_EN, _REGION_EN, _AREA_SUFFIXES_EN, _ADMIN_SUFFIXES_EN, _DIRECTIONS_AR,
+    _DIRECTION_PREPOSITIONS_AR, _DIRECTIONS_EN, _DESCRIPTORS_EN, _DESCRIPTORS_AR, _DISTRICT_WORDS, _SUBDISTRICT_WORDS,
+    ("محافظه", "muhafazat", "governorate of", "province of", "north", "south", "east", "west", "northern", "southern",
+     "eastern", "western", "of", "km")) for phrase in words for word in phrase.split())
+_PARSE_WORDS = _PEEL_WORDS | {"in", "of", "within", "في", "and", "between", "بين", "neighbourhood", "neighborhood",
+                              "quarter", "شمالي", "جنوبي", "شرقي", "غربي"}
+# Characters and marks that parse splits on: colons, brackets, commas, lists, UCDP's breaks, "City - Place".
+_PARSE_MARKS = re.compile(r"[:(),،&\t\r\n]|\s[-\u2013\u2014]\s")
+
+
+def _plain(key: str, words: frozenset[str]) -> bool:
+    """Whether no pattern of peel (words=_PEEL_WORDS) or parse (_PARSE_WORDS) applies to `key`:
+    none of those words, no clitic ahead of the first (بريف), no digits (5 km), no word led
+    by the conjunction و or the preposition ب (a list, "بدمشق")."""
+    return key[:1] not in CLITICS_AR and all(
+        word not in words and word[:1] not in ("و", "ب") and word.isalpha() for word in key.split(" "))
 
 
 @dataclass
@@ -138,10 +158,12 @@ def peel(text: str) -> Phrase:
     """Area words, directions, descriptors and admin words off one place phrase."""
     phrase = Phrase(core="")
     key = text.strip(" ,.;")
-    if " " not in key:  # one word: a name (its clitics are tried at lookup)
+    if " " not in key or _plain(key, _PEEL_WORDS):  # a name (one word's clitics are tried at lookup)
         phrase.core = key
         return phrase
     for _ in range(4):  # words come in any order: "the northern countryside of", "قرية ... بريف"
+        if _plain(key, _PEEL_WORDS):
+            break  # what is left is a name: no pattern would change it
         before = key
         for clitic in CLITICS_AR:  # "بريف", "وبمحيط"
             if key.startswith(clitic) and key[1:].startswith(_NEAR_AR + _REGION_AR + _DESCRIPTORS_AR):
@@ -217,6 +239,8 @@ _LIST_SPLIT = re.compile(r"(?:(?<!\s)\s+)?(?:,|،|\band\b|&)\s*|(?<!\s)\s+و(?=\
 def parse(query: str) -> Parsed:
     # UCDP's descriptions carry tabs and newlines between their parts: a comma.
     context: list[Phrase] = []
+    if not _PARSE_MARKS.search(query) and _plain(key := normalise(query).strip(" ,.;"), _PARSE_WORDS):
+        return Parsed(items=[Phrase(core=key)])  # a name as it stands
     parts = _DASH_CONTEXT.split(_BREAKS.sub(", ", query), maxsplit=1)
     if len(parts) == 2 and parts[0].strip() and parts[1].strip():
         context.append(Phrase(**{**vars(peel(normalise(parts[0]))), "city": True}))
