@@ -243,7 +243,7 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
                 return _town(gazetteer, query, landmark, phrase, parsed, "")
         return None  # "the vegetable market", "شرقي": no name to look for; the caller codes the area
     places, how = _find(gazetteer, core, exact, cutoff)
-    fitting = _within(gazetteer, places, context)
+    fitting = _of_city(gazetteer, _within(gazetteer, places, context), phrase, context)
     if phrase.neighbourhood:  # "حي الوعر": the neighbourhood before a village of that name
         fitting.sort(key=lambda p: p.feature != "neighbourhood")
     if fitting:
@@ -252,7 +252,11 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
     if context.admin1 is not None:
         # The area binds: a place of that name elsewhere is not the one meant.
         # Look among the area's own places for one spelled alike.
-        if cutoff <= 1 and (close := _close_in_area(gazetteer, core, context)):
+        close = _close_in_area(gazetteer, core, context) if cutoff <= 1 else []
+        if phrase.neighbourhood:
+            kept = {id(p) for p in _of_city(gazetteer, [p for p, _ in close], phrase, context)}
+            close = [(p, score) for p, score in close if id(p) in kept]
+        if close:
             (best, score), doubt = close[0], len(close) > 1
             return _town(gazetteer, query, [p for p, _ in close], phrase, parsed,
                          f"spelling of {best.label!r} in {_area_name(context)} ({score:.0f}/100)", doubt=doubt)
@@ -269,6 +273,21 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
         return _town(gazetteer, query, [p for p, _ in close], phrase, parsed,
                      f"spelling of {best.label!r} ({score:.0f}/100)", doubt=doubt)
     return None
+
+
+_CITY_KM = 15.0  # a neighbourhood lies this close to the point of its city
+
+
+def _of_city(gazetteer: Gazetteer, places: list[Place], phrase: Phrase, context: _Context) -> list[Place]:
+    """Of a phrase named as a neighbourhood ("Abbasid neighborhood", given Homs), the places
+    that are a neighbourhood or lie in the city: the town named with it, else the
+    governorate's city. A village of that name in the countryside is not meant."""
+    city = context.town or (gazetteer.region(context.admin1) if context.admin1 else None)
+    if not phrase.neighbourhood or city is None:
+        return places
+    scale = math.cos(math.radians(city.latitude))
+    return [p for p in places if p.feature == "neighbourhood" or 111.2 * math.hypot(
+        p.latitude - city.latitude, (p.longitude - city.longitude) * scale) <= _CITY_KM]
 
 
 def _close_in_area(gazetteer: Gazetteer, core: str, context: _Context) -> list[tuple[Place, float]]:

@@ -314,3 +314,13 @@ def test_a_place_not_on_the_side_named_is_not_answered(geocoder):
     location = geocoder.geocode("Ibbin north of Afrin")
     assert location.address == "‘Afrin"
     assert "not in the gazetteer" in location.raw["rule"]
+
+
+def test_a_neighbourhood_is_of_a_city_not_a_village_of_the_countryside_spelled_alike(geocoder):
+    # Homs' Al `Abbasiyah is a village 30 km out: "Abbasid neighborhood" is in the city.
+    location = geocoder.geocode("Abbasid neighborhood", admin1="Homs")
+    assert geocoder.reverse(location.point).raw["admin1"] == "Homs"
+    assert abs(location.latitude - 34.73) + abs(location.longitude - 36.71) < 0.05
+    assert "not in the gazetteer" in location.raw["rule"]
+    # A neighbourhood the gazetteer has is found as before.
+    assert geocoder.geocode("حي الوعر في مدينة حمص").raw["admin1"] == "Homs"
