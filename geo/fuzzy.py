@@ -123,7 +123,8 @@ class Pool:
                 # The consonants carry a name across transliterations; its vowels do not.
                 score = (score + fuzz.ratio(bone, self.bones[index])) / 2
             owner = self.owners[index]
-            best[owner] = max(best.get(owner, 0.0), score - self.lower[index])
+            # Of names as alike, the place's own before another's (a thousandth: a tie-break).
+            best[owner] = max(best.get(owner, 0.0), score - self.lower[index] + (1e-3 if not self.lower[index] else 0))
         ranked = sorted(((score, owner) for owner, score in best.items() if score >= cutoff), key=lambda s: -s[0])
         if not ranked:
             return []

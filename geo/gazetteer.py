@@ -146,7 +146,7 @@ class Gazetteer:
         self._subdistrict_keys = _area_keys(self.subdistricts)
         self.regions: dict[str, Place] = self._read_regions(self.directory / "regions.csv")
         self._fuzzy_pools: dict[tuple[str | None, str | None, str | None], fuzzy.Pool] = {}
-        self._skeleton_runs: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._skeleton_runs: dict[str, tuple[list[str], list[str], np.ndarray, np.ndarray]] = {}
 
     def lookup(self, name: str) -> list[Place]:
         """Places whose name or alternate name matches `name`: curated ones
@@ -165,24 +165,35 @@ class Gazetteer:
             return []
         # Doubled letters and vowels fold together (Dhibbin, Dhiban): keep the
         # closest spellings, best first; a far one is a different name.
-        keys, starts = self._skeleton_keys(bone, places)
-        similarity = np.maximum.reduceat(process.cdist((latin_key(name),), keys, scorer=fuzz.ratio)[0], starts)
+        keys, fulls, own, starts = self._skeleton_keys(bone, places)
+        # Of spellings as close, a place's own name before its other names, then the
+        # one that has the article when the query has it (Dardara: Dardarah, not Ad Dardarah).
+        close = process.cdist((latin_key(name),), keys, scorer=fuzz.ratio)[0]
+        close += own * 1e-3 + process.cdist((normalise(name),), fulls, scorer=fuzz.ratio)[0] * 1e-6
+        similarity = np.maximum.reduceat(close, starts)
         # The lists are stored best first (see _load); the sort is stable.
         order = np.argsort(-similarity, kind="stable")
         # Below 75 the consonants agree by chance ("Syrian" and Suran).
         floor = max(75.0, float(similarity[order[0]]) - 15)
         return [places[i] for i in order.tolist() if similarity[i] >= floor]
 
-    def _skeleton_keys(self, bone: str, places: list[Place]) -> tuple[list[str], np.ndarray]:
-        """The Latin keys of the places of one skeleton, one run per place ("" for
-        a place with none), and where each run starts: built once per skeleton."""
+    def _skeleton_keys(self, bone: str, places: list[Place]) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+        """The Latin names of the places of one skeleton, one run per place ("" for
+        a place with none): their keys without and with the article, whether each
+        is the place's own name, and where each run starts. Built once per skeleton."""
         if bone not in self._skeleton_runs:
             keys: list[str] = []
+            fulls: list[str] = []
+            own: list[bool] = []
             starts = []
             for place in places:
                 starts.append(len(keys))
-                keys += [_latin_key(n) for n in place.names if n.isascii()] or [""]
-            self._skeleton_runs[bone] = (keys, np.array(starts))
+                names = [n for n in place.names if n.isascii()] or [""]
+                mine = _latin_key(place.name)
+                keys += [_latin_key(n) for n in names]
+                fulls += [normalise(n) for n in names]
+                own += [_latin_key(n) == mine for n in names]
+            self._skeleton_runs[bone] = (keys, fulls, np.array(own, dtype=float), np.array(starts))
         return self._skeleton_runs[bone]
 
     def lookup_close(self, name: str, cutoff: float) -> tuple[list[Place], str, float]:

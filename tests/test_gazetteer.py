@@ -74,3 +74,14 @@ def test_the_build_merges_one_name_within_2_km_and_keeps_every_id():
     assert dropped == 2 and len(merged) == 2
     kept = next(r for r in merged if r["origin"] == "cities500")  # a cities500 town keeps its point and id
     assert kept["ids"][0] == "geonames:4" and set(kept["ids"]) == {"geonames:1", "geonames:2", "geonames:4"}
+
+
+def test_of_spellings_as_close_a_place_own_name_and_its_article_decide():
+    from geo.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    # Dardarah (Al-Hasakeh) is written without the article, Ad Dardarah (Tartous) with it.
+    assert gazetteer.lookup_skeleton("Dardara")[0].admin1 == "Al-Hasakeh"
+    assert gazetteer.lookup_skeleton("Ad Dardara")[0].admin1 != "Al-Hasakeh"
+    # Kafr `Uwayd's own name, not one of Kafr Zayt's other names (Kafer Zeïd).
+    assert gazetteer.lookup_fuzzy("Kafr Oweid", None)[0][0].label == "Kafr `Uwayd"
