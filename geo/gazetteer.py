@@ -37,6 +37,7 @@ from .normalise import latin_key, normalise, skeleton
 _latin_key = lru_cache(maxsize=200_000)(latin_key)
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+_MANY = 48  # names: from this many, rapidfuzz's cdist over all of them beats a call for each
 
 
 @dataclass(frozen=True)
@@ -166,16 +167,24 @@ class Gazetteer:
         # Doubled letters and vowels fold together (Dhibbin, Dhiban): keep the
         # closest spellings, best first; a far one is a different name.
         keys, fulls, own, starts = self._skeleton_keys(bone, places)
+        key, full = latin_key(name), normalise(name)
         # Of spellings as close, a place's own name before its other names, then the
         # one that has the article when the query has it (Dardara: Dardarah, not Ad Dardarah).
-        close = process.cdist((latin_key(name),), keys, scorer=fuzz.ratio)[0]
-        close += own * 1e-3 + process.cdist((normalise(name),), fulls, scorer=fuzz.ratio)[0] * 1e-6
-        similarity = np.maximum.reduceat(close, starts)
+        if len(keys) > _MANY:  # one call for the lot; for a few names a call each is quicker
+            close = process.cdist((key,), keys, scorer=fuzz.ratio)[0]
+            close += own * 1e-3 + process.cdist((full,), fulls, scorer=fuzz.ratio)[0] * 1e-6
+            similarity = np.maximum.reduceat(close, starts).tolist()
+        else:
+            ratio = fuzz.ratio
+            scores = [ratio(key, k) + o * 1e-3 + ratio(full, f) * 1e-6
+                      for k, f, o in zip(keys, fulls, own.tolist(), strict=True)]
+            ends = [*starts.tolist()[1:], len(keys)]
+            similarity = [max(scores[start:end]) for start, end in zip(starts.tolist(), ends, strict=True)]
         # The lists are stored best first (see _load); the sort is stable.
-        order = np.argsort(-similarity, kind="stable")
+        order = sorted(range(len(places)), key=lambda i: -similarity[i])
         # Below 75 the consonants agree by chance ("Syrian" and Suran).
-        floor = max(75.0, float(similarity[order[0]]) - 15)
-        return [places[i] for i in order.tolist() if similarity[i] >= floor]
+        floor = max(75.0, similarity[order[0]] - 15)
+        return [places[i] for i in order if similarity[i] >= floor]
 
     def _skeleton_keys(self, bone: str, places: list[Place]) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
         """The Latin names of the places of one skeleton, one run per place ("" for

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from rapidfuzz import fuzz, process
+
 from .admin import canonical_admin1
 from .normalise import normalise
 
@@ -88,6 +90,20 @@ _PARSE_WORDS = _PEEL_WORDS | {"in", "of", "within", "في", "and", "between", "�
                               "quarter", "شمالي", "جنوبي", "شرقي", "غربي"}
 # Characters and marks that parse splits on: colons, brackets, commas, lists, UCDP's breaks, "City - Place".
 _PARSE_MARKS = re.compile(r"[:(),،&\t\r\n]|\s[-\u2013\u2014]\s")
+
+
+# Coders' frame words before "of", to recognise one cut short or mistyped ("rontline of",
+# "outskrits of"); a word this close to one is that word.
+_FRAMES_OF = ("frontline", "frontlines", "outskirts", "vicinity", "surroundings", "environs", "suburbs", "entrance",
+              "countryside", "desert", "outskirt", "periphery")
+_REGION_FRAMES = frozenset(("countryside", "desert"))
+_WORD_OF = re.compile(r"^([a-z]{5,}) of ")
+_FRAME_LIKENESS = 85.0
+
+
+def _misspelt_frame(word: str) -> str | None:
+    found = process.extractOne(word, _FRAMES_OF, scorer=fuzz.ratio, score_cutoff=_FRAME_LIKENESS)
+    return found[0] if found else None
 
 
 def _plain(key: str, words: frozenset[str]) -> bool:
@@ -173,6 +189,10 @@ def peel(text: str) -> Phrase:
         key, word = _strip_prefix(key, _NOISE_EN)
         key, word = _strip_prefix(key, _NEAR_AR + _NEAR_EN)
         phrase.near |= word is not None
+        if word is None and (match := _WORD_OF.match(key)) and (frame := _misspelt_frame(match.group(1))):
+            key = key[match.end():]  # "rontline of Deir Mashmash": a frame word cut short or mistyped
+            phrase.region |= frame in _REGION_FRAMES
+            phrase.near |= frame not in _REGION_FRAMES
         whole, unpeeled = canonical_admin1(key), key
         key, word = _strip_prefix(key, _REGION_AR + _REGION_EN)
         phrase.region |= word is not None

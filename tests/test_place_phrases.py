@@ -99,3 +99,15 @@ def test_a_direction_is_a_bearing(words, expected):
 def test_the_direction_of_the_area_a_place_lies_in_is_kept(query, core, direction):
     context = parse(query).context
     assert [(c.core, c.direction) for c in context if c.direction is not None] == [(core, direction)]
+
+
+@pytest.mark.parametrize(
+    "query, core, near, region",
+    [("rontline of Deir Mashmash village in Shirawa district", "deir mashmash", True, False),
+     ("outskrits of Saraqib", "saraqib", True, False),
+     ("countrysid of Hama", "hama", False, True),
+     ("Castle of Aleppo", "castle of aleppo", False, False)],
+)
+def test_a_frame_word_cut_short_or_mistyped_is_still_a_frame(query, core, near, region):
+    item = parse(query).items[0]
+    assert (item.core, item.near, item.region) == (core, near, region)
