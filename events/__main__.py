@@ -11,8 +11,11 @@
   python -m events query [filters] --json            {count, fatalities}
   python -m events export --out FILE [--format native|acled|geojson] [filters]
 
-Filters: --from DATE --to DATE --type T... --admin1 NAME... --min-fatalities N
---text S --status draft|reviewed|all (the same definitions the pages use).
+Filters, one per key of events.filters (the URL's names, the same
+definitions the pages use): --from/--date-from DATE --to/--date-to DATE
+--type/--event-type T... --sub-event-type T... --actor A... --admin1 NAME...
+--admin2 NAME... --min-fatalities N --max-fatalities N --geo-precision 1|2|3...
+--source S --origin O... --status draft|reviewed|all --text S.
 Exit status: 0 done (an import with rejected rows included), 1 strict mode
 refused the import, 2 the input or the store could not be used. Every
 command takes --json: its report on stdout, and on exit 2 {"error": "..."}.
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import getpass
 import json
 import os
@@ -40,7 +44,7 @@ from .checks import Area
 from .exc import EventsError, StoreError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export as export_events
-from .filters import EventQuery
+from .filters import FILTERS, EventQuery
 from .formats import FORMATS
 from .native import write_native
 from .store import Store
@@ -51,20 +55,32 @@ def _add_store(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dsn", help="PostgreSQL URL (or EVENTS_DSN)")
 
 
+# Shorter flags kept from before for three filters; every filter also has
+# its key's own flag (--date-from, --event-type, ...).
+_FLAGS = {"date_from": ("--from",), "date_to": ("--to",), "event_type": ("--type",)}
+_HELP = {"date_from": "first day, YYYY-MM-DD (inclusive)", "date_to": "last day, YYYY-MM-DD (inclusive)",
+         "text": "text in notes, location, actors or source (Arabic folded, lightly stemmed)",
+         "source": "text in the source", "actor": "actor1 or actor2",
+         "origin": "acled, ucdp, gdelt, native, coded, demo", "geo_precision": "1 town, 2 near a town, 3 region"}
+_MANY = {f.name for f in dataclasses.fields(EventQuery) if f.default == ()}
+
+
 def _add_filters(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD (inclusive)")
-    parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (inclusive)")
-    parser.add_argument("--type", dest="event_type", action="append", default=[], help="event type (repeatable)")
-    parser.add_argument("--admin1", action="append", default=[], help="governorate (repeatable)")
-    parser.add_argument("--min-fatalities", dest="min_fatalities")
-    parser.add_argument("--text", help="text in notes, location, actors or source")
-    parser.add_argument("--status", choices=("draft", "reviewed", "all"), default="all")
-    parser.add_argument("--origin", action="append", default=[], help="acled, ucdp, gdelt, native, coded, demo")
+    """One option per filter of events.filters, named by its key."""
+    for f in FILTERS:
+        flags = (*_FLAGS.get(f.key, ()), "--" + f.key.replace("_", "-"))
+        help = _HELP.get(f.key, f.label.lower()) + (" (repeatable)" if f.key in _MANY else "")
+        if f.key == "status":
+            parser.add_argument(*flags, dest=f.key, choices=("draft", "reviewed", "all"), default="all",
+                                help="draft, reviewed or all (the default)")
+        elif f.key in _MANY:
+            parser.add_argument(*flags, dest=f.key, action="append", default=[], help=help)
+        else:
+            parser.add_argument(*flags, dest=f.key, help=help)
 
 
 def _query(args: argparse.Namespace) -> EventQuery:
-    keys = ("date_from", "date_to", "event_type", "admin1", "min_fatalities", "text", "status", "origin")
-    return EventQuery.from_params({k: getattr(args, k) or [] for k in keys})
+    return EventQuery.from_params({f.key: getattr(args, f.key) or [] for f in FILTERS})
 
 
 def _print(obj) -> None:

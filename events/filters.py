@@ -1,11 +1,15 @@
 """Declarative event filters, shared by the pages, the CLI and the URL.
 
 Each filter is one row: a key (the URL/query name, equal to the schema
-field where there is one), a label, an SQL template whose values are only
+field it filters, or the field's idea where it spans several: `actor` is
+actor1 or actor2, `text` the text columns, `min_`/`max_fatalities` the
+bounds of `fatalities`), a label, an SQL template whose values are only
 ever bound parameters (`{key}`, written in each backend's dialect when the
-template is rendered), and a sentence for people. Identifiers in the
-templates come from our own schema, never from input. The templates use
-only SQL that DuckDB and PostgreSQL share (`= ANY(list)`, `ILIKE ... ESCAPE`).
+template is rendered), a sentence for people, how its value is bound and
+how it is read from the URL's strings. Identifiers in the templates come
+from our own schema, never from input. The templates use only SQL that
+DuckDB and PostgreSQL share (`= ANY(list)`, `ILIKE ... ESCAPE`,
+`translate`, `lower`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from . import text_search
 from .exc import QueryError
+from .schema import GEO_PRECISIONS, STATUSES
 
 
 def _like_pattern(text: str) -> str:
@@ -39,6 +45,38 @@ DUCKDB = Dialect("duckdb", "${name}")
 POSTGRESQL = Dialect("postgresql", "%({name})s")  # psycopg's named parameters
 
 
+# Readers: the URL's strings for one key (never empty) -> the filter's value.
+def _date(items: list[str]) -> dt.date:
+    return dt.date.fromisoformat(items[0])
+
+
+def _int(items: list[str]) -> int:
+    return int(items[0])
+
+
+def _text(items: list[str]) -> str:
+    return items[0]
+
+
+def _texts(items: list[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _precisions(items: list[str]) -> tuple[int, ...]:
+    values = tuple(int(item) for item in items)
+    if any(value not in GEO_PRECISIONS for value in values):
+        raise ValueError(f"a geo precision is one of {', '.join(map(str, GEO_PRECISIONS))}")
+    return values
+
+
+def _status(items: list[str]) -> str | None:
+    if items[0] == "all":
+        return None
+    if items[0] not in STATUSES:
+        raise ValueError(f"a status is one of {', '.join(STATUSES)} or all")
+    return items[0]
+
+
 @dataclass(frozen=True)
 class Filter:
     key: str
@@ -46,44 +84,64 @@ class Filter:
     sql: str
     sentence: str
     bind: Callable[[Any], object] = lambda value: value
+    read: Callable[[list[str]], Any] = _text
 
-
-_TEXT_COLUMNS = ("notes", "location", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "source")
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("date_from", "From", "event_date >= {date_from}", "on or after {value}"),
-    Filter("date_to", "To", "event_date <= {date_to}", "on or before {value}"),
-    Filter("event_type", "Event type", "event_type = ANY({event_type})", "event type is {value}", list),
-    Filter("admin1", "Governorate", "admin1 = ANY({admin1})", "governorate is {value}", list),
-    Filter("min_fatalities", "Minimum fatalities", "fatalities >= {min_fatalities}", "at least {value} fatalities"),
-    Filter(
-        "text",
-        "Text",
-        "(" + " OR ".join(f"{c} ILIKE {{text}} ESCAPE '\\'" for c in _TEXT_COLUMNS) + ")",
-        "text contains {value!r}",
-        lambda value: _like_pattern(str(value)),
-    ),
-    Filter("status", "Status", "status = {status}", "status is {value}"),
-    Filter("origin", "Origin", "origin = ANY({origin})", "origin is {value}", list),
+    Filter("date_from", "From", "event_date >= {date_from}", "on or after {value}", read=_date),
+    Filter("date_to", "To", "event_date <= {date_to}", "on or before {value}", read=_date),
+    Filter("event_type", "Event type", "event_type = ANY({event_type})", "event type is {value}", list, _texts),
+    Filter("sub_event_type", "Sub-event type", "sub_event_type = ANY({sub_event_type})",
+           "sub-event type is {value}", list, _texts),
+    Filter("actor", "Actor", "(actor1 = ANY({actor}) OR actor2 = ANY({actor}))", "actor1 or actor2 is {value}",
+           list, _texts),
+    Filter("admin1", "Governorate", "admin1 = ANY({admin1})", "governorate is {value}", list, _texts),
+    Filter("admin2", "District", "admin2 = ANY({admin2})", "district is {value}", list, _texts),
+    Filter("min_fatalities", "Minimum fatalities", "fatalities >= {min_fatalities}", "at least {value} fatalities",
+           read=_int),
+    Filter("max_fatalities", "Maximum fatalities", "fatalities <= {max_fatalities}", "at most {value} fatalities",
+           read=_int),
+    Filter("geo_precision", "Geo precision", "geo_precision = ANY({geo_precision})",
+           "geo precision is {value} (1 town, 2 near a town, 3 region)", list, _precisions),
+    # A text, not a list: a source is often several outlets in one value
+    # ("SOHR; SANA"), so one outlet is found by its name anywhere in it.
+    Filter("source", "Source", "source ILIKE {source} ESCAPE '\\'", "source contains {value!r}",
+           lambda value: _like_pattern(str(value))),
+    Filter("origin", "Origin", "origin = ANY({origin})", "origin is {value}", list, _texts),
+    Filter("status", "Status", "status = {status}", "status is {value}", read=_status),
+    Filter("text", "Text", text_search.condition("{text}"), "text contains {value!r}",
+           lambda value: text_search.like_pattern(str(value))),
 )
 FILTERS_BY_KEY = {f.key: f for f in FILTERS}
 
 
 @dataclass(frozen=True)
 class EventQuery:
-    """A set of filter values; None or empty means the filter is off."""
+    """A set of filter values; None or empty means the filter is off.
+
+    `actor` matches actor1 or actor2; `source` is a case-insensitive
+    substring of the source; `text` searches the notes, location, actors and
+    source, Arabic folded and lightly stemmed (see `events.text_search`);
+    the fatality bounds and dates are inclusive.
+    """
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     event_type: tuple[str, ...] = ()
+    sub_event_type: tuple[str, ...] = ()
+    actor: tuple[str, ...] = ()
     admin1: tuple[str, ...] = ()
+    admin2: tuple[str, ...] = ()
     min_fatalities: int | None = None
-    text: str | None = None
-    status: str | None = None
+    max_fatalities: int | None = None
+    geo_precision: tuple[int, ...] = ()
+    source: str | None = None
     origin: tuple[str, ...] = ()
+    status: str | None = None
+    text: str | None = None
 
     def active(self) -> dict[str, object]:
-        """The filters that are on, key -> value."""
+        """The filters that are on, key -> value, in the order of FILTERS."""
         values = {}
         for f in FILTERS:
             value = getattr(self, f.key)
@@ -105,7 +163,7 @@ class EventQuery:
         """What the query selects, in words, one sentence per active filter."""
         out = []
         for key, value in self.active().items():
-            shown = ", ".join(value) if isinstance(value, tuple) else value
+            shown = ", ".join(map(str, value)) if isinstance(value, tuple) else value
             out.append(FILTERS_BY_KEY[key].sentence.format(value=shown))
         return out
 
@@ -118,11 +176,12 @@ class EventQuery:
 
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str] | str]) -> EventQuery:
-        """Read a query from URL-style parameters; unknown keys are ignored.
+        """Read a query from URL-style parameters; unknown keys and empty
+        values are ignored, and `status=all` is no filter.
 
         Raises QueryError with the key when a value cannot be read.
         """
-        values: dict[str, Any] = {}  # typed per field below
+        values: dict[str, Any] = {}  # typed per field by its reader
         for f in fields(cls):
             if f.name not in params:
                 continue
@@ -132,18 +191,9 @@ class EventQuery:
             if not items:
                 continue
             try:
-                if f.name in ("date_from", "date_to"):
-                    values[f.name] = dt.date.fromisoformat(items[0])
-                elif f.name == "min_fatalities":
-                    values[f.name] = int(items[0])
-                elif f.name in ("event_type", "admin1", "origin"):
-                    values[f.name] = tuple(items)
-                else:
-                    values[f.name] = items[0]
+                values[f.name] = FILTERS_BY_KEY[f.name].read(items)
             except ValueError as err:
                 raise QueryError(f"cannot read filter {f.name}={items[0]!r}: {err}") from err
-        if values.get("status") == "all":
-            values.pop("status")
         return cls(**values)
 
     def replace(self, **changes) -> EventQuery:

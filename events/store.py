@@ -35,6 +35,18 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class View:
+    """What one rerun of the Explore page shows (`Store.view`)."""
+
+    summary: Summary
+    page: pd.DataFrame
+    timeline: pd.DataFrame
+    map_events: pd.DataFrame | None
+    grid: pd.DataFrame
+    regions: pd.DataFrame
+
+
+@dataclass(frozen=True)
 class Batch:
     """One write into the store: an import, the demo load, or a saved draft."""
 
@@ -112,8 +124,74 @@ class Store(abc.ABC):
         rows."""
 
     @abc.abstractmethod
-    def timeline(self, query: EventQuery) -> pd.DataFrame:
-        """Matching events per month: month (first day), events, fatalities."""
+    def timeline(self, query: EventQuery, unit: str = "month") -> pd.DataFrame:
+        """Matching events per `unit` ("day", "week" from Monday, "month";
+        `explore.timeline_unit` picks one for a span) and event type:
+        period (its first day), event_type, events, fatalities; by period,
+        then type. Periods without events have no rows. Raises QueryError
+        for another unit."""
+
+    @abc.abstractmethod
+    def page(self, query: EventQuery, offset: int = 0, limit: int = 50, sort: str = "event_date",
+             descending: bool = True) -> pd.DataFrame:
+        """Rows offset .. offset + limit - 1 of the matching events sorted
+        by the schema field `sort` (NULLs last), ties by event_id: every
+        schema column. Pages of one query cover each event exactly once.
+        Raises QueryError for a sort that is not a schema field or a
+        negative offset or limit."""
+
+    @abc.abstractmethod
+    def event(self, event_id: str) -> dict | None:
+        """One stored event, every schema column, or None."""
+
+    @abc.abstractmethod
+    def map_events(self, query: EventQuery, limit: int) -> pd.DataFrame | None:
+        """The matching events as single points, newest first, with the
+        columns of `explore.MAP_COLUMNS`; events without coordinates are
+        left out. None when more than `limit` events match: the map then
+        draws `grid` and `regions`."""
+
+    @abc.abstractmethod
+    def grid(self, query: EventQuery, cell_degrees: float) -> pd.DataFrame:
+        """The matching events placed at a town or near one (geo_precision
+        1 or 2, with coordinates) in square cells `cell_degrees` wide,
+        edges at multiples of it: latitude, longitude (the cell's centre),
+        events, fatalities; most events first. With `regions` it counts
+        every matching event once (see `events.explore`)."""
+
+    @abc.abstractmethod
+    def regions(self, query: EventQuery, level: str = "admin1") -> pd.DataFrame:
+        """The matching events the grid does not draw (geo_precision 3, or
+        no precision or no coordinates), per area of `level` ("admin1" or
+        "admin2"): area, admin1, events, fatalities; an event without that
+        area counts in the row whose area is None. Grid events plus region
+        events equal `summary(query).count`."""
+
+    @abc.abstractmethod
+    def areas(self, query: EventQuery, level: str = "admin1") -> pd.DataFrame:
+        """Every matching event per area of `level`, for a choropleth:
+        area, admin1, events, fatalities (area None: the area is not known)."""
+
+    @abc.abstractmethod
+    def compare(self, query: EventQuery, first: tuple[dt.date, dt.date], second: tuple[dt.date, dt.date],
+                level: str = "admin1") -> pd.DataFrame:
+        """Per area of `level`, the matching events in two periods (each
+        from its first to its last day inclusive; the query's own dates are
+        ignored): area, admin1, first_events, second_events, change
+        (second - first), first_fatalities, second_fatalities; largest
+        change first. Areas with no event in either period have no row."""
+
+    def view(self, query: EventQuery, *, limit: int = 50, sort: str = "event_date", descending: bool = True,
+             unit: str = "month", map_limit: int = 5_000, cell_degrees: float = 0.1,
+             level: str = "admin1") -> View:
+        """What one Explore rerun shows, answered together (a backend may
+        do it in one connection): the summary, the first page, the
+        timeline, the single events (None above `map_limit`), the grid
+        and the regions, as the methods of the same names."""
+        summary = self.summary(query)
+        return View(summary, self.page(query, 0, limit, sort, descending), self.timeline(query, unit),
+                    self.map_events(query, map_limit) if summary.count <= map_limit else None,
+                    self.grid(query, cell_degrees), self.regions(query, level))
 
     @abc.abstractmethod
     def distinct(self, column: str) -> list[str]:

@@ -68,7 +68,7 @@ def test_timeline_by_month(store):
     store.insert([make_event(1), make_event(2, event_date=dt.date(2024, 3, 1)),
                   make_event(3, event_date=dt.date(2024, 5, 9))], _batch())
     timeline = store.timeline(EventQuery())
-    assert [(m[:10], n) for m, n in zip(timeline["month"].astype(str), timeline["events"], strict=True)] == [
+    assert [(m[:10], n) for m, n in zip(timeline["period"].astype(str), timeline["events"], strict=True)] == [
         ("2024-03-01", 2), ("2024-05-01", 1)]
 
 

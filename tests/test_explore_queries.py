@@ -1,0 +1,168 @@
+"""The store's explore queries on small hand-made stores: exact values."""
+
+import datetime as dt
+
+import pytest
+
+from events.exc import QueryError
+from events.explore import MAP_COLUMNS, timeline_unit
+from events.filters import EventQuery
+from events.schema import FIELD_NAMES
+from events.store import Batch
+from tests.helpers import make_event
+
+D = dt.date
+
+
+def _events():
+    """Eight events in two governorates, three districts, three precisions."""
+    return [
+        make_event(1, event_date=D(2024, 1, 5), fatalities=0, geo_precision=1, admin2="Hama", location="Hama",
+                   event_type="Protests", sub_event_type="Peaceful protest", actor1="Protesters (Syria)",
+                   notes="Protest in the square", source="SOHR"),
+        make_event(2, event_date=D(2024, 1, 20), fatalities=3, geo_precision=1, admin2="Hama",
+                   latitude=35.01, longitude=36.71, notes="غارات جوية على حماة", source="SANA; SOHR"),
+        make_event(3, event_date=D(2024, 2, 3), fatalities=7, geo_precision=2, admin2="Masyaf", location="Masyaf",
+                   latitude=35.0653, longitude=36.3421, actor2="Hayat Tahrir al-Sham", notes="غارةٌ جوّية قرب مصياف"),
+        make_event(4, event_date=D(2024, 2, 3), fatalities=12, geo_precision=3, admin2=None, notes="Hama countryside",
+                   event_type="Battles", sub_event_type="Armed clash", actor1="Hayat Tahrir al-Sham",
+                   actor2="Military Forces of Syria"),
+        make_event(5, event_date=D(2024, 3, 1), fatalities=1, geo_precision=1, admin1="Idleb", admin2="Idleb",
+                   location="Saraqib", latitude=35.8645, longitude=36.8059, notes="قصف على ريف حماه",
+                   origin="acled", status="draft"),
+        make_event(6, event_date=D(2024, 3, 2), fatalities=2, geo_precision=3, admin1="Idleb", admin2="Ariha",
+                   location="Ariha", notes="Shelling near Ariha", source="Step News"),
+        # No coordinates, no admin2: counted by the regions, in a row whose area is None.
+        make_event(7, event_date=D(2024, 3, 9), fatalities=4, geo_precision=1, latitude=None, longitude=None,
+                   admin2=None, notes="مقاتلين في المدينة"),
+        make_event(8, event_date=D(2024, 4, 30), fatalities=5, geo_precision=2, admin1=None, admin2=None,
+                   location=None, latitude=36.2, longitude=37.15, notes="Clashes"),
+    ]
+
+
+@pytest.fixture
+def filled(store):
+    store.insert(_events(), Batch("b", "native"))
+    return store
+
+
+def _ids(frame):
+    return sorted(int(i.split(":")[1]) for i in frame["event_id"])
+
+
+def test_page_has_every_column_and_sorts_with_ties_by_event_id(filled):
+    page = filled.page(EventQuery(), limit=3)
+    assert list(page.columns) == list(FIELD_NAMES)
+    assert list(page["event_id"]) == ["test:8", "test:7", "test:6"]
+    by_fatalities = filled.page(EventQuery(), sort="fatalities", descending=False, limit=8)
+    assert list(by_fatalities["fatalities"]) == [0, 1, 2, 3, 4, 5, 7, 12]
+    same_day = filled.page(EventQuery(date_from=D(2024, 2, 3), date_to=D(2024, 2, 3)))
+    assert list(same_day["event_id"]) == ["test:3", "test:4"]
+
+
+@pytest.mark.parametrize("size", [1, 3, 5, 8, 20])
+def test_pages_cover_every_row_exactly_once(filled, size):
+    seen = []
+    for offset in range(0, 8, size):
+        seen += list(filled.page(EventQuery(), offset=offset, limit=size, sort="admin1")["event_id"])
+    assert sorted(seen) == sorted(f"test:{n}" for n in range(1, 9))
+
+
+def test_page_refuses_a_sort_that_is_not_a_schema_field(filled):
+    with pytest.raises(QueryError):
+        filled.page(EventQuery(), sort="event_date; DROP TABLE events")
+
+
+def test_one_event(filled):
+    event = filled.event("test:3")
+    assert event is not None and set(event) == set(FIELD_NAMES)
+    assert event["location"] == "Masyaf" and event["fatalities"] == 7
+    assert filled.event("test:99") is None
+
+
+def test_timeline_stacked_by_type(filled):
+    timeline = filled.timeline(EventQuery(), unit="month")
+    rows = [(str(p)[:10], t, e, f) for p, t, e, f in timeline.itertuples(index=False)]
+    assert list(timeline.columns) == ["period", "event_type", "events", "fatalities"]
+    assert rows == [("2024-01-01", "Explosions/Remote violence", 1, 3), ("2024-01-01", "Protests", 1, 0),
+                    ("2024-02-01", "Battles", 1, 12), ("2024-02-01", "Explosions/Remote violence", 1, 7),
+                    ("2024-03-01", "Explosions/Remote violence", 3, 7),
+                    ("2024-04-01", "Explosions/Remote violence", 1, 5)]
+    weeks = filled.timeline(EventQuery(admin1=("Hama",), date_to=D(2024, 1, 31)), unit="week")
+    assert [str(p)[:10] for p in weeks["period"]] == ["2024-01-01", "2024-01-15"]  # Mondays
+    with pytest.raises(QueryError):
+        filled.timeline(EventQuery(), unit="year")
+
+
+@pytest.mark.parametrize("first, last, unit", [
+    (D(2024, 1, 1), D(2024, 1, 1), "day"), (D(2024, 1, 1), D(2024, 4, 1), "day"),
+    (D(2024, 1, 1), D(2024, 4, 3), "week"), (D(2023, 1, 1), D(2024, 12, 31), "week"),
+    (D(2022, 1, 1), D(2024, 12, 31), "month"),
+])
+def test_timeline_unit_by_span(first, last, unit):
+    assert timeline_unit(first, last) == unit
+
+
+def test_map_events_below_the_limit_and_none_above(filled):
+    points = filled.map_events(EventQuery(admin1=("Hama",)), limit=10)
+    assert points is not None and list(points.columns) == list(MAP_COLUMNS)
+    assert _ids(points) == [1, 2, 3, 4]  # event 7 has no point
+    assert filled.map_events(EventQuery(), limit=7) is None
+    assert filled.map_events(EventQuery(), limit=8) is not None
+
+
+def test_grid_bins_precise_events_in_cells(filled):
+    grid = filled.grid(EventQuery(), cell_degrees=0.5)
+    cells = {(round(lat, 2), round(lon, 2)): (e, f) for lat, lon, e, f in grid.itertuples(index=False)}
+    # Events 1 and 2 (Hama) share a cell; 3 (Masyaf), 5 (Saraqib) and 8 have their own; 4 and 6 are
+    # region-precision events and 7 has no point: the regions count those.
+    assert cells == {(35.25, 36.75): (2, 3), (35.25, 36.25): (1, 7), (35.75, 36.75): (1, 1), (36.25, 37.25): (1, 5)}
+    assert list(grid.columns) == ["latitude", "longitude", "events", "fatalities"]
+
+
+def test_regions_count_what_the_grid_does_not_draw(filled):
+    regions = filled.regions(EventQuery(), level="admin1")
+    assert [tuple(r) for r in regions.itertuples(index=False)] == [("Hama", "Hama", 2, 16), ("Idleb", "Idleb", 1, 2)]
+    districts = filled.regions(EventQuery(), level="admin2")
+    assert [tuple(r) for r in districts.fillna("-").itertuples(index=False)] == [
+        ("-", "Hama", 2, 16), ("Ariha", "Idleb", 1, 2)]
+
+
+@pytest.mark.parametrize("query", [
+    EventQuery(), EventQuery(admin1=("Hama",)), EventQuery(geo_precision=(3,)), EventQuery(text="غارة"),
+    EventQuery(min_fatalities=4), EventQuery(admin2=("Hama", "Ariha")),
+])
+@pytest.mark.parametrize("level", ["admin1", "admin2"])
+def test_grid_and_regions_add_up_to_the_count(filled, query, level):
+    grid, regions = filled.grid(query, 0.1), filled.regions(query, level)
+    assert int(grid["events"].sum()) + int(regions["events"].sum()) == filled.summary(query).count
+    assert (int(grid["fatalities"].sum()) + int(regions["fatalities"].sum())
+            == filled.summary(query).fatalities)
+
+
+def test_areas_count_every_event(filled):
+    areas = filled.areas(EventQuery(), level="admin1")
+    assert [tuple(r) for r in areas.fillna("-").itertuples(index=False)] == [
+        ("Hama", "Hama", 5, 26), ("Idleb", "Idleb", 2, 3), ("-", "-", 1, 5)]
+    with pytest.raises(QueryError):
+        filled.areas(EventQuery(), level="admin3; DROP TABLE events")
+
+
+def test_compare_two_periods(filled):
+    compared = filled.compare(EventQuery(date_from=D(2030, 1, 1)), (D(2024, 1, 1), D(2024, 1, 31)),
+                              (D(2024, 3, 1), D(2024, 3, 31)), level="admin1")
+    assert list(compared.columns) == ["area", "admin1", "first_events", "second_events", "change",
+                                      "first_fatalities", "second_fatalities"]
+    assert [tuple(r) for r in compared.itertuples(index=False)] == [
+        ("Idleb", "Idleb", 0, 2, 2, 0, 3), ("Hama", "Hama", 2, 1, -1, 3, 4)]
+
+
+def test_view_answers_as_the_methods_do(filled):
+    query = EventQuery(admin1=("Hama",))
+    view = filled.view(query, limit=2, map_limit=3, cell_degrees=0.5)
+    assert view.summary == filled.summary(query)
+    assert view.page.equals(filled.page(query, limit=2))
+    assert view.timeline.equals(filled.timeline(query))
+    assert view.map_events is None  # 5 events match, more than 3
+    assert view.grid.equals(filled.grid(query, 0.5)) and view.regions.equals(filled.regions(query))
+    assert filled.view(query, map_limit=5).map_events is not None
