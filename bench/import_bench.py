@@ -1,6 +1,7 @@
 """Benchmark: importing an ACLED-format CSV with 1% bad rows, ours vs naive.
 
     .venv/bin/python -m bench.import_bench --rows 1000000 [--naive-rows 50000] [--repeat 5]
+    .venv/bin/python -m bench.import_bench --rows 1000000 --bare-cr [--bare-cr-at 0.5] [--repeat 5]
 
 The file is made from seeded synthetic events written in ACLED's column set
 (events.export), with every 100th row broken (latitude 95). Each run is a
@@ -19,6 +20,11 @@ is the import's own. Three baselines run beside it:
 - the naive path, what a first attempt looks like: pandas read_csv,
   per-row Python validation, executemany inserts; measured on fewer rows
   and its rate extrapolated.
+
+With --bare-cr, ours alone is timed, on the file as made and, in turn, on
+the same file with two bare CRs in one row (at --bare-cr-at of the file): one
+inside its quoted notes and one for its line end (a CR where the CRLF was).
+The ratio of the two medians is what a bare CR costs.
 """
 
 from __future__ import annotations
@@ -52,6 +58,32 @@ def make_file(path: Path, rows: int) -> int:
     with open(path, "w", encoding="utf-8", newline="") as handle:
         export(broken(), handle, format="acled")
     return rows // BAD_EVERY
+
+
+def bare_cr_file(path: Path, target: Path, at: float) -> None:
+    """Write `path` again to `target`, with two bare CRs in the first good
+    row from `at` (0 to 1) of the file on: one inside its quoted notes, and
+    one for its CRLF line end."""
+    import csv
+    import io
+
+    data = path.read_bytes()
+    header = next(csv.reader(io.StringIO(data[:4096].decode("utf-8"))))
+    begin = data.index(b"\r\n", int(len(data) * at)) + 2
+    while True:
+        end = data.index(b"\r\n", begin)
+        [row] = csv.reader(io.StringIO(data[begin:end].decode("utf-8")))
+        if float(row[header.index("latitude")]) <= 90 and len(row[header.index("notes")]) > 1:
+            break
+        begin = end + 2
+    notes = row[header.index("notes")].encode("utf-8")
+    quoted = data.index(b'"' + notes.replace(b'"', b'""') + b'"', begin, end) + 2  # just after its first character
+    with open(target, "wb") as out:
+        out.write(data[:quoted])
+        out.write(b"\r")
+        out.write(data[quoted:end])
+        out.write(b"\r")
+        out.write(data[end + 2:])
 
 
 def _clocks() -> tuple[float, float]:
@@ -148,7 +180,7 @@ def naive(path: str, db: str) -> dict:
 
 
 def run_child(kind: str, path: Path, workdir: Path, number: int) -> dict:
-    db = workdir / f"{kind}-{number}.duckdb"
+    db = workdir / f"{kind}-{path.stem}-{number}.duckdb"
     out = subprocess.run([sys.executable, "-m", "bench.import_bench", "--child", kind, str(path), str(db)],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
@@ -159,6 +191,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--naive-rows", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--bare-cr", action="store_true", help="time ours on the file and on it with bare CRs")
+    parser.add_argument("--bare-cr-at", type=float, default=0.5, help="where the bare CRs are (0 to 1 of the file)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -172,6 +206,9 @@ def main() -> None:
         workdir = Path(tmp)
         path = workdir / f"acled-{args.rows}.csv"
         bad = make_file(path, args.rows)
+        if args.bare_cr:
+            _bare_cr_runs(path, workdir, args.rows, bad, args.bare_cr_at, args.repeat)
+            return
         runs: dict[str, list[dict]] = {"ceiling": [], "bound": [], "ours": []}
         for number in range(args.repeat):
             for kind in runs:
@@ -197,6 +234,22 @@ def main() -> None:
             naive_rate = args.naive_rows / _report("naive", args.naive_rows, path, naive_runs, bad)[0]
             print(f"naive extrapolated to {args.rows:,} rows: {args.rows / naive_rate:,.0f} s; "
                   f"ours is {args.rows / medians['ours'][0] / naive_rate:,.0f}x faster")
+
+
+def _bare_cr_runs(path: Path, workdir: Path, rows: int, bad: int, at: float, repeat: int) -> None:
+    """Ours on the file and on it with bare CRs (`bare_cr_file`), in turn."""
+    with_cr = workdir / f"{path.stem}-bare-cr.csv"
+    bare_cr_file(path, with_cr, at)
+    runs: dict[str, list[dict]] = {"ours": [], "bare-cr": []}
+    for number in range(repeat):
+        for kind, file in (("ours", path), ("bare-cr", with_cr)):
+            runs[kind].append(run_child("ours", file, workdir, number))
+    for run in runs["ours"] + runs["bare-cr"]:
+        assert (run["rejected"], run["accepted"]) == (bad, rows - bad), run
+    (seconds, cpu), (cr_seconds, cr_cpu) = (_report(kind, rows, file, runs[kind], bad)
+                                            for kind, file in (("ours", path), ("bare-cr", with_cr)))
+    print(f"with bare CRs at {at:.0%} of the file, ours takes {cr_seconds / seconds:.2f}x its time on the file "
+          f"without them and {cr_cpu / cpu:.2f}x its CPU time")
 
 
 def _report(kind: str, rows: int, path: Path, runs: list[dict], bad: int) -> tuple[float, float]:

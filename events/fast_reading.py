@@ -5,16 +5,30 @@ Python's csv module, but it numbers records, not physical lines, and a
 quote left open to the end of the file silently swallows what follows.
 When the file has as many lines as DuckDB found records (the usual case),
 each record is one line and nothing more is needed. Otherwise the
-records' boundaries and lines are found from the bytes (a newline outside
+records' boundaries and lines are found from the bytes (a line end outside
 quotes ends a record: the count of quotes before it is even), DuckDB's
 rejects are mapped onto those records, and the two must agree on every
 record; when they do not, or the bytes are not UTF-8, `stage` returns
 None and the caller reads the file with the exact, slower reader
 (reading.read_table).
 
+Lines end as Python's csv module ends them (reading.read_table counts
+them so too): at an LF, a CRLF or a bare CR, inside quotes or not. DuckDB
+takes one style of line end from a file's first line and gives up on
+another, and reads a line break inside quotes in one thread only. So a
+file with a bare CR, with LF and CRLF both, or with a line break inside
+quotes is read by DuckDB from a copy of the same length (`_copy`): every
+CR outside quotes made an LF (a CRLF then reads as a line end and a blank
+line), and every CR or LF inside quotes a byte the file does not hold,
+put back in the values as DuckDB reads them. The copy is made only where
+quotes open and close as Python's csv module reads them; else the exact
+reader reads the file.
+
 The bytes are scanned once (`start_scan`: their SHA-256, every line end,
-any bare CR) in a thread while DuckDB parses them: both passes are needed,
-and neither waits for the other.
+whether they end lines unusually) in a thread while DuckDB parses them:
+both passes are needed, and neither waits for the other. The scan tells
+as soon as it finds unusual line ends, and DuckDB's reading of the file
+as it is then stops.
 """
 
 from __future__ import annotations
@@ -24,6 +38,7 @@ import mmap
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,6 +56,7 @@ FileBytes = bytes | mmap.mmap
 # Small enough that numpy's temporary arrays stay in the CPU's cache: scanning
 # a 432 MB file measured 0.65 CPU-s, against 0.84 in 16 MB chunks.
 _CHUNK = 1 << 20
+_WRITE_BUFFER = 1 << 24  # writing 432 MB in blocks of 1 MB took 3-12x the CPU time of 16 MB blocks
 # The only text DuckDB reads as NULL, so that an empty field is '' and a
 # NULL is a field the record lacks: the four characters \x00, which no
 # event field is made of (one that is would be reported as missing).
@@ -59,37 +75,76 @@ class ByteScan:
     """What one pass over a file's bytes finds."""
 
     sha256: str
-    newlines: np.ndarray  # the offset of every LF
-    # A CR not followed by LF: DuckDB takes it for a line end where Python's
-    # csv module and our line numbers do not.
+    # The offset of every line end, as Python's csv module ends lines: each
+    # LF (a CRLF's is its LF) and each bare CR (one not followed by an LF).
+    newlines: np.ndarray
     bare_cr: bool
+    mixed: bool = False  # lines end with an LF alone and with a CRLF both
+
+    @property
+    def unusual(self) -> bool:
+        """Line ends that DuckDB reads only from a copy (`_copy`)."""
+        return self.bare_cr or self.mixed
 
     def lines(self, data: FileBytes) -> int:
         """The number of physical lines."""
-        return len(self.newlines) + (0 if data[-1:] == b"\n" else 1)
+        return len(self.newlines) + (0 if data[-1:] in (b"\n", b"\r") else 1)
 
 
-def scan(data: FileBytes) -> ByteScan:
+def scan(data: FileBytes, unusual: Callable[[], None] = lambda: None) -> ByteScan:
+    """One pass over `data`; `unusual` is called once, as soon as the line
+    ends are found to be unusual (`ByteScan.unusual`)."""
     digest = hashlib.sha256()
     view = np.frombuffer(data, np.uint8)
-    found, bare_cr = [np.empty(0, np.int64)], False
-    for at in range(0, len(view), _CHUNK):
+    size = len(view)
+    found, bare_cr, told = [np.empty(0, np.int64)], False, False
+    lfs = crlfs = 0  # a CRLF is counted with its CR, perhaps a chunk before its LF
+    for at in range(0, size, _CHUNK):
         chunk = view[at:at + _CHUNK]
         digest.update(chunk.data)
-        found.append(np.flatnonzero(chunk == 10) + at)
-        if not bare_cr and data.find(b"\r", at, at + _CHUNK) >= 0:
-            after = np.flatnonzero(chunk == 13) + at + 1
-            bare_cr = bool((after >= len(view)).any() or (view[np.minimum(after, len(view) - 1)] != 10).any())
-    return ByteScan(digest.hexdigest(), np.concatenate(found), bare_cr)
+        ends = np.flatnonzero(chunk == 10) + at
+        lfs += len(ends)
+        if data.find(b"\r", at, at + _CHUNK) >= 0:
+            crs = np.flatnonzero(chunk == 13) + at
+            after = crs + 1
+            bare = crs[(after >= size) | (view[np.minimum(after, size - 1)] != 10)]
+            crlfs += len(crs) - len(bare)
+            if len(bare):
+                bare_cr = True
+                ends = np.sort(np.concatenate((ends, bare)))
+        found.append(ends)
+        if not told and (bare_cr or 0 < crlfs < lfs):
+            told = True
+            unusual()
+    return ByteScan(digest.hexdigest(), np.concatenate(found), bare_cr, mixed=0 < crlfs < lfs)
+
+
+class Scanning(Future[ByteScan]):
+    """A `scan` running (`start_scan`); `unusual` is set as soon as it finds
+    unusual line ends, before it is done."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unusual = threading.Event()
 
 
 _SCANNER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="byte-scan")
 
 
-def start_scan(data: FileBytes) -> Future[ByteScan]:
+def start_scan(data: FileBytes) -> Scanning:
     """`scan` in a thread: hashlib and numpy let go of the GIL, and DuckDB
     parses the same bytes meanwhile."""
-    return _SCANNER.submit(scan, data)
+    scanning = Scanning()
+
+    def run() -> None:
+        if scanning.set_running_or_notify_cancel():
+            try:
+                scanning.set_result(scan(data, scanning.unusual.set))
+            except BaseException as err:  # the scan's failure is the future's
+                scanning.set_exception(err)
+
+    _SCANNER.submit(run)
+    return scanning
 
 
 def file_bytes(path: Path) -> FileBytes:
@@ -192,27 +247,33 @@ def _record_starts(data: FileBytes, newlines: np.ndarray) -> tuple[np.ndarray, b
 def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[ByteScan], header: list[str],
           has_header: bool, delimiter: str, load: Callable[[str, dict], str],
           path: Path | None = None, restart: Callable[[], None] = lambda: None) -> FastTable | None:
-    """Call `load(source, params)`: `source` is the SQL of a table function
-    reading the file (columns c0, c1, ...), to be run with `params`; `load`
-    reads it once into a table, in the file's order, and returns the
-    table's name, and DuckDB records its rejects while it reads. Then find
-    each good record's physical line (`FastTable.line_of`), from
-    `scanning` (`start_scan` of `data`).
+    """Call `load(source, params)`: `source` is the SQL of a table (a table
+    function or a query) reading the file (columns c0, c1, ...), to be run
+    with `params`; `load` reads it once into a table, in the file's order,
+    and returns the table's name, and DuckDB records its rejects while it
+    reads. Then find each good record's physical line
+    (`FastTable.line_of`), from `scanning` (`start_scan` of `data`; when it
+    is a `Scanning`, DuckDB's reading of the file as it is stops as soon as
+    the scan finds unusual line ends).
 
     Returns None, with nothing left behind, when the exact reader must do
-    it: a bare CR, bytes that are not UTF-8, an open quote at the end, a
-    reject DuckDB cannot place, any disagreement in the count of records.
-    When `load` raised (DuckDB gave up on the file), a transaction `con`
-    is in is aborted: the caller must roll it back.
+    it: bytes that are not UTF-8, an open quote at the end, quotes that
+    Python's csv module reads otherwise than by their count where DuckDB
+    must read a copy, a reject DuckDB cannot place, any disagreement in
+    the count of records. When `load` raised (DuckDB gave up on the file),
+    a transaction `con` is in is aborted: the caller must roll it back.
     `path`, when given, is a file holding `data`, read in place of a
     temporary copy. `restart` rolls back and begins again the transaction
-    `con` is in, for a second reading when the first could not be parallel.
+    `con` is in, for a second reading when the first was given up.
     """
     # One column more than the header, padded with NULL, and no field read
     # as NULL otherwise: DuckDB silently drops one extra empty field at the
     # end of a record ("a,b,c,"), and a record of the wrong length must be
     # reported as such. formats.Format.select(padded=True) tells them apart.
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header) + 1))
+    width = len(header) + 1
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    unusual = scanning.unusual if isinstance(scanning, Scanning) else None
+    starts = None  # the records' starts, when a copy was made
     with tempfile.TemporaryDirectory() as tmp:
         if path is None:
             path = Path(tmp) / "import.csv"
@@ -222,29 +283,44 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
                    f"null_padding = true, nullstr = '{_NEVER_NULL}', allow_quoted_nulls = false, "
                    f"max_line_size = {MAX_RECORD_BYTES}")
         params = {"path": str(path), "delim": delimiter}
+        failed: duckdb.Error | None = None
         try:
-            try:
-                loaded = load(options + ")", params)
-            except duckdb.Error as err:
-                if _SERIAL_ONLY not in str(err):
-                    raise
-                # A quoted field holds a line break: DuckDB pads records
-                # only when it reads the file in one thread.
-                restart()
-                loaded = load(options + ", parallel = false)", params)
+            loaded = _stopping(con, scanning, unusual, lambda: load(options + ")", params))
         except duckdb.Error as err:
-            # DuckDB gives up on some damage it cannot reject row by row
-            # (a bare CR; bytes that are not UTF-8, when it reads in one
-            # thread): the exact reader reports it.
-            if isinstance(err, duckdb.InvalidInputException) or str(err).startswith("CSV Error"):
-                return None
-            raise
-    scanned = scanning.result()
-    if scanned.bare_cr:
-        con.execute(f"DROP TABLE {loaded}")
-        return None
+            if not (_gave_up(err) or (isinstance(err, duckdb.InterruptException) and unusual and unusual.is_set())):
+                raise
+            failed = err
+        scanned = scanning.result()
+        if failed is not None and not scanned.unusual and _SERIAL_ONLY not in str(failed):
+            return None  # damage DuckDB cannot reject row by row (bytes that are not UTF-8, in one thread)
+        if failed is not None or scanned.unusual:
+            # DuckDB gave up (a line break inside quotes, which it pads
+            # records around only in one thread; line ends of another style
+            # than the first line's; damage it cannot reject row by row),
+            # or it read line ends Python's csv module may end lines at
+            # otherwise: it reads a copy with plain line ends. Rolled back
+            # first, which also drops the first reading's rejects.
+            restart()
+            copy = _copy(data, delimiter, Path(tmp) / "plain.csv")
+            if copy is None:
+                if failed is None or _SERIAL_ONLY not in str(failed) or scanned.unusual:
+                    return None
+                # Quotes the copy cannot follow: DuckDB reads the file as
+                # it is, in one thread.
+                source, copy_params = options + ", parallel = false)", params
+            else:
+                source = copy.source(options + (", parallel = false)" if copy.serial else ")"), width)
+                copy_params = {**params, "path": str(copy.path)}
+                starts = copy.starts
+            try:
+                loaded = load(source, copy_params)
+            except duckdb.Error as err:
+                if _gave_up(err):
+                    return None
+                raise
     rejects = con.execute("SELECT DISTINCT ON (line_byte_position) line_byte_position, error_type, "
                           "error_message FROM reject_errors ORDER BY line_byte_position").fetchall()
+    rejects = _past_line_ends(data, rejects)
     [(good,)] = con.execute(f"SELECT count(*) FROM {loaded}").fetchall()
     first = 2 if has_header else 1
     table = FastTable(header=header, data=data, newlines=scanned.newlines, records=int(good), first=first)
@@ -263,12 +339,138 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
         bad = np.array([p.line for p in table.problems], dtype=np.int64)
         good_lines = np.setdiff1d(np.arange(first, physical + 1, dtype=np.int64), bad, assume_unique=True)
     else:
-        good_lines = _place(table, rejects, has_header)
+        good_lines = _place(table, rejects, has_header, starts)
     if good_lines is None:
         con.execute(f"DROP TABLE {loaded}")
         return None
     table.good_lines = good_lines
     return table
+
+
+def _gave_up(err: duckdb.Error) -> bool:
+    """Whether DuckDB gave up on the file rather than failed."""
+    return isinstance(err, duckdb.InvalidInputException) or str(err).startswith("CSV Error")
+
+
+def _stopping(con: duckdb.DuckDBPyConnection, scanning: Future[ByteScan], unusual: threading.Event | None,
+              run: Callable[[], str]) -> str:
+    """`run()`, DuckDB's statement interrupted as soon as `unusual` is set
+    (its reading would be thrown away) until `run` returns."""
+    if unusual is None:
+        return run()
+    finished, lock = threading.Event(), threading.Lock()
+
+    def watch() -> None:
+        while not finished.is_set() and not (scanning.done() and not unusual.is_set()):
+            if unusual.wait(_POLL_SECONDS):
+                with lock:
+                    if finished.is_set():
+                        return
+                    con.interrupt()  # again at each poll: the statement may not have begun
+                finished.wait(_POLL_SECONDS)
+
+    watcher = threading.Thread(target=watch, name="line-ends-watch", daemon=True)
+    watcher.start()
+    try:
+        return run()
+    finally:
+        with lock:
+            finished.set()
+        watcher.join()
+
+
+def _past_line_ends(data: FileBytes, rejects: list[tuple]) -> list[tuple]:
+    """DuckDB's rejects, each starting past any line ends at its offset,
+    one per offset: DuckDB may start a reject at the blank lines before
+    it, and in a copy a CRLF is a line end and a blank line."""
+    size, moved, seen = len(data), [], set()
+    for line_start, kind, message in rejects:
+        while line_start < size and data[line_start] in (10, 13):  # each blank run is passed by its one reject
+            line_start += 1
+        if line_start not in seen:
+            seen.add(line_start)
+            moved.append((line_start, kind, message))
+    return moved
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """A file's copy for DuckDB (`_copy`), of the same length: offsets in
+    it are offsets in the file."""
+
+    path: Path
+    starts: np.ndarray  # the offset of each record (blank ones too)
+    marks: dict[int, int]  # a byte put for a line break inside quotes: the byte it stands for
+    serial: bool  # line breaks are left inside quotes (no byte was free to mark them)
+
+    def source(self, read_csv: str, width: int) -> str:
+        """The query reading the copy with `read_csv`, the marked bytes put back."""
+        if not self.marks:
+            return read_csv
+        def restored(i: int) -> str:
+            value = f"c{i}"
+            for mark, byte in self.marks.items():
+                # Only a value holding a mark is made anew: at 1M rows, 0.2-0.8 CPU-s less than replacing in each.
+                value = f"CASE WHEN contains({value}, chr({mark})) THEN replace({value}, chr({mark}), chr({byte})) " \
+                        f"ELSE {value} END"
+            return f"{value} AS c{i}"
+        return f"(SELECT {', '.join(restored(i) for i in range(width))} FROM {read_csv})"
+
+
+# Bytes that can stand for a line break inside quotes: control characters
+# no UTF-8 text holds within another character.
+_MARKS = [b for b in range(1, 32) if b not in (9, 10, 13)]
+
+
+def _copy(data: FileBytes, delimiter: str, target: Path) -> _Copy | None:
+    """Write to `target` a copy of `data` that DuckDB reads in parallel, as
+    Python's csv module reads `data`: each CR outside quotes an LF (a CRLF
+    becomes a line end and a blank line), each CR and LF inside quotes a
+    byte `data` does not hold. None when a quote is left open at the end,
+    or opens or closes where Python's csv module (strict) would not take
+    it for a quote (after or before anything but a delimiter, a line end
+    or a quote), so that counting quotes would not follow it.
+    """
+    view = np.frombuffer(data, np.uint8)
+    size = len(view)
+    first = 3 if data[:3] == b"\xef\xbb\xbf" else 0
+    edge = np.zeros(256, dtype=bool)
+    edge[[ord(delimiter), 10, 13, 34]] = True
+    free = [b for b in _MARKS if b != ord(delimiter) and data.find(bytes([b])) < 0][:2]
+    mark_of = dict(zip((10, 13), free, strict=False)) if len(free) == 2 else {}
+    quotes_before, ends = 0, []
+    inside_found: set[int] = set()  # the line-break bytes found inside quotes
+    with open(target, "wb", buffering=_WRITE_BUFFER) as out:
+        for at in range(0, size, _CHUNK):
+            chunk = view[at:at + _CHUNK]
+            quotes = np.flatnonzero(chunk == 34)
+            # A quote opens when an even number of quotes is before it.
+            opening = quotes[quotes_before % 2::2] + at
+            closing = quotes[1 - quotes_before % 2::2] + at
+            if not ((edge[view[np.maximum(opening - 1, 0)]] | (opening == first)).all()
+                    and (edge[view[np.minimum(closing + 1, size - 1)]] | (closing == size - 1)).all()):
+                return None
+            breaks = np.flatnonzero((chunk == 10) | (chunk == 13))
+            if len(breaks):
+                inside = (np.searchsorted(quotes, breaks) + quotes_before) % 2 == 1
+                is_cr = chunk[breaks] == 13
+                spot = breaks + at
+                line_end = ~is_cr | (view[np.minimum(spot + 1, size - 1)] != 10) | (spot == size - 1)
+                ends.append(spot[line_end & ~inside])
+                if (is_cr & ~inside).any() or (inside.any() and mark_of):
+                    chunk = chunk.copy()
+                    chunk[breaks[is_cr & ~inside]] = 10
+                    for byte, mark in mark_of.items():
+                        chunk[breaks[inside & (chunk[breaks] == byte)]] = mark
+                inside_found.update(int(b) for b in np.unique(view[spot[inside]]))
+            quotes_before += len(quotes)
+            out.write(chunk.data)
+    if quotes_before % 2:
+        return None
+    record_ends = np.concatenate(ends) if ends else np.empty(0, np.int64)
+    starts = np.concatenate(([first], record_ends + 1)).astype(np.int64)
+    return _Copy(target, starts[starts < size], {mark: byte for byte, mark in mark_of.items() if byte in inside_found},
+                 serial=bool(inside_found) and not mark_of)
 
 
 _PLACEABLE = ("MISSING COLUMNS", "TOO MANY COLUMNS", "UNQUOTED VALUE")
@@ -282,12 +484,17 @@ def _problem(table: FastTable, kind: str, message: str, line: int, last: int) ->
                    table.raw(line))
 
 
-def _place(table: FastTable, rejects: list[tuple], has_header: bool) -> np.ndarray | None:
+def _place(table: FastTable, rejects: list[tuple], has_header: bool,
+           starts: np.ndarray | None = None) -> np.ndarray | None:
     """The lines of the good records, from the records' boundaries in the
-    bytes (quotes counted); None when DuckDB and the bytes disagree."""
+    bytes (quotes counted; `starts`, when given, found so already); None
+    when DuckDB and the bytes disagree."""
     data, newlines = table.data, table.newlines
-    starts, open_quote = _record_starts(data, newlines)
-    if open_quote or not len(starts):
+    if starts is None:
+        starts, open_quote = _record_starts(data, newlines)
+        if open_quote:
+            return None
+    if not len(starts):
         return None
     ends = np.append(starts[1:] - 1, len(data))
     view = np.frombuffer(data, np.uint8)
