@@ -91,8 +91,21 @@ def quantities() -> Lexicon[tuple[int, bool]]:
 
 
 @cache
-def death_words() -> Lexicon[None]:
-    return Lexicon((r["surface"], None) for r in _rows("deaths.csv"))
+def death_words() -> Lexicon[str]:
+    """Words of death (and of injury, which stops a count) -> their kind:
+    death, body, total ("fatalities"), toll, injury. Arabic ones are the
+    forms generated from the @kill and @injure roots of arabic_roots.csv."""
+    entries = [(r["surface"], r["kind"]) for r in _rows("deaths.csv")]
+    kinds = {"@kill": "death", "@injure": "injury"}
+    entries += [(surface, kinds[value]) for surface, value in _event_word_entries() if value in kinds]
+    return Lexicon(entries)
+
+
+@cache
+def victims() -> Lexicon[str]:
+    """Person nouns -> how many one names: "1" (مدني, soldier, him), "2"
+    (an Arabic dual: عنصرين), "plural" (مدنيين: a count must say how many)."""
+    return Lexicon((r["surface"], r["number"]) for r in _rows("victims.csv"))
 
 
 @cache

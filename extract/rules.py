@@ -19,7 +19,7 @@ from geopy.location import Location
 from geo.geocoder import OfflineGeocoder
 from geo.normalise import normalise
 
-from . import event_type, lexicons
+from . import event_type, fatalities, lexicons
 from .lexicons import Actor
 from .text import Finding, Lexicon, Report, Span, V
 
@@ -117,52 +117,16 @@ def find_claims(report: Report, named: list[Finding[Actors]]) -> list[Finding[Ac
 
 # --- fatalities -----------------------------------------------------------
 
-_MONTHS = "|".join(normalise(m) for m in (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
-    "تشرين الأول", "تشرين الثاني", "كانون الأول", "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
-    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"))
-
-_NEGATIONS = tuple(
-    normalise(t)
-    for t in ("لم يسفر عن سقوط قتلى", "دون وقوع قتلى", "دون وقوع اصابات", "no casualties", "no one was killed",
-              "no fatalities", "no deaths")
-)
+# The grammar of deaths lives in fatalities.py; its patterns are reachable
+# here, as those of every rule are (tests/test_linear_time.py runs each).
+find_fatalities = fatalities.find_fatalities
+_fatality_patterns = fatalities.patterns
 
 
-def find_fatalities(report: Report) -> list[Finding[int]]:
-    """Death words next to a number or quantifier; vague quantifiers take
-    ACLED's most conservative figure (عشرات/tens 10, dozens 12, مئات 100).
-
-    Several mentions give the lowest figure first, as ACLED records the
-    lowest reported number. A negation ("no casualties") gives 0.
-    """
-    key = report.key
-    for negation in _NEGATIONS:
-        at = key.find(negation)
-        if at >= 0:
-            return [Finding(0, (report.span(at, at + len(negation)),), 0.8)]
-    quantities = lexicons.quantities().values
-    found = _one_death(key, report)
-    for pattern in _fatality_patterns():
-        for match in pattern.finditer(key):
-            amount = match.group("n")
-            value, vague = (int(amount), False) if amount.isdigit() else quantities[amount]
-            found.append(Finding(value, (report.span(*match.span("phrase")),), 0.6 if vague else 0.9))
-    return sorted(found, key=lambda f: (f.value, f.spans[0].start))
-
-
-@cache  # built from the lexicons once, not for each part of each report
-def _fatality_patterns() -> tuple[re.Pattern, re.Pattern]:
-    deaths = _alternatives(lexicons.death_words())
-    amounts = _alternatives(lexicons.quantities())
-    number = rf"(?:\d+|{amounts})"
-    return (
-        re.compile(rf"(?<!\w)[وب]?(?P<phrase>(?:{deaths}) (?:of |at least |نحو |حوالي )?(?P<n>{number}))(?!\w)"),
-        # "1 May ... killed" is a date, not one death.
-        re.compile(rf"(?<!\w)(?P<phrase>(?P<n>{number}) (?!(?:{_MONTHS})(?!\w))(?:\w+ ){{0,2}}"
-                   rf"(?:were |have been |are )?(?:{deaths}))(?!\w)"),
-    )
+@cache
+def _one_death_patterns() -> tuple[re.Pattern, ...]:
+    """Kept for the tests that run every rule's patterns: one death is now a count of the grammar."""
+    return ()
 
 
 _CUMULATIVE = re.compile(
@@ -174,36 +138,6 @@ def find_cumulative_toll(report: Report) -> list[Finding[None]]:
     """A toll that sums deaths over time ("ارتفعت حصيلة ... إلى"): ACLED codes
     each death once, in its own event, so the number is not this event's."""
     return [Finding(None, (report.span(*m.span()),), 0.8) for m in _CUMULATIVE.finditer(report.key)]
-
-
-_ONE_AR = ("مدني", "مدنيه", "طفل", "طفله", "امراه", "سيده", "شاب", "رجل", "عنصر", "جندي", "مقاتل", "شخص",
-           "عسكري", "ضابط", "مواطن", "قيادي", "صحفي", "متطوع")
-_ONE_EN = ("a civilian", "a child", "a woman", "a man", "a soldier", "a fighter", "a member", "a commander",
-           "a boy", "a girl", "a journalist", "a farmer", "one civilian", "one soldier", "one person")
-
-
-@cache  # built from the lexicons once, not for each part of each report
-def _one_death_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    deaths = _alternatives(lexicons.death_words())
-    one_ar = "|".join(_ONE_AR)
-    one_en = "|".join(re.escape(w) for w in _ONE_EN)
-    return (
-        re.compile(rf"(?<!\w)[وبل]?(?P<phrase>(?:{deaths}) (?:{one_ar})"
-                   r"(?P<more>(?: \S+){0,4} و(?:اخر|اخرى))?)(?!\w)"),
-        re.compile(r"(?<!\w)[وبل]?(?P<phrase>(?:مقتله|مقتلها|مصرعه|مصرعها))(?!\w)"),
-        re.compile(rf"(?<!\w)(?P<phrase>(?:killed|killing|shot dead|gunned down|executed) (?:{one_en}))(?!\w)"),
-    )
-
-
-def _one_death(key: str, report: Report) -> list[Finding[int]]:
-    """A death word with one person ("مقتل مدني", "لمقتله", "shot dead a
-    civilian"): 1, or 2 with "وآخر" (and another)."""
-    found = []
-    for pattern in _one_death_patterns():
-        for match in pattern.finditer(key):
-            more = "more" in pattern.groupindex and match.group("more")
-            found.append(Finding(2 if more else 1, (report.span(*match.span("phrase")),), 0.7))
-    return found
 
 
 # --- date -----------------------------------------------------------------
