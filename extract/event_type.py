@@ -30,7 +30,7 @@ from functools import cache
 
 from events import taxonomy
 
-from . import lexicons
+from . import fatalities, lexicons
 from .text import Finding, Hit, Report, Span
 
 _PROTESTS = ("Peaceful protest",)
@@ -52,17 +52,34 @@ def _same_sentence(report: Report, first: Span, second: Span) -> bool:
     return not any(mark in between for mark in _SENTENCE_END)
 
 
-def _target(report: Report, attack: Hit[str], targets: list[Hit[str]]) -> Hit[str] | None:
-    """The nearest target word after an attack word in its sentence (the
-    one before it when none follows: "a civilian was killed"); a word
-    after "by" names the attacker, not the target."""
-    after = [t for t in targets if t.span.start >= attack.span.end and _same_sentence(report, attack.span, t.span)
-             and not _by_before(report, t.span)]
-    if after:
-        return min(after, key=lambda t: t.span.start)
-    before = [t for t in targets if t.span.end <= attack.span.start
-              and _same_sentence(report, t.span, attack.span)]
-    return max(before, key=lambda t: t.span.start) if before else None
+def _target(report: Report, attack: Hit[str], cues: dict[str, list[Hit[str]]]) -> Hit[str] | None:
+    """Whom an attack word's sentence names as harmed: civilians when it
+    names any (an armed man in it is the attacker, "قتل عناصر من ... مدنياً"),
+    else the armed side; a word after "by" names the attacker, as does the
+    noun right after an Arabic verb (its subject)."""
+    in_sentence = [t for t in cues.get("@civilian", []) + cues.get("@armed", [])
+                   if _same_sentence(report, attack.span, t.span) and not _by_before(report, t.span)]
+    civilians = [t for t in in_sentence if t.value == "@civilian"]
+    if civilians:
+        return min(civilians, key=lambda t: abs(t.span.start - attack.span.end))
+    arabic = not attack.term.isascii()
+    armed = [t for t in in_sentence if not (arabic and 0 <= t.span.start - attack.span.end <= 2)]
+    after = [t for t in armed if t.span.start >= attack.span.end]
+    return min(after, key=lambda t: t.span.start) if after else (armed[-1] if armed else None)
+
+
+_BASES = {"مقر", "مقرا", "مقرات", "قاعده", "نقطه عسكريه", "نقطه", "base", "military base", "headquarters", "outpost",
+          "military post", "military point", "position"}
+
+
+def _base_established(cues: dict[str, list[Hit[str]]]) -> list[Hit[str]]:
+    """A base or headquarters set up: a word of establishing with a base a
+    few words on ("أقام ... نقطة عسكرية جديدة")."""
+    for establish in cues.get("@establish", []):
+        for base in cues.get("@armed", []):
+            if base.term in _BASES and 0 < base.span.start - establish.span.end <= 40:
+                return [establish, base]
+    return []
 
 
 def _by_before(report: Report, span: Span) -> bool:
@@ -90,22 +107,32 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
     results: dict[str, list[Hit[str]]] = {}
     for hit in events:
         results.setdefault(hit.value, []).append(hit)
+    casualties = bool(cues.get("@kill") or cues.get("@injure"))
+    if cues.get("@remnant"):
+        # Ordnance left from earlier fighting goes off where it lay: a shell that did not explode is a mine.
+        for weapon in [v for v in results if _explosive(v)]:
+            del results[weapon]
+        results["Remote explosive/landmine/IED"] = cues["@remnant"]
+    if not any(_explosive(v) for v in results) and cues.get("@explosion") and (
+            casualties or "Looting/property destruction" not in results):
+        # A blast of no named kind is a bomb set off where it lay (houses blown up are property destroyed).
+        results["Remote explosive/landmine/IED"] = cues["@explosion"]
     if attacks and not any(_explosive(v) for v in results):
-        targets = cues.get("@armed", []) + cues.get("@civilian", [])
         derived: dict[str, list[Hit[str]]] = {}
         for attack in attacks:
-            target = _target(report, attack, targets)
+            target = _target(report, attack, cues)
             armed = target is not None and target.value == "@armed"
             derived.setdefault("Armed clash" if armed else "Attack", []).extend([attack] + ([target] if target else []))
         for value, evidence in derived.items():
             results.setdefault(value, evidence)  # words naming the type outright are its evidence
-    if "Disrupted weapons use" in results and not cues.get("@kill") and not cues.get("@injure"):
+    if "Disrupted weapons use" in results and not casualties:
         # An interception or a defusal stops the weapons it names.
         for weapon in [v for v in results if _explosive(v)]:
             del results[weapon]
-    if not any(_explosive(v) for v in results) and cues.get("@explosion"):
-        # A blast of no named kind is a bomb set off where it lay.
-        results["Remote explosive/landmine/IED"] = cues["@explosion"]
+    base = _base_established(cues)
+    if base:
+        results["Headquarters or base established"] = base
+        results.pop("Change to group/activity", None)
     if not results and cues.get("@burn"):
         results["Looting/property destruction"] = cues["@burn"]
     ranked = sorted(results.items(), key=lambda item: (_rank()[item[0]], item[1][0].span.start))
@@ -113,7 +140,7 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
 
 
 def _protest(report: Report, hits: list[Hit[str]], cues: dict[str, list[Hit[str]]]) -> Finding[str] | None:
-    protests = [h for h in hits if h.value in _PROTESTS]
+    protests = [h for h in hits if h.value in _PROTESTS or h.value == "@protesting"]
     if not protests:
         return None
     first = protests[0]
@@ -125,7 +152,12 @@ def _protest(report: Report, hits: list[Hit[str]], cues: dict[str, list[Hit[str]
                and not any(c.span.end <= h.span.start and c.span.start >= first.span.start - 200 for c in contexts)]
     if earlier:
         return None
-    lethal = cues.get("@lethal", []) + [h for h in cues.get("@kill", []) if h.span.start > first.span.start]
+    deaths = lexicons.death_words().values
+    negated = [report.span(*m.span()) for m in fatalities.NEGATED.finditer(report.key)]  # "no one was killed"
+    lethal = cues.get("@lethal", []) + [
+        h for h in cues.get("@kill", []) + cues.get("@attack", [])
+        if h.span.start > first.span.start and deaths.get(h.term) in ("death", "died")
+        and not any(n.start <= h.span.start < n.end for n in negated)]
     riot = cues.get("Violent demonstration", []) + cues.get("@riot", []) + cues.get("@burn", [])
     # What a protest demands (the release of detainees) is not what was done to it.
     stopped = [h for h in cues.get("@intervention", []) + cues.get("Arrests", [])
@@ -147,6 +179,9 @@ def _crowd(cues: dict[str, list[Hit[str]]], attacks: list[Hit[str]]) -> Finding[
         return _finding("Violent demonstration", cues["Violent demonstration"], 0.75)
     if cues.get("Mob violence"):
         return _finding("Mob violence", cues["Mob violence"], 0.75)
+    violence = attacks + cues.get("@burn", []) + cues.get("@riot", [])
+    if cues.get("@crowd") and violence:
+        return _finding("Mob violence", [cues["@crowd"][0], violence[0]], 0.6)
     return None
 
 
@@ -155,7 +190,9 @@ def _territory(cues: dict[str, list[Hit[str]]], events: list[Hit[str]], attacks:
     takes = cues.get("@take", [])
     if not takes:
         return None
-    fights = cues.get("Armed clash", [])
+    # Fighting: a clash, or attacks and killings when no bombardment accounts for them.
+    bombed = any(_explosive(h.value) for h in events)
+    fights = cues.get("Armed clash", []) + ([] if bombed else attacks)
     if fights and not cues.get("@peaceful"):
         return _finding("Non-state actor overtakes territory", [takes[0], fights[0]], 0.6)
     if cues.get("@peaceful") or cues.get("Non-violent transfer of territory"):

@@ -39,12 +39,13 @@ _SUBSET = {"including", "among", "بينهم", "بينهن", "منهم", "منه
 # Words after which a phrase has ended: "killed a cook in the village".
 _NP_END = {"in", "at", "on", "near", "and", "who", "while", "during", "outside", "from", "after", "with", "by",
            "inside", "as", "when", "following", "before", "for", "of", "to", "along", "into", "was", "were"}
+_SINCE = {"since", "منذ"}
 _POSSESSIVES = {"his", "her", "their", "its", "another"}
 _FOUND = {"found", "discovered", "recovered", "retrieved", "عثر", "العثور", "وجدت", "انتشال", "انتشلت"}
 _MOST_NP_WORDS = 5  # words of a noun phrase between a count and what follows it
 _CLAUSE_END = re.compile(r"[.;:!?؛؟]")
 
-_NEGATED = re.compile("|".join(re.escape(normalise(t)) for t in (
+NEGATED = re.compile("|".join(re.escape(normalise(t)) for t in (
     "no one was killed", "no one killed", "nobody was killed", "no one died", "no casualties", "no fatalities",
     "no deaths", "no death", "without casualties", "no one was hurt", "no human losses",
     "لم يسفر عن سقوط قتلى", "لم يسفر عن وقوع قتلى", "دون وقوع قتلى", "دون وقوع اصابات", "دون وقوع خسائر بشريه",
@@ -72,7 +73,7 @@ class _Words:
 @cache
 def patterns() -> tuple[re.Pattern, ...]:
     """The regular expressions of this grammar (the rest is dictionary look-ups)."""
-    return (_NEGATED, _CLAUSE_END)
+    return (NEGATED, _CLAUSE_END)
 
 
 def _read(report: Report) -> _Words:
@@ -117,6 +118,9 @@ def _count_at(report: Report, w: _Words, i: int) -> tuple[int, int] | None:
         return value, after - start
     if i in w.persons and w.persons[i] != "plural":
         return int(w.persons[i]), i + 1 - start
+    if i in w.persons and i + 1 in w.counts and not word.isascii():
+        size, value, _ = w.counts[i + 1]
+        return value, i + 1 + size - start  # the number after the noun: عسكريين اثنين
     article = word in _ARTICLES or word in _POSSESSIVES
     if article or i > start and w.words[i - 1] == "the":
         last = min(i + 1 + _MOST_NP_WORDS, len(w.words))
@@ -224,7 +228,7 @@ def find_fatalities(report: Report) -> list[Finding[int]]:
     victims named with a death word; [Finding(0)] on negation alone, []
     when no death is named."""
     w = _read(report)
-    negated = [m.span() for m in _NEGATED.finditer(report.key)]
+    negated = [m.span() for m in NEGATED.finditer(report.key)]
 
     def in_negation(index: int) -> bool:
         start = w.spans[index][0]
@@ -253,12 +257,15 @@ def find_fatalities(report: Report) -> list[Finding[int]]:
             continue
         if kind == "body" and not _FOUND & set(w.words[max(0, i - 5):i + 6]):
             continue  # a body is a death when it is found
+        if _SINCE & set(w.words[max(0, i - 8):i + 9]):
+            continue  # "killed since the start of the year": a running total, not this event's
         passive = i > 0 and w.words[i - 1] in _AUXILIARIES
         forward = None
         # "died", "dead": who died comes before ("one person died, five were injured").
         if not passive and (kind != "died" or not w.words[i].isascii()):
             # An Arabic death word may be followed by a word or two before its count ("قتل خلالها خمسة").
-            skips = 3 if not w.words[i].isascii() else 1
+            # (its subject may come first: "أعدم عناصر من التنظيم ١٢ مدنياً").
+            skips = 7 if not w.words[i].isascii() else 1
             for start in range(end + 1, min(end + 1 + skips, len(w.words))):
                 if start > end + 1 and (start - 1 in w.deaths or _break(report, w, start - 1, start)):
                     break

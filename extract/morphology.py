@@ -61,14 +61,15 @@ def _form(root: str, number: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def verb_forms(perfect: str, imperfect: str) -> set[str]:
-    """The finite forms of one verb stem, with object pronouns."""
+    """The finite forms of one verb stem, with object pronouns; no
+    imperfect ones when `imperfect` is "" (قضى "died", not يقضي "rules")."""
     forms = set()
     for ending in _PERFECT_ENDINGS:
         stem = perfect + ending
         for pronoun in PRONOUNS:
             # وا drops its alif before a pronoun: قتلوا + ه -> قتلوه.
             forms.add((stem[:-1] if ending == "وا" and pronoun else stem) + pronoun)
-    for prefix in _IMPERFECT_PREFIXES:
+    for prefix in _IMPERFECT_PREFIXES if imperfect else ():
         for ending in _IMPERFECT_ENDINGS:
             for pronoun in PRONOUNS:
                 forms.add(prefix + imperfect + (ending[:-1] if ending == "وا" and pronoun else ending) + pronoun)

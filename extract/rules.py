@@ -215,6 +215,12 @@ _NEXT_EVENT = re.compile("|".join(
                                                    "in another", "while")]))
 
 
+# Someone who died later of wounds belongs to the event that wounded them.
+_OF_WOUNDS = re.compile("|".join(re.escape(normalise(w)) for w in (
+    "متاثرا بجروح", "متاثرا بجراحه", "متاثره بجراحها", "متاثرين بجراحهم", "متاثرا باصابته", "died of his wounds",
+    "died of her wounds", "died of their wounds", "succumbed to", "died later", "later died", "died of wounds")))
+
+
 def event_parts(report: Report) -> list[Report]:
     """The parts of a report that each tell of one event: the report is cut
     before a word that opens another account (فيما, بينما, meanwhile) when
@@ -236,7 +242,8 @@ def event_parts(report: Report) -> list[Report]:
     cuts = [0]
     for match, following in itertools.zip_longest(openings, openings[1:]):
         end = following.start() if following else len(report.key)
-        if has_trigger(match.end(), end) and has_trigger(cuts[-1], match.start()):
+        if (has_trigger(match.end(), end) and has_trigger(cuts[-1], match.start())
+                and not _OF_WOUNDS.search(report.key, match.end(), end)):
             cuts.append(match.end())
     cuts.append(len(report.key))
     return [report.part(start, end) for start, end in itertools.pairwise(cuts)]

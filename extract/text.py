@@ -87,6 +87,11 @@ class Report:
                 for first, size, dropped, term in lexicon.find_in(words)]
 
 
+def _unalif(word: str) -> str:
+    """An Arabic word less the alif of the indefinite accusative (مدنيا -> مدني), else the word."""
+    return word[:-1] if len(word) > 3 and word.endswith("ا") and not word.isascii() else word
+
+
 class Lexicon(Generic[V]):
     """Surface forms -> values, looked up word by word.
 
@@ -115,15 +120,16 @@ class Lexicon(Generic[V]):
     def _heads(self, word: str) -> list[tuple[int, str]]:
         """The word as written, and without the clitics in front of it:
         (letters dropped, what is left), those that may start a term."""
-        heads = [(0, word)] if word in self._first_words else []
+        heads = [(0, word)] if word in self._first_words or _unalif(word) in self._first_words else []
         if len(word) > 3 and word[0] in _ARABIC_CLITICS:
             rest = word
             dropped = 0
             if rest[0] in "وف":
                 rest, dropped = rest[1:], 1
-                if rest in self._first_words:
+                if rest in self._first_words or _unalif(rest) in self._first_words:
                     heads.append((dropped, rest))
-            if len(rest) > 2 and rest[0] in "بلك" and rest[1:] in self._first_words:
+            if len(rest) > 2 and rest[0] in "بلك" and (rest[1:] in self._first_words
+                                                      or _unalif(rest[1:]) in self._first_words):
                 heads.append((dropped + 1, rest[1:]))
         return heads
 
@@ -140,6 +146,9 @@ class Lexicon(Generic[V]):
                     if best and size <= best[0]:
                         break
                     term = " ".join((head, *words[i + 1:i + size])) if size > 1 else head
+                    if term not in self.values:
+                        # The alif of an indefinite accusative: مدنياً, عدواناً جوياً.
+                        term = " ".join(_unalif(w) for w in term.split(" "))
                     if term in self.values:
                         best = (size, dropped, term)
                         break
