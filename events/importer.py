@@ -241,7 +241,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         return "checked"
 
     # DuckDB reads UTF-8 in place; what it cannot read exactly (other
-    # encodings, a bare CR) is decoded and read by the exact reader.
+    # encodings, quotes fast_reading cannot follow) is decoded and read by the exact reader.
     encoding = read_as or ("utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8")
     def restart() -> None:
         con.execute("ROLLBACK")
