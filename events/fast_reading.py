@@ -159,6 +159,7 @@ def file_bytes(path: Path) -> FileBytes:
 
 
 _POLL_SECONDS = 0.25
+_WATCH_SECONDS = 0.05
 
 
 def execute_reporting(con: duckdb.DuckDBPyConnection, sql: str, params: dict,
@@ -361,13 +362,13 @@ def _stopping(con: duckdb.DuckDBPyConnection, scanning: Future[ByteScan], unusua
     finished, lock = threading.Event(), threading.Lock()
 
     def watch() -> None:
-        while not finished.is_set() and not (scanning.done() and not unusual.is_set()):
-            if unusual.wait(_POLL_SECONDS):
+        while not finished.wait(_WATCH_SECONDS):  # wakes at once when `run` returns
+            if unusual.is_set():
                 with lock:
-                    if finished.is_set():
-                        return
-                    con.interrupt()  # again at each poll: the statement may not have begun
-                finished.wait(_POLL_SECONDS)
+                    if not finished.is_set():
+                        con.interrupt()  # again at each wake: the statement may not have begun
+            elif scanning.done():
+                return
 
     watcher = threading.Thread(target=watch, name="line-ends-watch", daemon=True)
     watcher.start()
