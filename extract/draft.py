@@ -36,6 +36,8 @@ NOTES_LIMIT = 10_000  # the schema's limit on notes
 DRAFT_EXTRAS = ("evidence", "confidence", "placement", "flags")  # keys of a draft that are not schema fields
 UNIDENTIFIED = ("Unidentified Armed Group (Syria)", "Political militia")
 PROTESTERS = ("Protesters (Syria)", "Protesters")  # ACLED codes every protest's actor so
+RIOTERS = ("Rioters (Syria)", "Rioters")  # and every riot's
+_OPERATIONS = ("Operation Peace Spring",)
 _UNCLAIMED_WEAPONS = ("Remote explosive/landmine/IED", "Suicide bomb", "Grenade")
 
 
@@ -128,7 +130,12 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
     # Forces named by nationality act; of the groups named outright the
     # first written leads ("Islamic State militants ambushed a Syrian army
     # patrol"); unidentified gunmen only when no one else is named.
-    leads = claims + forces + sorted(armed, key=lambda f: (f.value[0][0] == UNIDENTIFIED[0], f.spans[0].start))
+    # Before them: an operation named (forces "operating under OPS" are
+    # its), and an actor named as the one who acted ("killed by gunmen").
+    acting = forces + sorted(armed, key=lambda f: (f.value[0][0] == UNIDENTIFIED[0], f.spans[0].start))
+    operations = [f for f in acting if f.value[0][0] in _OPERATIONS]
+    agents = [f for f in acting if rules.acted(report, f)]
+    leads = claims + operations + agents + acting
     if event["sub_event_type"] in _UNCLAIMED_WEAPONS and not claims and not forces:
         # A bomb's author is unknown unless someone claims it; those named
         # near it are its targets (ACLED: Unidentified Armed Group).
@@ -136,6 +143,9 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
     if event["event_type"] == "Protests":
         leads = [f for f in named if f.value[0][1] == "Protesters"] or [rules.Finding(
             (PROTESTERS,), sub_types[0].spans, sub_types[0].confidence)]
+    if event["event_type"] == "Riots":
+        # ACLED codes a riot's crowd as its rioters, whoever else is named.
+        leads = [rules.Finding((RIOTERS,), sub_types[0].spans, sub_types[0].confidence)]
     actor1_finding = leads[0] if leads else None
     leading: list[tuple[str, str]] = list(actor1_finding.value) if actor1_finding else []
     if leading:
@@ -147,6 +157,9 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
         # ACLED's convention for an unnamed perpetrator; no words support it.
         leading = [UNIDENTIFIED]
         put(("actor1", "inter1"), UNIDENTIFIED, None, default_confidence=0.3)
+    if event["sub_event_type"] == "Non-state actor overtakes territory" and event["inter1"] == "State forces":
+        # The state's forces taking a place back is the government regaining it.
+        put(("sub_event_type",), ("Government regains territory",), sub_types[0])
     taken = {a for a, _ in leading}
     for finding in named:
         (actor2, inter2), = finding.value

@@ -71,6 +71,13 @@ def actors() -> Lexicon[Actor]:
 
 
 @cache
+def capitals_only() -> frozenset[str]:
+    """Actor terms that are names only in capitals: IS (Islamic State) is not "is"."""
+    return frozenset(normalise(r["surface"]) for r in _rows("actors.csv")
+                     if r["surface"].isupper() and r["surface"].isascii())
+
+
+@cache
 def force_nouns() -> Lexicon[None]:
     """Nouns for armed forces that nationality adjectives attach to."""
     return Lexicon((r["surface"], None) for r in _rows("forces.csv") if r["kind"] == "noun")
@@ -127,6 +134,20 @@ def _actor_types() -> dict[str, str]:
     return types
 
 
+def _name_key(name: str) -> str:
+    """An actor's name as compared: "HTS: Hayat Tahrir al Sham" and
+    "Hayat Tahrir al-Sham" are one actor (letters only, after any colon)."""
+    return "".join(ch for ch in normalise(name.rpartition(":")[2]) if ch.isalnum())
+
+
+@cache
+def _actor_types_by_key() -> dict[str, str]:
+    return {_name_key(name): inter for name, inter in _actor_types().items()}
+
+
 def actor_type(actor: str | None) -> str | None:
-    """ACLED's actor type (inter) of an actor name our lexicons know, else None."""
-    return _actor_types().get(actor) if actor else None
+    """ACLED's actor type (inter) of an actor name our lexicons know (in
+    ACLED's naming or without its abbreviation), else None."""
+    if not actor:
+        return None
+    return _actor_types().get(actor) or _actor_types_by_key().get(_name_key(actor))

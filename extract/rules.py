@@ -80,8 +80,24 @@ def find_forces(report: Report) -> list[Finding[Actors]]:
 
 
 def find_named_actors(report: Report) -> list[Finding[Actors]]:
-    """Actors named outright (هيئة تحرير الشام, SDF, gunmen), in text order."""
-    return [Finding((hit.value,), (hit.span,), 0.7) for hit in report.find(lexicons.actors())]
+    """Actors named outright (هيئة تحرير الشام, SDF, gunmen), in text order;
+    a name that is one only in capitals (IS, OPS) when written so."""
+    capitals = lexicons.capitals_only()
+    return [Finding((hit.value,), (hit.span,), 0.7) for hit in report.find(lexicons.actors())
+            if hit.term not in capitals or hit.span.text.isupper()]
+
+
+# Words after which an actor is the one who acted: "killed by", "برصاص".
+_AGENT = re.compile(r"(?:(?<!\w)(?:\w+ed|shot|hit|struck|carried out|planted|conducted) by|(?<!\w)(?:من قبل|نفذه|نفذها"
+                    r"|نفذته|نفذتها|نفذوه|شنته|شنها|شنتها|برصاص|بنيران|بقصف|بغاره|بغارات|بضربه|بطائره|بطائرات))"
+                    r"(?: \w+){0,2} ?$")
+
+
+def acted(report: Report, finding: Finding[Actors]) -> bool:
+    """Whether an actor is named as the one who acted ("killed by unknown gunmen", "برصاص قوات النظام")."""
+    start = finding.spans[0].start - report.base
+    before = normalise(report.raw[max(0, start - 30):start])
+    return bool(_AGENT.search(before.rstrip() + " " if before else ""))
 
 
 _CLAIM = re.compile(r"(?<!\w)و?(?:" + "|".join(re.escape(normalise(w)) for w in (

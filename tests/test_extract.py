@@ -115,7 +115,7 @@ OTHER_REPORTS = {
         "location": "Dar‘a", "geo_precision": 1, "source": "Enab Baladi"},
     "03_idlib_clashes_ar.txt": {
         "event_date": dt.date(2024, 5, 9), "event_type": "Battles", "sub_event_type": "Armed clash",
-        "actor1": "Military Forces of Syria", "assoc_actor_1": None, "actor2": "Hayat Tahrir al-Sham",
+        "actor1": "Military Forces of Syria", "assoc_actor_1": None, "actor2": "HTS: Hayat Tahrir al Sham",
         "fatalities": 5, "admin1": "Idleb", "location": "Idleb", "geo_precision": 3, "source": None},
     "04_suwayda_protest_en.txt": {
         "event_date": dt.date(2024, 5, 10), "event_type": "Protests", "sub_event_type": "Peaceful protest",
@@ -124,7 +124,7 @@ OTHER_REPORTS = {
     "05_qamishli_drone_en.txt": {
         "event_date": dt.date(2024, 5, 10), "event_type": "Explosions/Remote violence",
         "sub_event_type": "Air/drone strike", "actor1": "Military Forces of Turkey", "assoc_actor_1": None,
-        "actor2": "Syrian Democratic Forces", "fatalities": 2, "admin1": "Al-Hasakeh",
+        "actor2": "QSD: Syrian Democratic Forces", "fatalities": 2, "admin1": "Al-Hasakeh",
         "location": "Al Qamishli", "geo_precision": 2, "source": "North Press Agency"},
 }
 
@@ -253,7 +253,7 @@ def test_two_events_in_one_report(geocoder):
 @pytest.mark.parametrize("text, actor1", [
     ("Hundreds of people rallied in Raqqa today to protest against fuel prices.", "Protesters (Syria)"),
     ("A suicide bomber blew himself up in Manbij today, killing dozens. Islamic State claimed responsibility.",
-     "Islamic State"),
+     "Islamic State (Syria)"),
     ("قُتل ثمانية عناصر من قوات النظام اليوم بانفجار عبوة ناسفة في بادية الميادين.",
      "Unidentified Armed Group (Syria)"),
 ])
