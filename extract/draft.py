@@ -86,8 +86,11 @@ class _Whole:
 
     @cached_property
     def place(self) -> rules.Finding[Location] | None:
-        places = rules.find_place(self.report, self._geocoder)
-        return _most_precise(places) if places else None
+        return _most_precise(self.places) if self.places else None
+
+    @cached_property
+    def places(self) -> list[rules.Finding[Location]]:
+        return rules.find_place(self.report, self._geocoder)
 
     @cached_property
     def sources(self) -> list[rules.Finding[str]]:
@@ -196,6 +199,9 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
     place = _most_precise(places) if places else whole.place
     if place is not None:
         raw = place.value.raw
+        unknown = _unknown_place_flag(places or whole.places, place)
+        if unknown:
+            flags.append(unknown)
         put(
             ("location", "latitude", "longitude", "admin1", "admin2", "admin3", "geo_precision"),
             (place.value.address, round(place.value.latitude, 4), round(place.value.longitude, 4),
@@ -226,13 +232,37 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
     return event
 
 
+_UNKNOWN = "is not in the gazetteer"  # the geocoder's words for a name it could only place by its area
+
+
 def _most_precise(places: list[rules.Finding[Location]]) -> rules.Finding[Location]:
-    """The first place found, unless a more precise one lies in the same
-    governorate ("بلدة سراقب في ريف إدلب": Saraqib, not the Idleb region)."""
-    first = places[0]
-    better = [p for p in places[1:] if p.value.raw["geo_precision"] < first.value.raw["geo_precision"]
-              and p.value.raw["admin1"] == first.value.raw["admin1"]]
-    return min(better, key=lambda p: p.value.raw["geo_precision"]) if better else first
+    """The most specific place named, within the governorates the report
+    names when it names any ("Tall Tawil town in Al Hasakeh governorate":
+    not the Tall Tawil of Aleppo; "near Sarmada, in northern Idlib":
+    Sarmada, not Idleb). Among places as precise, one the geocoder found
+    without doubt (no other place of the name elsewhere), then the first."""
+    governorates = {p.value.raw["admin1"] for p in places if p.value.raw["geo_precision"] == 3}
+    pool = [p for p in places if p.value.raw["admin1"] in governorates] or places
+    order = {id(p): i for i, p in enumerate(places)}
+
+    def rank(place: rules.Finding[Location]) -> tuple[int, bool, bool, int]:
+        raw = place.value.raw
+        return (raw["geo_precision"], bool(raw.get("candidates")), _UNKNOWN in raw["rule"], order[id(place)])
+
+    return min(pool, key=rank)
+
+
+def _unknown_place_flag(places: list[rules.Finding[Location]], chosen: rules.Finding[Location]) -> str | None:
+    """A flag naming a place the text gives that the gazetteer does not
+    know, when the draft could place only the area around it."""
+    if chosen.value.raw["geo_precision"] == 1:
+        return None
+    for place in places:
+        rule = place.value.raw["rule"]
+        if _UNKNOWN in rule:
+            return (f"“{place.spans[0].text}”: {rule.split(';')[0]}; the draft gives the area "
+                    f"({chosen.value.address}, precision {chosen.value.raw['geo_precision']}): place it by hand")
+    return None
 
 
 def _notes(event: dict) -> str:

@@ -136,8 +136,9 @@ def _actor_types() -> dict[str, str]:
 
 def _name_key(name: str) -> str:
     """An actor's name as compared: "HTS: Hayat Tahrir al Sham" and
-    "Hayat Tahrir al-Sham" are one actor (letters only, after any colon)."""
-    return "".join(ch for ch in normalise(name.rpartition(":")[2]) if ch.isalnum())
+    "Hayat Tahrir al-Sham" are one actor, as are "Islamic State (Syria)" and
+    "Islamic State" (letters only, after any colon, before any bracket)."""
+    return "".join(ch for ch in normalise(name.rpartition(":")[2].partition("(")[0]) if ch.isalnum())
 
 
 @cache

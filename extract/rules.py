@@ -334,6 +334,57 @@ def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding[Locati
                     span = report.span(match.start() if pattern is _LOCATIVE else start, end)
                     found.append(Finding(location, (span,), confidence))
                     break
+    found += _named_places(report, geocoder, located)
+    return found
+
+
+_DESCRIPTORS = ("town|village|city|camp|neighborhood|neighbourhood|area|areas|district|subdistrict|countryside|axis"
+                "|frontline|frontlines|front|plain|plains|badia|desert|road|highway|farms|farmlands|oil field"
+                "|gas field|military camp|crossing|dam|airport|base|prison|hospital|mountain|region|province"
+                "|governorate|outskirts|vicinity")
+_NAME_LINKS = "(?:al|el|ez|es|as|ash|ad|ar|an|at|az|bin|ibn|abu|um|umm|wa|de|-)"
+_CAPITALISED = r"[A-Z][\w'’]*(?:-[\w'’]+)*"
+# English names are capitalised: "shelled Kafr Oweid town in Idleb governorate",
+# "near Sarmada, in northern Idlib". The words before the name that make it
+# a place near it, and the area after it, go to the geocoder with it.
+_EN_NAMED = re.compile(
+    r"(?<![\w'’-])(?P<near>(?:(?:in |on |at )?the (?:vicinity|outskirts|surroundings|area) of |near |outskirts of "
+    r"|vicinity of |rural |around |(?:north|south|east|west)(?:-?(?:east|west))? of )?)"
+    rf"(?P<name>{_CAPITALISED}(?: (?:{_NAME_LINKS} )?{_CAPITALISED}){{0,4}})"
+    rf"(?P<kind>(?: (?:{_DESCRIPTORS}))?)"
+    r"(?P<area>(?:,| in| of)(?: the)?(?: (?:northern|southern|eastern|western|north|south|east|west|rural|central"
+    rf"|northeastern|northwestern|southeastern|southwestern))?(?: countryside of)?(?: {_CAPITALISED}){{1,3}}"
+    r"(?: (?:countryside|governorate|province|city|district|badia|desert))?)?")
+_NOT_PLACES = frozenset(normalise(w) for w in (
+    "On", "Around", "In", "At", "The", "A", "An", "There", "This", "It", "He", "She", "They", "Casualties", "No",
+    "Syria", "Syrian", "Russian", "Turkish", "Israeli", "Iranian", "Iraqi", "American", "Kurdish", "Arab", "US",
+    "U.S", "UN", "Global Coalition", "Movement", "Security", "Non-violent"))
+
+
+def _named_places(report: Report, geocoder: OfflineGeocoder, located: dict[str, Location | None]
+                  ) -> list[Finding[Location]]:
+    """Capitalised names in English text, each with the words that say how
+    near (near, the vicinity of), what it is (town, camp) and the area it
+    is in, resolved by the geocoder: the whole phrase, then less of it."""
+    found: list[Finding[Location]] = []
+    for match in _EN_NAMED.finditer(report.raw):
+        name = match.group("name")
+        key = normalise(name)
+        # Outlets and actors are not places (SANA is not the village Sa`na), nor are acronyms.
+        if (key in _NOT_PLACES or normalise(name.split(" ")[0]) in _NOT_PLACES or name.isupper()
+                or key in lexicons.outlets().values or key in lexicons.actors().values):
+            continue
+        near_start, name_end, kind_end = match.start("name") - len(match.group("near")), match.end("name"), \
+            match.end("kind")
+        for start, end in ((near_start, match.end()), (near_start, kind_end), (near_start, name_end),
+                           (match.start("name"), name_end)):
+            text = report.raw[start:end]
+            if text not in located:
+                located[text] = geocoder.geocode(text, close_spellings=False)
+            location = located[text]
+            if location is not None:
+                found.append(Finding(location, (Span(text, report.base + start, report.base + end),), 0.7))
+                break
     return found
 
 
