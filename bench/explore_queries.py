@@ -1,54 +1,181 @@
-"""Benchmark: what the Explore page asks of the store, against a naive baseline.
+"""Benchmark: one Explore interaction in the store, against a naive baseline.
 
-    .venv/bin/python -m bench.explore_queries --count 100000 [--repeat 5] [--batches 20]
+    .venv/bin/python -m bench.explore_queries [--count 100000 --count 1000000] [--rounds 15] [--batches 20]
 
-Generates `count` synthetic events (seeded), stores them in two temporary
-DuckDB files, once as one batch and once as `batches` imports of equal
-size, then times each Explore view, `repeat` times, alternating:
+For each count, `count` synthetic events (events/synthetic.py, seed 1; one
+in three given Arabic notes, some with diacritics, so that Arabic search
+has Arabic to fold) are stored in a DuckDB file as one batch, and again as
+`batches` imports of equal size. The files are kept under
+/tmp/explore-bench/ and reused while the generator, the store's schema
+version and the count are the same (`--fresh` builds them anew).
 
-- ours: the store's summary + points + timeline (aggregated in DuckDB,
-  filters as bound parameters), on the store of one batch and on the
-  store of `batches` (they should answer alike: every event is in one table);
-- naive: read every event into pandas, filter and aggregate there, as a
-  quick Streamlit script would on each rerun.
+One interaction is what a rerun of the Explore page asks for a filter
+state: the count and fatalities, the first table page (50 rows, every
+column), the timeline (its unit chosen by span) and the map's aggregates
+(grid and regions, or the single events when few match). Each round
+takes a filter state no other round uses (a governorate, a span, types,
+a fatality floor; with `text`, a word) and times, in turn:
 
-Prints medians, the ratio naive/ours, and the size of the map payload
-(aggregated places vs one JSON object per raw event).
+- view: the store's `view`, one connection for all of it;
+- calls: the same as five separate store calls (summary, page, timeline,
+  grid, regions), a connection each, as the page made them before;
+- view on the store of `batches` imports (the same rows: one table);
+- naive: every event read into pandas, then filtered and aggregated
+  there, as a quick Streamlit script would on each rerun (its text search
+  is a case-insensitive substring, and for Arabic the same folding and
+  stemming, in pandas).
+
+Nothing is cached between rounds: each store call opens a new connection
+(DuckDB keeps no buffers between them) and the filter state is new. The
+sides alternate within each round, so the machine's drift falls on all
+alike. Prints medians per mode, the ratios, and the answers' agreement.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import datetime as dt
+import itertools
+import random
+import shutil
 import statistics
-import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
-from events.duckdb_store import DuckDBStore
+from events import text_search
+from events.duckdb_store import SCHEMA_VERSION, DuckDBStore
+from events.explore import timeline_unit
 from events.filters import EventQuery
+from events.schema import FIELDS
 from events.store import Batch
 from events.synthetic import generate
 
-VIEWS = {
-    "all events": EventQuery(),
-    "Hama": EventQuery(admin1=("Hama",)),
-    "air strikes 2024, 5+ dead": EventQuery(event_type=("Explosions/Remote violence",),
-                                            date_from=pd.Timestamp("2024-01-01").date(), min_fatalities=5),
-    "text 'clash'": EventQuery(text="clash"),
-}
+CACHE = Path("/tmp/explore-bench")
+PAGE = 50
+MAP_LIMIT = 5_000
+CELL = 0.1
+_ARROW_TYPES = {"integer": pa.int64(), "real": pa.float64(), "date": pa.date32(), "timestamp": pa.timestamp("us")}
+
+# Arabic notes for one event in three: place names with ة or ه, plurals,
+# diacritics on some, as Arabic sources write them.
+_ARABIC_NOTES = ("غارات جوية على {place}", "غارةٌ جوّية قرب {place}", "قصف مدفعي على ريف {place}",
+                 "اشتباكات بين قوات النظام ومقاتلين في {place}", "مقتل مدنيين في قصف على {place}",
+                 "قصفٌ صاروخي على مدينة حماة", "غارة على بلدة في ريف حماه")
+WORDS = ("clash", "shelling", "strike", "protest", "Hama", "Aleppo", "drone", "Idleb", "attack", "arrest",
+         "explosive", "Homs", "Raqqa", "Daraa", "looting")
+ARABIC_WORDS = ("غارة", "حماة", "قصف", "مدنيين", "اشتباكات", "غارات جوية", "مدينة حماه", "مقاتلون", "ريف",
+                "قصفٌ", "صاروخي", "بلدة")
+GOVERNORATES = ("Aleppo", "Idleb", "Hama", "Homs", "Damascus", "Rural Damascus", "Dar'a", "Deir-ez-Zor",
+                "Al-Hasakeh", "Ar-Raqqa", "Lattakia", "Tartous", "Quneitra", "As-Sweida")
+TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests")
 
 
-def ours(store: DuckDBStore, query: EventQuery) -> int:
-    store.summary(query)
-    places = store.points(query)
-    store.timeline(query)
-    return len(places)
+def _table(events: list[dict]) -> pa.Table:
+    return pa.table({f.name: pa.array([e.get(f.name) for e in events], _ARROW_TYPES.get(f.kind, pa.string()))
+                     for f in FIELDS})
 
 
-def naive(store: DuckDBStore, query: EventQuery) -> int:
+def _chunks(count: int, size: int = 50_000):
+    """The bench's events as Arrow tables of `size` rows."""
+    rng = random.Random(1)
+    events = generate(count, seed=1, prefix="bench")
+    while chunk := list(itertools.islice(events, size)):
+        for event in chunk:
+            if rng.random() < 1 / 3:
+                event["notes"] = rng.choice(_ARABIC_NOTES).format(place=event["location"])
+        yield _table(chunk)
+
+
+def stores(count: int, batches: int, fresh: bool) -> tuple[DuckDBStore, DuckDBStore]:
+    """(one batch, `batches` batches) stores of `count` events, cached under /tmp."""
+    generator = Path(__file__).resolve().parent.parent / "events" / "synthetic.py"
+    folder = CACHE / f"{count}-v{SCHEMA_VERSION}-{int(generator.stat().st_mtime)}-{batches}"
+    if fresh and folder.exists():
+        shutil.rmtree(folder)
+    one, many = folder / "one.duckdb", folder / f"batches-{batches}.duckdb"
+    if (folder / "done").exists():
+        return DuckDBStore(one), DuckDBStore(many)
+    folder.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    tables = list(_chunks(count))
+    table = pa.concat_tables(tables)
+    print(f"{count:,} events generated in {time.perf_counter() - start:.0f} s", flush=True)
+    DuckDBStore(one).insert(table, Batch("bench", "demo"))
+    size = -(-count // batches)
+    for number in range(batches):
+        DuckDBStore(many).insert(table.slice(number * size, size), Batch(f"bench-{number}", "acled"))
+    (folder / "done").write_text("")
+    print(f"stored in {folder} ({time.perf_counter() - start:.0f} s in all)", flush=True)
+    return DuckDBStore(one), DuckDBStore(many)
+
+
+def filter_states(mode: str, rounds: int) -> list[EventQuery]:
+    """`rounds` filter states, all different (rounds beyond the list's
+    length repeat one of its parts in a new combination)."""
+    rng = random.Random(f"{mode}-{rounds}")
+    states: list[EventQuery] = []
+    seen: set[EventQuery] = set()
+    words = {"text": WORDS, "arabic": ARABIC_WORDS}.get(mode, ())
+    while len(states) < rounds:
+        start = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(500))
+        query = EventQuery(
+            date_from=start if rng.random() < 0.6 else None,
+            date_to=start + dt.timedelta(days=rng.choice((30, 90, 365))) if rng.random() < 0.5 else None,
+            admin1=tuple(rng.sample(GOVERNORATES, rng.choice((1, 2)))) if rng.random() < 0.5 else (),
+            event_type=tuple(rng.sample(TYPES, rng.choice((1, 2)))) if rng.random() < 0.5 else (),
+            min_fatalities=rng.choice((1, 2, 5)) if rng.random() < 0.3 else None,
+            text=rng.choice(words) if words else None,
+        )
+        if query.date_from is None and query.date_to is not None:
+            query = query.replace(date_to=None)
+        if query not in seen:
+            seen.add(query)
+            states.append(query)
+    if mode == "none":
+        states[0] = EventQuery()  # the first view of the page: everything
+    return states
+
+
+def _unit(query: EventQuery) -> str:
+    return timeline_unit(query.date_from or dt.date(2023, 1, 1), query.date_to or dt.date(2024, 12, 31))
+
+
+def ours(store: DuckDBStore, query: EventQuery) -> tuple[int, int]:
+    view = store.view(query, limit=PAGE, unit=_unit(query), map_limit=MAP_LIMIT, cell_degrees=CELL)
+    return view.summary.count, len(view.page)
+
+
+def calls(store: DuckDBStore, query: EventQuery) -> tuple[int, int]:
+    summary = store.summary(query)
+    page = store.page(query, limit=PAGE)
+    store.timeline(query, _unit(query))
+    if summary.count <= MAP_LIMIT:
+        store.map_events(query, MAP_LIMIT)
+    store.grid(query, CELL)
+    store.regions(query)
+    return summary.count, len(page)
+
+
+def _naive_text(frame: pd.DataFrame, text: str) -> pd.Series:
+    columns = list(text_search.TEXT_COLUMNS)
+    if not text_search.is_arabic(text):
+        hits = [frame[c].str.contains(text.strip(), case=False, regex=False, na=False) for c in columns]
+    else:
+        # The same folding and stemming as the store, in pandas: as a LIKE
+        # pattern becomes a regular expression ('%' any text).
+        pattern = text_search.like_pattern(text).strip("%").replace("%", ".*")
+        hits = [frame[c].fillna("").map(text_search.fold).str.contains(pattern, regex=True) for c in columns]
+    mask = hits[0]
+    for hit in hits[1:]:
+        mask |= hit
+    return mask
+
+
+def naive(store: DuckDBStore, query: EventQuery) -> tuple[int, int]:
     frame = store.frame(EventQuery())
     mask = pd.Series(True, index=frame.index)
     if query.admin1:
@@ -57,64 +184,71 @@ def naive(store: DuckDBStore, query: EventQuery) -> int:
         mask &= frame["event_type"].isin(query.event_type)
     if query.date_from:
         mask &= frame["event_date"] >= pd.Timestamp(query.date_from)
+    if query.date_to:
+        mask &= frame["event_date"] <= pd.Timestamp(query.date_to)
     if query.min_fatalities:
         mask &= frame["fatalities"] >= query.min_fatalities
     if query.text:
-        mask &= frame["notes"].str.contains(query.text, case=False, regex=False)
+        mask &= _naive_text(frame, query.text)
     chosen = frame[mask]
     chosen["fatalities"].sum()
-    places = chosen.groupby(["location", "admin1", "latitude", "longitude"]).size()
-    chosen.groupby(chosen["event_date"].dt.to_period("M")).size()
-    return len(places)
+    page = chosen.sort_values(["event_date", "event_id"], ascending=[False, True]).head(PAGE)
+    unit = {"day": "D", "week": "W", "month": "M"}[_unit(query)]
+    chosen.groupby([chosen["event_date"].dt.to_period(unit), "event_type"]).size()
+    precise = chosen["geo_precision"].isin((1, 2)) & chosen["latitude"].notna() & chosen["longitude"].notna()
+    cells = chosen[precise]
+    cells.groupby([(cells["latitude"] // CELL), (cells["longitude"] // CELL)]).size()
+    chosen[~precise].groupby("admin1").size()
+    return len(chosen), len(page)
 
 
-def median_seconds(fns, repeat: int) -> list[float]:
-    """The median time of each of `fns`, run in turn `repeat` times (in
-    turn, so that the machine's drift falls on all of them alike)."""
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeat):
-        for fn, seen in zip(fns, times, strict=True):
-            start = time.perf_counter()
-            fn()
-            seen.append(time.perf_counter() - start)
-    return [statistics.median(seen) for seen in times]
+def _timed(fn: Callable[[], tuple[int, int]]) -> tuple[float, tuple[int, int]]:
+    start = time.perf_counter()
+    answer = fn()
+    return time.perf_counter() - start, answer
+
+
+def run(count: int, rounds: int, batches: int, naive_rounds: int, fresh: bool) -> None:
+    one, many = stores(count, batches, fresh)
+    print(f"\n{count:,} events; medians of {rounds} rounds (naive: {naive_rounds}), a new filter state each")
+    print(f"{'filters':10} {'view ms':>8} {'calls ms':>9} {f'{batches} batches':>11} {'naive ms':>9} "
+          f"{'naive/view':>11} {'calls/view':>11}  matched (median)")
+    for mode in ("none", "text", "arabic"):
+        times: dict[str, list[float]] = {"view": [], "calls": [], "batches": [], "naive": []}
+        matched = []
+        for number, query in enumerate(filter_states(mode, rounds)):
+            sides = [("view", lambda q=query: ours(one, q)), ("calls", lambda q=query: calls(one, q)),
+                     ("batches", lambda q=query: ours(many, q))]
+            if number < naive_rounds:
+                sides.append(("naive", lambda q=query: naive(one, q)))
+            answers = set()
+            for name, fn in sides[number % len(sides):] + sides[:number % len(sides)]:
+                seconds, answer = _timed(fn)
+                times[name].append(seconds)
+                answers.add(answer)
+            assert len(answers) == 1, (query, answers)
+            matched.append(answers.pop()[0])
+        view, each, batched, slow = (statistics.median(times[k]) * 1000 for k in ("view", "calls", "batches",
+                                                                                    "naive"))
+        print(f"{mode:10} {view:8.1f} {each:9.1f} {batched:11.1f} {slow:9.0f} {slow / view:10.1f}x "
+              f"{each / view:10.2f}x  {statistics.median(matched):,.0f}", flush=True)
+    everything = one.view(EventQuery(), map_limit=MAP_LIMIT, cell_degrees=CELL)
+    sent = sum(len(part.to_json(orient="records")) for part in (everything.grid, everything.regions))
+    raw = len(one.frame(EventQuery())[["latitude", "longitude", "location", "event_type", "fatalities"]]
+              .to_json(orient="records"))
+    print(f"map payload, no filter: grid and regions {sent / 1e3:,.0f} kB vs raw points {raw / 1e6:,.1f} MB")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--count", type=int, action="append", help="events (repeatable; default 100,000 and 1M)")
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--naive-rounds", type=int, default=5, help="rounds that also time the naive page")
     parser.add_argument("--batches", type=int, default=20, help="imports the second store holds")
+    parser.add_argument("--fresh", action="store_true", help="build the stores anew")
     args = parser.parse_args()
-
-    with tempfile.TemporaryDirectory() as tmp:
-        store = DuckDBStore(Path(tmp) / "bench.duckdb")
-        many = DuckDBStore(Path(tmp) / f"bench-{args.batches}.duckdb")
-        start = time.perf_counter()
-        events = list(generate(args.count, seed=1, prefix="bench"))
-        generated = time.perf_counter() - start
-        start = time.perf_counter()
-        store.insert(events, Batch("bench", "demo"))
-        inserted = time.perf_counter() - start
-        size = -(-len(events) // args.batches)
-        for number in range(args.batches):
-            many.insert(events[number * size:(number + 1) * size], Batch(f"bench-{number}", "acled"))
-        print(f"{args.count:,} events: generated in {generated:.1f} s, stored in {inserted:.1f} s "
-              f"({args.count / inserted:,.0f} rows/s, one transaction); again as {args.batches} batches")
-        print(f"{'view':28} {'ours (s)':>9} {f'{args.batches} batches':>11} {'ratio':>6} {'naive (s)':>10} "
-              f"{'naive/ours':>11}  places")
-        for name, query in VIEWS.items():
-            places = ours(store, query)
-            assert places == naive(store, query) == ours(many, query), name
-            fast, batched, slow = median_seconds([lambda q=query: ours(store, q), lambda q=query: ours(many, q),
-                                                  lambda q=query: naive(store, q)], args.repeat)
-            print(f"{name:28} {fast:9.3f} {batched:11.3f} {batched / fast:5.2f}x {slow:10.3f} "
-                  f"{slow / fast:10.1f}x  {places:,}")
-        points = store.points(EventQuery())
-        aggregated = len(points.to_json(orient="records"))
-        raw = len(json.dumps([{"latitude": e["latitude"], "longitude": e["longitude"], "location": e["location"],
-                               "event_type": e["event_type"], "fatalities": e["fatalities"]} for e in events]))
-        print(f"map payload: aggregated {aggregated / 1e3:,.0f} kB vs raw points {raw / 1e6:,.1f} MB")
+    for count in args.count or [100_000, 1_000_000]:
+        run(count, args.rounds, args.batches, min(args.naive_rounds, args.rounds), args.fresh)
 
 
 if __name__ == "__main__":

@@ -26,11 +26,12 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from . import explore
+from . import duckdb_explore, explore
 from .exc import DuplicateEventError, QueryError, StoreError, StoreLockedError, UndoOrderError, ValidationError
 from .filters import DUCKDB, EventQuery
 from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, SQL_TYPES, TIMESTAMP
 from .store import Batch, Events, Store, Summary, View
+from .text_search import SEARCH_FOLD_DUCKDB
 
 SCHEMA_VERSION = 6
 _ARROW_TYPES = {INTEGER: pa.int64(), REAL: pa.float64(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us")}
@@ -163,17 +164,6 @@ def _refuse_out_of_order(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
                          f"Undo first {names}.", [b for b, _, _ in first])
 
 
-def _df(con: duckdb.DuckDBPyConnection, statement: tuple[str, dict[str, object]]) -> pd.DataFrame:
-    return con.execute(*statement).df()
-
-
-def _map_events(con: duckdb.DuckDBPyConnection, query: EventQuery, limit: int) -> pd.DataFrame | None:
-    frame = _df(con, explore.map_sql(query, DUCKDB, limit))
-    if len(frame) > limit:
-        return None
-    return frame[frame["latitude"].notna() & frame["longitude"].notna()].reset_index(drop=True)
-
-
 class DuckDBStore(Store):
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -211,6 +201,13 @@ class DuckDBStore(Store):
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for the queries: the filters' SQL function search_fold is defined on it."""
+        with self._connect() as con:
+            con.execute(SEARCH_FOLD_DUCKDB)
+            yield con
 
     def insert(self, events: Events, batch: Batch, replace: Sequence[str] = (), edits: Sequence[dict] = ()) -> int:
         with self._connect() as con:
@@ -334,7 +331,7 @@ class DuckDBStore(Store):
 
     def summary(self, query: EventQuery) -> Summary:
         where, params = query.where(DUCKDB)
-        with self._connect() as con:
+        with self._reading() as con:
             [(count, fatalities)] = con.execute(
                 f"SELECT count(*), coalesce(sum(fatalities), 0) FROM events WHERE {where}", params
             ).fetchall()
@@ -346,12 +343,12 @@ class DuckDBStore(Store):
         if limit is not None:
             sql += " LIMIT $limit"
             params = {**params, "limit": int(limit)}
-        with self._connect() as con:
+        with self._reading() as con:
             return con.execute(sql, params).df()
 
     def iter_events(self, query: EventQuery, chunk_size: int = 10_000) -> Iterator[dict]:
         where, params = query.where(DUCKDB)
-        with self._connect() as con:
+        with self._reading() as con:
             cursor = con.execute(
                 f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY event_date DESC, event_id", params
             )
@@ -364,7 +361,7 @@ class DuckDBStore(Store):
         # One circle per point, not per spelling: sources write one town as
         # "Hamah" and "Hama". The point is rounded to ~10 m and named by its
         # commonest spelling (ties: the first in sort order).
-        with self._connect() as con:
+        with self._reading() as con:
             return con.execute(
                 "WITH spelled AS (SELECT location, admin1, round(latitude, 4) AS latitude,"
                 " round(longitude, 4) AS longitude, count(*) AS events, coalesce(sum(fatalities), 0) AS fatalities"
@@ -377,53 +374,47 @@ class DuckDBStore(Store):
             ).df()
 
     def timeline(self, query: EventQuery, unit: str = "month") -> pd.DataFrame:
-        with self._connect() as con:
-            return _df(con, explore.timeline_sql(query, DUCKDB, unit))
+        with self._reading() as con:
+            return duckdb_explore.frame(con, explore.timeline_sql(query, DUCKDB, unit))
 
     def page(self, query: EventQuery, offset: int = 0, limit: int = 50, sort: str = "event_date",
              descending: bool = True) -> pd.DataFrame:
-        with self._connect() as con:
-            return _df(con, explore.page_sql(query, DUCKDB, offset, limit, sort, descending))
+        with self._reading() as con:
+            return duckdb_explore.frame(con, explore.page_sql(query, DUCKDB, offset, limit, sort, descending))
 
     def event(self, event_id: str) -> dict | None:
-        with self._connect() as con:
+        with self._reading() as con:
             rows = con.execute(*explore.event_sql(event_id, DUCKDB)).fetchall()
         return dict(zip(FIELD_NAMES, rows[0], strict=True)) if rows else None
 
     def map_events(self, query: EventQuery, limit: int) -> pd.DataFrame | None:
-        with self._connect() as con:
-            return _map_events(con, query, limit)
+        with self._reading() as con:
+            return duckdb_explore.map_events(con, query, limit)
 
     def grid(self, query: EventQuery, cell_degrees: float) -> pd.DataFrame:
-        with self._connect() as con:
-            return _df(con, explore.grid_sql(query, DUCKDB, cell_degrees))
+        with self._reading() as con:
+            return duckdb_explore.frame(con, explore.grid_sql(query, DUCKDB, cell_degrees))
 
     def regions(self, query: EventQuery, level: str = "admin1") -> pd.DataFrame:
-        with self._connect() as con:
-            return _df(con, explore.areas_sql(query, DUCKDB, level, regions_only=True))
+        with self._reading() as con:
+            return duckdb_explore.frame(con, explore.areas_sql(query, DUCKDB, level, regions_only=True))
 
     def areas(self, query: EventQuery, level: str = "admin1") -> pd.DataFrame:
-        with self._connect() as con:
-            return _df(con, explore.areas_sql(query, DUCKDB, level))
+        with self._reading() as con:
+            return duckdb_explore.frame(con, explore.areas_sql(query, DUCKDB, level))
 
     def compare(self, query: EventQuery, first: tuple[dt.date, dt.date], second: tuple[dt.date, dt.date],
                 level: str = "admin1") -> pd.DataFrame:
-        with self._connect() as con:
-            frame = _df(con, explore.compare_sql(query, DUCKDB, first, second, level))
+        with self._reading() as con:
+            frame = duckdb_explore.frame(con, explore.compare_sql(query, DUCKDB, first, second, level))
         return explore.with_change(frame)
 
     def view(self, query: EventQuery, *, limit: int = 50, sort: str = "event_date", descending: bool = True,
              unit: str = "month", map_limit: int = 5_000, cell_degrees: float = 0.1,
              level: str = "admin1") -> View:
-        # One connection for all six: opening one costs about 15 ms.
-        with self._connect() as con:
-            [(count, fatalities)] = con.execute(*explore.summary_sql(query, DUCKDB)).fetchall()
-            return View(Summary(int(count), int(fatalities)),
-                        _df(con, explore.page_sql(query, DUCKDB, 0, limit, sort, descending)),
-                        _df(con, explore.timeline_sql(query, DUCKDB, unit)),
-                        _map_events(con, query, map_limit) if count <= map_limit else None,
-                        _df(con, explore.grid_sql(query, DUCKDB, cell_degrees)),
-                        _df(con, explore.areas_sql(query, DUCKDB, level, regions_only=True)))
+        with self._reading() as con:
+            return duckdb_explore.view(con, query, limit=limit, sort=sort, descending=descending, unit=unit,
+                                       map_limit=map_limit, cell_degrees=cell_degrees, level=level)
 
     def distinct(self, column: str) -> list[str]:
         if column not in FIELDS_BY_NAME:

@@ -1,7 +1,8 @@
 """What the Explore page asks of a store, as SQL every backend shares.
 
 Each function returns (SQL, bound parameters) for one of the store's
-explore methods, in the given dialect: the filters render through
+explore methods, in the given dialect, over `events` or another table of
+its columns that the backend names (`table`, never input): the filters render through
 `EventQuery.where(dialect)`, every value is a bound parameter, and the
 only names written into the SQL are our schema's (a sort column, an admin
 level, a time unit: each checked against a fixed list here, QueryError
@@ -71,10 +72,10 @@ def summary_sql(query: EventQuery, dialect: Dialect) -> tuple[str, dict[str, obj
     return f"SELECT count(*), {_FATALITIES} FROM events WHERE {where}", params
 
 
-def page_sql(query: EventQuery, dialect: Dialect, offset: int, limit: int, sort: str,
-             descending: bool) -> tuple[str, dict[str, object]]:
-    """One page of the matching events, every column, sorted by `sort`
-    (NULLs last), ties by event_id."""
+def page_sql(query: EventQuery, dialect: Dialect, offset: int, limit: int, sort: str, descending: bool,
+             table: str = "events", columns: str = _COLUMNS) -> tuple[str, dict[str, object]]:
+    """One page of the matching events of `table`, every column (or
+    `columns`), sorted by `sort` (NULLs last), ties by event_id."""
     _checked(sort, FIELD_NAMES, "schema field to sort by")
     if offset < 0 or limit < 0:
         raise QueryError("a page's offset and limit are zero or more")
@@ -82,7 +83,7 @@ def page_sql(query: EventQuery, dialect: Dialect, offset: int, limit: int, sort:
     order = f"{sort} {'DESC' if descending else 'ASC'} NULLS LAST"
     if sort != "event_id":
         order += ", event_id"
-    sql = (f"SELECT {_COLUMNS} FROM events WHERE {where} ORDER BY {order}"
+    sql = (f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {order}"
            f" LIMIT {dialect.parameter('page_limit')} OFFSET {dialect.parameter('page_offset')}")
     return sql, {**params, "page_limit": int(limit), "page_offset": int(offset)}
 
@@ -91,11 +92,12 @@ def event_sql(event_id: str, dialect: Dialect) -> tuple[str, dict[str, object]]:
     return f"SELECT {_COLUMNS} FROM events WHERE event_id = {dialect.parameter('event_id')}", {"event_id": event_id}
 
 
-def timeline_sql(query: EventQuery, dialect: Dialect, unit: str) -> tuple[str, dict[str, object]]:
+def timeline_sql(query: EventQuery, dialect: Dialect, unit: str, table: str = "events"
+                 ) -> tuple[str, dict[str, object]]:
     _checked(unit, UNITS, "timeline unit")
     where, params = query.where(dialect)
     return (f"SELECT CAST(date_trunc('{unit}', event_date) AS DATE) AS period, event_type, count(*) AS events,"
-            f" {_FATALITIES} FROM events WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2"), params
+            f" {_FATALITIES} FROM {table} WHERE {where} GROUP BY 1, 2 ORDER BY 1, 2"), params
 
 
 def map_sql(query: EventQuery, dialect: Dialect, limit: int | None) -> tuple[str, dict[str, object]]:
@@ -109,7 +111,8 @@ def map_sql(query: EventQuery, dialect: Dialect, limit: int | None) -> tuple[str
     return sql, params
 
 
-def grid_sql(query: EventQuery, dialect: Dialect, cell_degrees: float) -> tuple[str, dict[str, object]]:
+def grid_sql(query: EventQuery, dialect: Dialect, cell_degrees: float, table: str = "events"
+             ) -> tuple[str, dict[str, object]]:
     """Square cells of `cell_degrees` (edges at multiples of it), named by
     their centre, of the events the grid draws."""
     if not cell_degrees > 0:
@@ -118,11 +121,11 @@ def grid_sql(query: EventQuery, dialect: Dialect, cell_degrees: float) -> tuple[
     cell = dialect.parameter("cell")
     return (f"SELECT (y + 0.5) * {cell} AS latitude, (x + 0.5) * {cell} AS longitude, count(*) AS events,"
             f" {_FATALITIES} FROM (SELECT floor(latitude / {cell}) AS y, floor(longitude / {cell}) AS x,"
-            f" fatalities FROM events WHERE {where} AND {ON_GRID}) AS cells"
+            f" fatalities FROM {table} WHERE {where} AND {ON_GRID}) AS cells"
             " GROUP BY y, x ORDER BY events DESC, y, x"), {**params, "cell": float(cell_degrees)}
 
 
-def areas_sql(query: EventQuery, dialect: Dialect, level: str, regions_only: bool = False
+def areas_sql(query: EventQuery, dialect: Dialect, level: str, regions_only: bool = False, table: str = "events"
               ) -> tuple[str, dict[str, object]]:
     """Events per area of `level`; with `regions_only`, only those the
     grid does not draw (see the module's note)."""
@@ -130,7 +133,7 @@ def areas_sql(query: EventQuery, dialect: Dialect, level: str, regions_only: boo
     where, params = query.where(dialect)
     if regions_only:
         where += f" AND NOT {ON_GRID}"
-    return (f"SELECT {select}, count(*) AS events, {_FATALITIES} FROM events WHERE {where}"
+    return (f"SELECT {select}, count(*) AS events, {_FATALITIES} FROM {table} WHERE {where}"
             f" GROUP BY {group} ORDER BY events DESC, area NULLS LAST, admin1 NULLS LAST"), params
 
 

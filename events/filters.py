@@ -8,8 +8,8 @@ ever bound parameters (`{key}`, written in each backend's dialect when the
 template is rendered), a sentence for people, how its value is bound and
 how it is read from the URL's strings. Identifiers in the templates come
 from our own schema, never from input. The templates use only SQL that
-DuckDB and PostgreSQL share (`= ANY(list)`, `ILIKE ... ESCAPE`,
-`translate`, `lower`).
+DuckDB and PostgreSQL share (`= ANY(list)`, `ILIKE ... ESCAPE`), and
+`search_fold(text)`, which each backend defines (see `events.text_search`).
 """
 
 from __future__ import annotations
@@ -79,12 +79,28 @@ def _status(items: list[str]) -> str | None:
 
 @dataclass(frozen=True)
 class Filter:
+    """One filter. `sql` is its template, or a function giving the template
+    for a value (text searches Latin and Arabic differently)."""
+
     key: str
     label: str
-    sql: str
+    sql: str | Callable[[Any], str]
     sentence: str
     bind: Callable[[Any], object] = lambda value: value
     read: Callable[[list[str]], Any] = _text
+    # A filter binding several parameters: value -> {name: bound value},
+    # each name a placeholder of `sql` (instead of `bind`'s one, `key`).
+    binds: Callable[[Any], dict[str, object]] | None = None
+
+    def bound(self, value: Any) -> dict[str, object]:
+        """The parameters `sql` names, bound for `value`."""
+        return self.binds(value) if self.binds else {self.key: self.bind(value)}
+
+    def render(self, value: Any, dialect: Dialect) -> tuple[str, dict[str, object]]:
+        """(SQL condition in `dialect`, its bound parameters) for `value`."""
+        bound = self.bound(value)
+        template = self.sql(value) if callable(self.sql) else self.sql
+        return template.format(**{name: dialect.parameter(name) for name in bound}), bound
 
 
 FILTERS: tuple[Filter, ...] = (
@@ -109,8 +125,8 @@ FILTERS: tuple[Filter, ...] = (
            lambda value: _like_pattern(str(value))),
     Filter("origin", "Origin", "origin = ANY({origin})", "origin is {value}", list, _texts),
     Filter("status", "Status", "status = {status}", "status is {value}", read=_status),
-    Filter("text", "Text", text_search.condition("{text}"), "text contains {value!r}",
-           lambda value: text_search.like_pattern(str(value))),
+    Filter("text", "Text", lambda value: text_search.condition(str(value)), "text contains {value!r}",
+           binds=lambda value: text_search.params(str(value))),
 )
 FILTERS_BY_KEY = {f.key: f for f in FILTERS}
 
@@ -155,8 +171,11 @@ class EventQuery:
         active = self.active()
         if not active:
             return "TRUE", {}
-        clauses = [FILTERS_BY_KEY[key].sql.format(**{key: dialect.parameter(key)}) for key in active]
-        params = {key: FILTERS_BY_KEY[key].bind(value) for key, value in active.items()}
+        clauses, params = [], {}
+        for key, value in active.items():
+            clause, bound = FILTERS_BY_KEY[key].render(value, dialect)
+            clauses.append(clause)
+            params.update(bound)
         return " AND ".join(clauses), params
 
     def sentences(self) -> list[str]:

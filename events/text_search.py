@@ -1,60 +1,102 @@
-"""Free-text search over events, Arabic-aware, in SQL both backends share.
+"""Free-text search over events: Latin as a substring, Arabic folded and stemmed.
 
-Both sides are folded as `geo.normalise` folds Arabic: the forms of alef,
-yeh, teh marbuta (ة as ه) and waw with hamza made one, diacritics and
-tatweel dropped, Arabic-Indic digits read as ASCII, and Latin letters
-lower-cased. The stored text is folded in SQL by one `translate()` (the
-same function, with the same meaning, in DuckDB and PostgreSQL) and
-`lower()`; the searched words are folded here, in Python, with the same
-table, so the two sides always agree.
+A search without Arabic letters is what it always was: a case-insensitive
+substring (ILIKE) of any of the text columns.
+
+A search with Arabic letters compares folded text: both sides lose
+their diacritics (harakat, shadda, sukun, the dagger alef) and the hamza
+on alef, waw and yeh (Unicode's decomposition, then its marks dropped:
+أ إ آ as ا, ؤ as و, ئ as ي), tatweel goes, ٱ is ا, ة is ه, ى and ی are ي,
+ک is ك, Arabic-Indic digits are ASCII, and letters are lower-cased: the
+folds `geo.normalise` makes of Arabic. In Python that is `fold`; in SQL
+the function `search_fold(text)`, which each backend defines with the
+same table (`SEARCH_FOLD_DUCKDB`; PostgreSQL's will use `translate`), so
+the filter's template is the same SQL for both.
 
 Arabic words of the search are lightly stemmed: a plural or feminine
-ending (ات, ين, ون, then ة/ه) is cut while three letters stay (the
-article ال not counted), and the
-rest must start a word's letters in the text. So غارة (غار) finds غارات,
-and حماه and حماة both find either. Stemming the stored words too would
-find nothing more: a stored word whose stem is the searched stem starts
-with it. Latin text is a case-insensitive substring, as before; words stay
-in their order, and after a stemmed word anything may follow before the
-next.
+ending (ات, ين, ون, then ه, which is also ة folded) is cut while three
+letters stay, not counting the article ال; the rest must start a word's
+letters in the text. So غارة (غار) finds غارات, and حماه and حماة both find
+either. Stemming the stored words too would find nothing more: a stored
+word whose stem is the searched stem starts with it. Words keep their
+order; after a stemmed word anything may follow before the next.
+
+Speed: folding a million notes costs seconds, so a row is folded only
+when its raw text holds the rarest letter of the search that folding
+never makes (`hint`: not ا ه ي و ك); a text without it cannot match.
 """
 
 from __future__ import annotations
 
 import re
-
-from geo import normalise as geo_normalise
+import unicodedata
 
 # The columns searched: what a reader calls the text of an event.
 TEXT_COLUMNS = ("notes", "location", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "source")
 
-# geo's own tables (one definition of the Arabic folds), plus whitespace
-# as a space so that a search for two words finds them across a line end.
-_FOLDS = {**geo_normalise._ARABIC_FOLD, **geo_normalise._DIGITS, "\n": " ", "\r": " ", "\t": " "}
-_DROPPED = "".join(sorted(chr(code) for code in geo_normalise._ARABIC_DROP))
-_FROM = "".join(_FOLDS) + _DROPPED
-_TO = "".join(_FOLDS.values())
-assert all(len(value) == 1 for value in _FOLDS.values())  # translate() maps one character to one
-_TABLE = str.maketrans({**_FOLDS, **dict.fromkeys(_DROPPED)})
-
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
+# After the marks are dropped: one letter for another (or for nothing),
+# then Arabic-Indic digits (both sets) for ASCII ones.
+_LETTERS = {"ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ٱ": "ا", "ـ": ""}
+_DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+_TABLE = {ord(old): new for old, new in (_LETTERS | _DIGITS).items()}
+_MARKS = ("Mn", "Mc", "Me")
+# What folding makes out of other letters: a hint must be none of them.
+_FOLD_TARGETS = set("اهيوك")
+# Arabic letters, rarest first in Arabic news (a rough order: a rarer hint
+# leaves fewer rows to fold).
+_RAREST_FIRST = "ظذغضثءزخطصشجحقفسدعبترنمل"
+_ARABIC = re.compile(r"[\u0621-\u064A\u0660-\u0669\u0671-\u06D3\u06F0-\u06F9]")
 _ENDINGS = ("ات", "ين", "ون")
-# Letters a stem keeps, not counting the article: الدين is not الد.
 _MIN_STEM = 3
 
 
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _replacing(inner: str, table: dict[str, str]) -> str:
+    for old, new in table.items():
+        inner = f"replace({inner}, {_sql_string(old)}, {_sql_string(new)})"
+    return inner
+
+
+# search_fold(s) folds the letters; a search with digits or cased letters
+# also folds those (`folded`): replace() and lower() are the same SQL in
+# every backend. DuckDB's strip_accents is Unicode's decomposition with the
+# marks dropped, as `fold` does.
+SEARCH_FOLD_DUCKDB = f"CREATE OR REPLACE TEMP MACRO search_fold(s) AS {_replacing('strip_accents(s)', _LETTERS)}"
+
+
 def fold(text: str) -> str:
-    """Text as the SQL expression `folded(column)` reads it: Arabic folded,
-    lower-case, whitespace runs one space, stripped."""
-    return " ".join(text.translate(_TABLE).lower().split())
+    """Text folded for an Arabic search (see the module's note)."""
+    stripped = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) not in _MARKS)
+    return stripped.translate(_TABLE).lower()
+
+
+def folded(column: str, text: str) -> str:
+    """SQL for `column` folded as far as a search of `text` needs: equal to
+    `fold` wherever a folded `text` could match (folding digits cannot
+    change a match of a search without any, nor lower() one of a search
+    without cased letters; each character stays one character)."""
+    sql = f"search_fold({column})"
+    key = fold(text)
+    if any(ch.isdigit() for ch in key):
+        sql = _replacing(sql, _DIGITS)
+    if key != key.upper():
+        sql = f"lower({sql})"
+    return sql
+
+
+def is_arabic(text: str) -> bool:
+    """Whether a search holds Arabic letters (or digits), and so is folded."""
+    return bool(_ARABIC.search(text))
 
 
 def stem(word: str) -> str:
     """A folded Arabic word without its plural or feminine ending (ات, ين,
-    ون, then ه, which is also ة folded), while three letters besides the
-article stay; a word
+    ون, then ه), while three letters besides the article stay; a word
     without Arabic letters as it is."""
-    if not _ARABIC_LETTER.search(word):
+    if not is_arabic(word):
         return word
     article = 2 if word.startswith("ال") else 0
     for ending in _ENDINGS:
@@ -71,21 +113,37 @@ def _escape(text: str) -> str:
 
 
 def like_pattern(text: str) -> str:
-    """The LIKE pattern (escape character backslash) that the folded text of
-    a matching event matches."""
-    parts = []
-    for word in fold(text).split(" "):
-        stemmed = stem(word)
-        parts.append(_escape(stemmed) + ("%" if stemmed != word else ""))
+    """The LIKE pattern (escape: backslash) that the folded text of a match
+    matches: the folded words, stemmed, in order."""
+    words = fold(text).split()
+    stems = [stem(word) for word in words]
+    # After a stemmed word, anything up to the next word (or the end).
+    parts = [_escape(s) + ("%" if s != w and i < len(words) - 1 else "") for i, (s, w) in
+             enumerate(zip(stems, words, strict=True))]
     return "%" + " ".join(parts) + "%"
 
 
-def folded(column: str) -> str:
-    """SQL for the folded text of `column` (a name from our schema)."""
-    return f"lower(translate({column}, '{_FROM}', '{_TO}'))"
+def hint(text: str) -> str:
+    """A LIKE pattern every raw text whose fold matches `like_pattern(text)`
+    matches: its rarest letter that folding never makes, else any text."""
+    letters = set(like_pattern(text)) - _FOLD_TARGETS
+    return next((f"%{letter}%" for letter in _RAREST_FIRST if letter in letters), "%")
 
 
-def condition(parameter: str) -> str:
-    """SQL true for an event whose folded text matches the LIKE pattern
-    bound as `parameter` (a placeholder in the backend's dialect)."""
-    return "(" + " OR ".join(f"{folded(c)} LIKE {parameter} ESCAPE '\\'" for c in TEXT_COLUMNS) + ")"
+def params(text: str) -> dict[str, object]:
+    """The parameters `condition(text)` names, bound."""
+    if is_arabic(text):
+        return {"text": like_pattern(text), "text_hint": hint(text)}
+    return {"text": f"%{_escape(text.strip())}%"}
+
+
+def condition(text: str) -> str:
+    """The SQL template for a search of `text`, its parameters {text} (and
+    for Arabic {text_hint}) as `params` binds them: a Latin search is
+    ILIKE on the raw columns, an Arabic one LIKE on the folded columns of
+    the rows that hold its hint."""
+    if is_arabic(text):
+        tests = [f"({c} LIKE {{text_hint}} AND {folded(c, text)} LIKE {{text}} ESCAPE '\\')" for c in TEXT_COLUMNS]
+    else:
+        tests = [f"{c} ILIKE {{text}} ESCAPE '\\'" for c in TEXT_COLUMNS]
+    return "(" + " OR ".join(tests) + ")"

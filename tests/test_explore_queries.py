@@ -1,9 +1,11 @@
 """The store's explore queries on small hand-made stores: exact values."""
 
 import datetime as dt
+import json
 
 import pytest
 
+from events.__main__ import main
 from events.exc import QueryError
 from events.explore import MAP_COLUMNS, timeline_unit
 from events.filters import EventQuery
@@ -157,12 +159,79 @@ def test_compare_two_periods(filled):
         ("Idleb", "Idleb", 0, 2, 2, 0, 3), ("Hama", "Hama", 2, 1, -1, 3, 4)]
 
 
-def test_view_answers_as_the_methods_do(filled):
-    query = EventQuery(admin1=("Hama",))
-    view = filled.view(query, limit=2, map_limit=3, cell_degrees=0.5)
+@pytest.mark.parametrize("query", [EventQuery(admin1=("Hama",)), EventQuery(admin1=("Hama",), text="غارة"),
+                                   EventQuery(text="a"), EventQuery(text="nothing like it")])
+@pytest.mark.parametrize("sort", ["event_date", "fatalities", "notes"])
+def test_view_answers_as_the_methods_do(filled, query, sort):
+    view = filled.view(query, limit=2, sort=sort, map_limit=3, cell_degrees=0.5, level="admin2", unit="week")
     assert view.summary == filled.summary(query)
-    assert view.page.equals(filled.page(query, limit=2))
-    assert view.timeline.equals(filled.timeline(query))
-    assert view.map_events is None  # 5 events match, more than 3
-    assert view.grid.equals(filled.grid(query, 0.5)) and view.regions.equals(filled.regions(query))
-    assert filled.view(query, map_limit=5).map_events is not None
+    assert view.page.equals(filled.page(query, limit=2, sort=sort))
+    assert view.timeline.equals(filled.timeline(query, unit="week"))
+    assert view.grid.equals(filled.grid(query, 0.5)) and view.regions.equals(filled.regions(query, "admin2"))
+    count = view.summary.count
+    assert (view.map_events is None) == (count > 3)
+    points = filled.view(query, map_limit=count).map_events
+    assert points is not None and points.equals(filled.map_events(query, count))
+
+
+@pytest.mark.parametrize("query, expected", [
+    (EventQuery(), [1, 2, 3, 4, 5, 6, 7, 8]),
+    (EventQuery(date_from=D(2024, 3, 1)), [5, 6, 7, 8]),
+    (EventQuery(date_to=D(2024, 2, 3)), [1, 2, 3, 4]),  # both ends inclusive
+    (EventQuery(event_type=("Protests", "Battles")), [1, 4]),
+    (EventQuery(sub_event_type=("Armed clash",)), [4]),
+    (EventQuery(actor=("Hayat Tahrir al-Sham",)), [3, 4]),  # actor2 of 3, actor1 of 4
+    (EventQuery(actor=("Protesters (Syria)", "Nobody")), [1]),
+    (EventQuery(admin1=("Idleb",)), [5, 6]),
+    (EventQuery(admin2=("Masyaf", "Ariha")), [3, 6]),
+    (EventQuery(min_fatalities=5), [3, 4, 8]),
+    (EventQuery(max_fatalities=2), [1, 5, 6]),
+    (EventQuery(min_fatalities=2, max_fatalities=4), [2, 6, 7]),
+    (EventQuery(geo_precision=(3,)), [4, 6]),
+    (EventQuery(geo_precision=(1, 2)), [1, 2, 3, 5, 7, 8]),
+    (EventQuery(source="sohr"), [1, 2]),  # case-insensitive, anywhere in "SANA; SOHR"
+    (EventQuery(source="Step"), [6]),
+    (EventQuery(origin=("acled",)), [5]),
+    (EventQuery(status="draft"), [5]),
+    (EventQuery(status="reviewed"), [1, 2, 3, 4, 6, 7, 8]),
+    # Latin text: a case-insensitive substring of notes, location, actors or source.
+    (EventQuery(text="hama"), [1, 2, 4, 7]),
+    (EventQuery(text="CLASH"), [8]),
+    (EventQuery(text="Tahrir"), [3, 4]),
+    (EventQuery(text="50%_"), []),
+    # Arabic text: folded and stemmed on both sides.
+    (EventQuery(text="حماة"), [2, 5]),  # حماة and حماه
+    (EventQuery(text="حماه"), [2, 5]),
+    (EventQuery(text="غارة"), [2, 3]),  # غارات, and غارةٌ with its tanween
+    (EventQuery(text="غارات"), [2, 3]),
+    (EventQuery(text="غارة جوية"), [2, 3]),  # جوّية with its shadda
+    (EventQuery(text="جَوِّيَّة"), [2, 3]),  # diacritics in the search
+    (EventQuery(text="مقاتلون"), [7]),  # مقاتلين
+    (EventQuery(text="ريف حماة"), [5]),
+    (EventQuery(text="ريف حمص"), []),
+    (EventQuery(text="مـصـيـاف"), [3]),  # tatweel
+    # Combined: every filter applies.
+    (EventQuery(admin1=("Hama",), geo_precision=(1,), text="غارة"), [2]),
+    (EventQuery(admin1=("Hama",), date_from=D(2024, 2, 1), max_fatalities=10), [3, 7]),
+    (EventQuery(actor=("Military Forces of Syria",), event_type=("Battles",), min_fatalities=10), [4]),
+    (EventQuery(admin2=("Hama", "Idleb"), source="SOHR", text="حماة"), [2]),
+    (EventQuery(sub_event_type=("Air/drone strike",), origin=("native",), status="reviewed",
+                geo_precision=(1, 2), date_to=D(2024, 3, 31)), [2, 3, 7]),
+])
+def test_every_filter_alone_and_combined(filled, query, expected):
+    assert filled.summary(query).count == len(expected)
+    assert _ids(filled.page(query, limit=20)) == expected
+    assert EventQuery.from_params(query.to_params()) == query
+
+
+def test_a_query_reads_the_same_from_the_command_line(filled, capsys):
+    query = EventQuery(date_from=D(2024, 1, 1), sub_event_type=("Air/drone strike",),
+                       actor=("Military Forces of Syria",), admin2=("Hama", "Masyaf"), max_fatalities=10,
+                       geo_precision=(1, 2), source="SOHR", text="غارة")
+    flags = []
+    for key, values in query.to_params().items():
+        for value in values:
+            flags += ["--" + key.replace("_", "-"), value]
+    assert main(["query", "--db", str(filled.path), *flags, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"count": 1, "fatalities": 3}
+    assert filled.summary(query).count == 1

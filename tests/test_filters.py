@@ -1,8 +1,19 @@
+import dataclasses
 import datetime as dt
 
+import duckdb
 import pytest
 
-from events.filters import DUCKDB, POSTGRESQL, EventQuery
+from events import text_search
+from events.exc import QueryError
+from events.filters import DUCKDB, FILTERS, FILTERS_BY_KEY, POSTGRESQL, EventQuery
+from events.schema import FIELD_NAMES
+
+EVERYTHING = EventQuery(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 6, 30),
+                        event_type=("Battles", "Protests"), sub_event_type=("Armed clash",),
+                        actor=("Hayat Tahrir al-Sham", "Military Forces of Syria"), admin1=("Hama",),
+                        admin2=("Masyaf", "Hama"), min_fatalities=3, max_fatalities=50, geo_precision=(1, 3),
+                        source="SOHR", origin=("acled", "native"), status="reviewed", text="غارة جوية")
 
 
 def test_no_filter_selects_everything():
@@ -10,15 +21,41 @@ def test_no_filter_selects_everything():
     assert EventQuery().sentences() == []
 
 
+def test_every_query_field_is_one_declared_filter_named_as_the_schema_names_it():
+    assert [f.name for f in dataclasses.fields(EventQuery)] == [f.key for f in FILTERS]
+    spanning = {"actor": ("actor1", "actor2"), "text": text_search.TEXT_COLUMNS,
+                "min_fatalities": ("fatalities",), "max_fatalities": ("fatalities",),
+                "date_from": ("event_date",), "date_to": ("event_date",)}
+    for f in FILTERS:
+        assert f.key in FIELD_NAMES or set(spanning[f.key]) <= set(FIELD_NAMES), f.key
+        assert f.label and f.sentence
+
+
 @pytest.mark.parametrize(
     "query, sql, params, sentence",
     [
         (EventQuery(date_from=dt.date(2024, 1, 1)), "event_date >= $date_from",
          {"date_from": dt.date(2024, 1, 1)}, "on or after 2024-01-01"),
+        (EventQuery(date_to=dt.date(2024, 1, 31)), "event_date <= $date_to",
+         {"date_to": dt.date(2024, 1, 31)}, "on or before 2024-01-31"),
+        (EventQuery(event_type=("Battles",)), "event_type = ANY($event_type)", {"event_type": ["Battles"]},
+         "event type is Battles"),
+        (EventQuery(sub_event_type=("Armed clash", "Attack")), "sub_event_type = ANY($sub_event_type)",
+         {"sub_event_type": ["Armed clash", "Attack"]}, "sub-event type is Armed clash, Attack"),
+        (EventQuery(actor=("Islamic State",)), "(actor1 = ANY($actor) OR actor2 = ANY($actor))",
+         {"actor": ["Islamic State"]}, "actor1 or actor2 is Islamic State"),
         (EventQuery(admin1=("Hama", "Idleb")), "admin1 = ANY($admin1)",
          {"admin1": ["Hama", "Idleb"]}, "governorate is Hama, Idleb"),
+        (EventQuery(admin2=("Masyaf",)), "admin2 = ANY($admin2)", {"admin2": ["Masyaf"]}, "district is Masyaf"),
         (EventQuery(min_fatalities=5), "fatalities >= $min_fatalities", {"min_fatalities": 5},
          "at least 5 fatalities"),
+        (EventQuery(max_fatalities=9), "fatalities <= $max_fatalities", {"max_fatalities": 9},
+         "at most 9 fatalities"),
+        (EventQuery(geo_precision=(1, 2)), "geo_precision = ANY($geo_precision)", {"geo_precision": [1, 2]},
+         "geo precision is 1, 2 (1 town, 2 near a town, 3 region)"),
+        (EventQuery(source="SO_HR%"), "source ILIKE $source ESCAPE '\\'", {"source": "%SO\\_HR\\%%"},
+         "source contains 'SO_HR%'"),
+        (EventQuery(origin=("acled",)), "origin = ANY($origin)", {"origin": ["acled"]}, "origin is acled"),
         (EventQuery(status="draft"), "status = $status", {"status": "draft"}, "status is draft"),
     ],
 )
@@ -27,51 +64,78 @@ def test_one_filter(query, sql, params, sentence):
     assert query.sentences() == [sentence]
 
 
-def test_text_is_a_bound_escaped_pattern():
+def test_latin_text_is_a_bound_escaped_substring_of_any_text_column():
     where, params = EventQuery(text="50%_off' OR 1=1 --").where(DUCKDB)
     assert "50%" not in where and "OR 1=1" not in where
-    assert params == {"text": "%50\\%\\_off' or 1=1 --%"}
+    assert params == {"text": "%50\\%\\_off' OR 1=1 --%"}
+    assert where == "(" + " OR ".join(f"{c} ILIKE $text ESCAPE '\\'" for c in text_search.TEXT_COLUMNS) + ")"
+    assert EventQuery(text="Arab 48").sentences() == ["text contains 'Arab 48'"]
 
 
-def test_each_dialect_names_the_same_parameters_its_own_way():
-    query = EventQuery(date_from=dt.date(2024, 1, 1), admin1=("Hama",), text="air")
+def test_arabic_text_is_folded_stemmed_and_bound():
+    where, params = EventQuery(text="غاراتٌ جوية").where(DUCKDB)
+    assert params == {"text": "%غار% جوي%", "text_hint": "%غ%"}
+    assert "غار" not in where and "notes LIKE $text_hint AND search_fold(notes) LIKE $text" in where
+
+
+@pytest.mark.parametrize("query", [EVERYTHING.replace(text="air"), EVERYTHING])
+def test_each_dialect_names_the_same_parameters_its_own_way(query):
     duckdb_sql, duckdb_params = query.where(DUCKDB)
     postgresql_sql, postgresql_params = query.where(POSTGRESQL)
     assert duckdb_params == postgresql_params
-    assert duckdb_sql.startswith("event_date >= $date_from AND admin1 = ANY($admin1) AND (lower(translate(notes, ")
-    assert duckdb_sql.count("LIKE $text ESCAPE") == 7
-    assert postgresql_sql == duckdb_sql.replace("$date_from", "%(date_from)s").replace(
-        "$admin1", "%(admin1)s").replace("$text", "%(text)s")
+    expected = duckdb_sql
+    for name in sorted(duckdb_params, key=len, reverse=True):  # $text_hint before $text
+        expected = expected.replace(f"${name}", f"%({name})s")
+    assert postgresql_sql == expected
+    assert duckdb_sql.startswith("event_date >= $date_from AND event_date <= $date_to AND event_type = ANY(")
 
 
-def test_url_parameters_round_trip():
-    query = EventQuery(date_from=dt.date(2024, 1, 1), event_type=("Battles", "Protests"), admin1=("Hama",),
-                       min_fatalities=3, text="ريف", status="reviewed")
-    assert EventQuery.from_params(query.to_params()) == query
+def test_url_parameters_round_trip_every_filter():
+    assert set(EVERYTHING.active()) == set(FILTERS_BY_KEY)
+    params = EVERYTHING.to_params()
+    assert params["geo_precision"] == ["1", "3"] and params["text"] == ["غارة جوية"]
+    assert EventQuery.from_params(params) == EVERYTHING
+    one_value = {key: values[0] for key, values in params.items()}  # a str where a list was
+    assert EventQuery.from_params(one_value).actor == ("Hayat Tahrir al-Sham",)
 
 
-def test_status_all_means_no_filter():
-    assert EventQuery.from_params({"status": ["all"]}) == EventQuery()
+def test_status_all_and_empty_values_mean_no_filter():
+    assert EventQuery.from_params({"status": ["all"], "admin1": [""], "text": ""}) == EventQuery()
 
 
-def test_bad_url_value_names_the_filter():
-    with pytest.raises(ValueError, match="date_from"):
-        EventQuery.from_params({"date_from": ["16/03/2024"]})
+@pytest.mark.parametrize("params, key", [
+    ({"date_from": ["16/03/2024"]}, "date_from"), ({"max_fatalities": ["many"]}, "max_fatalities"),
+    ({"geo_precision": ["1", "4"]}, "geo_precision"), ({"geo_precision": ["town"]}, "geo_precision"),
+    ({"status": ["final"]}, "status"),
+])
+def test_bad_url_value_names_the_filter(params, key):
+    with pytest.raises(QueryError, match=key):
+        EventQuery.from_params(params)
 
 
-def test_filters_select_the_right_events(store):
-    from events.store import Batch
-    from tests.helpers import make_event
+@pytest.mark.parametrize("word, stem", [
+    ("غاره", "غار"), ("غارات", "غار"), ("حماه", "حما"), ("مقاتلين", "مقاتل"), ("مقاتلون", "مقاتل"),
+    ("مدنيين", "مدني"), ("قوات", "قوات"), ("الدين", "الدين"), ("المدنيات", "المدني"), ("حمص", "حمص"),
+    ("hama", "hama"), ("stations", "stations"),
+])
+def test_light_stemming(word, stem):
+    assert text_search.stem(word) == stem
 
-    store.insert([
-        make_event(1, event_date=dt.date(2024, 1, 1), fatalities=0, notes="Protest in the square"),
-        make_event(2, event_date=dt.date(2024, 2, 1), fatalities=7, admin1="Idleb"),
-        make_event(3, event_date=dt.date(2024, 3, 1), fatalities=12, status="draft"),
-    ], Batch("b", "native"))
-    count = lambda **kw: store.summary(EventQuery(**kw)).count  # noqa: E731
-    assert count(date_from=dt.date(2024, 2, 1), date_to=dt.date(2024, 2, 1)) == 1  # both ends inclusive
-    assert count(admin1=("Hama",)) == 2
-    assert count(min_fatalities=7) == 2
-    assert count(text="SQUARE") == 1
-    assert count(status="draft") == 1
-    assert count(event_type=("Battles",)) == 0
+
+@pytest.mark.parametrize("text, key", [
+    ("ريفِ حماةَ", "ريف حماه"), ("إدلب", "ادلب"), ("مـــدينة", "مدينه"), ("مستشفى", "مستشفي"),
+    ("أإآٱ ؤ ئ", "اااا و ي"), ("٢٠٢٤ ۱۲", "2024 12"), ("Ḩamāh HAMA", "hamah hama"), ("ک ی", "ك ي"),
+])
+def test_fold_in_python_and_in_sql_agree(text, key):
+    assert text_search.fold(text) == key
+    con = duckdb.connect()
+    con.execute(text_search.SEARCH_FOLD_DUCKDB)
+    full = text_search.folded("$t", "٤ A")  # a search with digits and cased letters folds everything
+    assert con.execute(f"SELECT {full}", {"t": text}).fetchall() == [(key,)]
+
+
+def test_a_hint_is_a_letter_every_matching_raw_text_holds():
+    assert text_search.hint("حماة") == "%ح%"
+    assert text_search.hint("غارة جوية") == "%غ%"
+    assert text_search.hint("وادي") == "%د%"
+    assert text_search.hint("اوي") == "%"  # folding makes all of these: every row is folded
