@@ -11,6 +11,7 @@ what is missing instead of a guess.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from functools import cached_property
 
@@ -19,7 +20,9 @@ from geopy.location import Location
 from events import taxonomy
 from events.exc import EventsError
 from events.schema import ACTOR_SEPARATOR, empty_event
+from geo.admin import canonical_admin1
 from geo.geocoder import OfflineGeocoder
+from geo.normalise import normalise
 
 from . import rules
 from .confidence import calibrated
@@ -232,6 +235,8 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
     return event
 
 
+_PART_OF = re.compile(r"(?:in |في )?(?:northern|southern|eastern|western|central|north|south|east|west|rural"
+                      r"|northeastern|northwestern|southeastern|southwestern) ")
 _UNKNOWN = "is not in the gazetteer"  # the geocoder's words for a name it could only place by its area
 
 
@@ -247,7 +252,10 @@ def _most_precise(places: list[rules.Finding[Location]]) -> rules.Finding[Locati
 
     def rank(place: rules.Finding[Location]) -> tuple[int, bool, bool, int]:
         raw = place.value.raw
-        return (raw["geo_precision"], bool(raw.get("candidates")), _UNKNOWN in raw["rule"], order[id(place)])
+        # "northern Idlib" is a part of the governorate, not the city that shares its name.
+        part_of = _PART_OF.match(normalise(place.spans[0].text)) and canonical_admin1(place.value.address)
+        precision = 3 if part_of else raw["geo_precision"]
+        return (precision, bool(raw.get("candidates")), _UNKNOWN in raw["rule"], order[id(place)])
 
     return min(pool, key=rank)
 

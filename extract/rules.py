@@ -280,9 +280,12 @@ _AREA = re.compile(
     r"|(?:near|outskirts of|countryside of|(?:north|south|east|west)(?:-?(?:east|west))? of|central"
     r"|northern|southern|eastern|western) (?:the (?:town|city|village) of )?[a-z'-]+(?: [a-z'-]+){0,2})"
 )
+_IN_AREA = r"(?:في |ب)?(?:ريف|محافظه|منطقه|ناحيه|باديه) "
 _LOCATIVE = re.compile(
     rf"(?<!\w)(?:(?:في|in|at) )?(?:(?:[بو]?(?:بلده|مدينه|قريه|بلدتي|قريتي)|طريق|(?:the )?(?:town|city|village) of) "
-    rf"|(?:في|in|at) )(?P<phrase>{_WORD}(?: {_WORD}){{0,2}})"
+    rf"|(?:في|in|at) )(?P<phrase>{_WORD}(?: (?!{_IN_AREA}){_WORD}){{0,2}}"
+    # The area it lies in goes with it: a village the gazetteer does not know is placed by its area.
+    rf"(?: {_IN_AREA}{_WORD}(?: {_WORD})?)?)"
 )
 
 
@@ -343,14 +346,16 @@ _DESCRIPTORS = ("town|village|city|camp|neighborhood|neighbourhood|area|areas|di
                 "|gas field|military camp|crossing|dam|airport|base|prison|hospital|mountain|region|province"
                 "|governorate|outskirts|vicinity")
 _NAME_LINKS = "(?:al|el|ez|es|as|ash|ad|ar|an|at|az|bin|ibn|abu|um|umm|wa|de|-)"
+_ARTICLED = r"(?:al|el|ez|es|as|ash|ad|ar|an|at|az|ul|ud)-[\w'’]+"  # Jabal al-Zawiya, Deir ez-Zor
 _CAPITALISED = r"[A-Z][\w'’]*(?:-[\w'’]+)*"
 # English names are capitalised: "shelled Kafr Oweid town in Idleb governorate",
 # "near Sarmada, in northern Idlib". The words before the name that make it
 # a place near it, and the area after it, go to the geocoder with it.
 _EN_NAMED = re.compile(
     r"(?<![\w'’-])(?P<near>(?:(?:in |on |at )?the (?:vicinity|outskirts|surroundings|area) of |near |outskirts of "
-    r"|vicinity of |rural |around |(?:north|south|east|west)(?:-?(?:east|west))? of )?)"
-    rf"(?P<name>{_CAPITALISED}(?: (?:{_NAME_LINKS} )?{_CAPITALISED}){{0,4}})"
+    r"|vicinity of |rural |around |(?:north|south|east|west)(?:-?(?:east|west))? of "
+    r"|(?:northern|southern|eastern|western|central|northeastern|northwestern|southeastern|southwestern) )?)"
+    rf"(?P<name>{_CAPITALISED}(?: (?:{_NAME_LINKS} )?{_CAPITALISED}| {_ARTICLED}){{0,4}})"
     rf"(?P<kind>(?: (?:{_DESCRIPTORS}))?)"
     r"(?P<area>(?:,| in| of)(?: the)?(?: (?:northern|southern|eastern|western|north|south|east|west|rural|central"
     rf"|northeastern|northwestern|southeastern|southwestern))?(?: countryside of)?(?: {_CAPITALISED}){{1,3}}"
