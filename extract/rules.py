@@ -337,7 +337,7 @@ def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding[Locati
                     span = report.span(match.start() if pattern is _LOCATIVE else start, end)
                     found.append(Finding(location, (span,), confidence))
                     break
-    found += _named_places(report, geocoder, located)
+    found += _named_places(report, geocoder, {})
     return found
 
 
@@ -366,27 +366,37 @@ _NOT_PLACES = frozenset(normalise(w) for w in (
     "U.S", "UN", "Global Coalition", "Movement", "Security", "Non-violent"))
 
 
-def _named_places(report: Report, geocoder: OfflineGeocoder, located: dict[str, Location | None]
+def _named_places(report: Report, geocoder: OfflineGeocoder, located: dict[tuple[str, bool], Location | None]
                   ) -> list[Finding[Location]]:
     """Capitalised names in English text, each with the words that say how
     near (near, the vicinity of), what it is (town, camp) and the area it
     is in, resolved by the geocoder: the whole phrase, then less of it."""
     found: list[Finding[Location]] = []
-    for match in _EN_NAMED.finditer(report.raw):
+    position = 0
+    while (match := _EN_NAMED.search(report.raw, position)) is not None:
         name = match.group("name")
         key = normalise(name)
+        first = name.split(" ")[0]
+        position = match.end()
+        if normalise(first) in _NOT_PLACES and " " in name:
+            # "Iraqi IDPs in Hole Camp": the name starts after the word that is not one.
+            position = match.start("name") + len(first)
+            continue
         # Outlets and actors are not places (SANA is not the village Sa`na), nor are acronyms.
-        if (key in _NOT_PLACES or normalise(name.split(" ")[0]) in _NOT_PLACES or name.isupper()
-                or key in lexicons.outlets().values or key in lexicons.actors().values):
+        if (key in _NOT_PLACES or name.isupper() or key in lexicons.outlets().values
+                or key in lexicons.actors().values):
             continue
         near_start, name_end, kind_end = match.start("name") - len(match.group("near")), match.end("name"), \
             match.end("kind")
         for start, end in ((near_start, match.end()), (near_start, kind_end), (near_start, name_end),
                            (match.start("name"), name_end)):
             text = report.raw[start:end]
-            if text not in located:
-                located[text] = geocoder.geocode(text, close_spellings=False)
-            location = located[text]
+            # A name given with its area may be spelled loosely ("Fleifel town in Idleb countryside":
+            # Fulayfil): the geocoder looks for it among the area's places only.
+            loose = end == match.end() and bool(match.group("area"))
+            if (text, loose) not in located:
+                located[(text, loose)] = geocoder.geocode(text, close_spellings=loose)
+            location = located[(text, loose)]
             if location is not None:
                 found.append(Finding(location, (Span(text, report.base + start, report.base + end),), 0.7))
                 break
