@@ -497,7 +497,9 @@ def _place(table: FastTable, rejects: list[tuple], has_header: bool,
             return None
     if not len(starts):
         return None
-    ends = np.append(starts[1:] - 1, len(data))
+    # Each record's end is its line end, or the end of a file that has none
+    # (a blank line at the very end is then blank like any other).
+    ends = np.append(starts[1:] - 1, len(data) - 1 if data[-1:] in (b"\n", b"\r") else len(data))
     view = np.frombuffer(data, np.uint8)
     length = ends - starts
     blank = (length == 0) | ((length == 1) & (view[np.minimum(starts, len(data) - 1)] == 13))

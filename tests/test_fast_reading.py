@@ -10,6 +10,8 @@ from concurrent.futures import Future
 import duckdb
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from events import duckdb_store, fast_reading, importer
 from events.duckdb_store import DuckDBStore
@@ -72,6 +74,8 @@ def _line_cases() -> dict[str, tuple[str, bool]]:
         "mixed, blank lines of each kind": (_native(mixed, notes={2: "a\rb", 5: "c\r\nd", 7: "e\nf\r"}, surplus=4),
                                             True),
         "bare CR inside an unquoted field": (unquoted, True),
+        "line breaks inside quotes, no byte free to mark them": (
+            _native(["\r\n", "\r", *crlf[2:]], notes={2: "".join(map(chr, fast_reading._MARKS)) + "a\nb\rc"}), True),
         # A quote inside an unquoted field is a character: counting quotes
         # would not follow the file, so the exact reader reads it.
         "a quote inside an unquoted field, a bare CR": (literal_quote, False),
@@ -137,6 +141,29 @@ def _true_problems(text: str) -> list[tuple[int, str]]:
             found.append((start, "latitude_out_of_range"))
         start = reader.line_num + 1
     return found
+
+
+_ENDS = st.sampled_from(["\r\n", "\n", "\r", "\r\n\r\n", "\r\r", "\n\n", "\r\n\r"])
+_NOTES = st.lists(st.sampled_from(["a", " ", '"', "\r", "\n", "\r\n"]), max_size=6).map(lambda s: "x" + "".join(s))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ends=st.lists(_ENDS, min_size=2, max_size=12), data=st.data())
+def test_any_line_ends_are_read_fast_as_the_exact_reader_reads_them(ends, data):
+    rows = len(ends) - 1
+    notes = data.draw(st.dictionaries(st.integers(1, rows), _NOTES, max_size=rows))
+    bad = tuple(data.draw(st.sets(st.integers(1, rows), max_size=3)))
+    # A record too long is not one of several lines: the importer quotes one line of it (not ours to test here).
+    surplus = data.draw(st.sampled_from([n for n in range(rows + 1) if n not in notes]))  # 0: none
+    text = _native(ends, notes=notes, bad=bad, surplus=surplus)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        taken = _spy_on_stage(monkeypatch)
+        fast = importer.preview(text.encode(), "any.csv")
+        assert taken == [True]
+        monkeypatch.setattr(fast_reading, "stage", lambda *args: None)
+        exact = importer.preview(text.encode(), "any.csv")
+    assert [(p.line, p.reason.value) for p in fast.rejected] == _true_problems(text)
+    assert _summary(fast) == _summary(exact)
 
 
 def test_the_true_problems_are_counted_as_written():
