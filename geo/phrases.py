@@ -30,7 +30,7 @@ _NEAR_EN = ("in the vicinity of", "the vicinity of", "vicinity of", "outskirts o
             "checkpoint near", "a checkpoint near", "the areas of", "areas of", "areas around", "areas near",
             "parts of", "the edge of", "edge of", "entrance of", "the entrance of", "entrance to")
 # Words that frame a phrase without saying where: "in", "at", "areas in".
-_NOISE_EN = ("areas in", "areas", "in", "at", "on", "from", "inside", "a new", "new")
+_NOISE_EN = ("areas in", "areas", "in", "at", "on", "from", "inside", "a new", "new", "of")
 _REGION_EN = ("the countryside of", "countryside of", "rural", "the desert of", "desert of")
 _AREA_SUFFIXES_EN = ("countryside", "outskirts", "suburbs", "area", "areas", "region", "vicinity", "desert",
                      "frontline", "frontlines", "axis", "front")
@@ -237,8 +237,9 @@ def peel(text: str) -> Phrase:
 
 
 _AREA_OF = re.compile(r"\((?:area of|near|vicinity)\)")
+# "X and in the farms of Y" goes on a list: after "and", "in" places nothing in what came before.
 _IN = re.compile(r"\s(?:in|of|within)\s(?=(?:the\s)?(?:\w+\s)?(?:countryside|district|subdistrict|sub district|"
-                 r"governorate|province|area|region|desert))|\s(?:in|within)\s|\sفي\s|\s(?=ب(?:ريف|محيط|منطقه|ناحيه|"
+                 r"governorate|province|area|region|desert))|(?<!\band)\s(?:in|within)\s|\sفي\s|\s(?=ب(?:ريف|محيط|منطقه|ناحيه|"
                  r"اطراف|باديه|مدينه)\s)|\s(?=(?:ريف|ارياف|منطقه|ناحيه|محافظه)\s)")
 _DIRECTION_BETWEEN_AR = re.compile(r"\s(?=(?:شمال|جنوب|شرق|غرب)(?:ي)?(?:\s(?:غرب|شرق)(?:ي)?)?\s)")
 # ACLED writes a city's neighbourhood or landmark "Al-Hasakeh - Ghoweran": the city first.

@@ -180,6 +180,9 @@ def _within(gazetteer: Gazetteer, places: list[Place], context: _Context) -> lis
         # ~40 km of a town named with it: "north of Hama" is not in Aleppo.
         return (not context.town or _near(place, context.town)) and _in_sector(place, context.sector)
     fitting = [p for p in places if fits(p)]
+    if context.town is not None and len(fitting) > 1:  # "X near Y": of two X, the one nearer Y
+        town = context.town
+        fitting = _nearest_first(fitting, lambda p: abs(p.latitude - town.latitude) + abs(p.longitude - town.longitude))
     if context.sector is not None:  # of two Ibbin on the northern side, the one most nearly north
         fitting.sort(key=lambda p: not _in_sector(p, context.sector, SECTOR_DEGREES / 2))
     return fitting
@@ -246,6 +249,8 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
     fitting = _of_city(gazetteer, _within(gazetteer, places, context), phrase, context)
     if phrase.neighbourhood:  # "حي الوعر": the neighbourhood before a village of that name
         fitting.sort(key=lambda p: p.feature != "neighbourhood")
+    if len(fitting) > 1 and len(parsed.items) > 1:
+        fitting = _nearest_the_others(gazetteer, fitting, phrase, parsed, context)
     if fitting:
         loose = how and not exact or all(fitting[0] is not p for p in exact)
         return _town(gazetteer, query, fitting, phrase, parsed, how if loose else "")
@@ -273,6 +278,27 @@ def _place_or_area(gazetteer: Gazetteer, query: str, phrase: Phrase, context: _C
         return _town(gazetteer, query, [p for p, _ in close], phrase, parsed,
                      f"spelling of {best.label!r} ({score:.0f}/100)", doubt=doubt)
     return None
+
+
+def _nearest_the_others(gazetteer: Gazetteer, places: list[Place], phrase: Phrase, parsed: Parsed,
+                        context: _Context) -> list[Place]:
+    """Of several places of one name in a list ("Ibbin and Jandairis"), the one nearest
+    the other places the list names first: places named together lie together."""
+    others = [found[0] for item in parsed.items if item is not phrase and item.core
+              for found in [_within(gazetteer, _find(gazetteer, item.core)[0], context)] if found]
+    if not others:
+        return places
+
+    def apart(place: Place) -> float:
+        return min(abs(place.latitude - o.latitude) + abs(place.longitude - o.longitude) for o in others)
+    return _nearest_first(places, apart)
+
+
+def _nearest_first(places: list[Place], apart) -> list[Place]:
+    """`places` nearest first by `apart`, among those of the best tier: nearness tells
+    two villages of one name apart, it does not make a village the town meant."""
+    tier = min(p.tier for p in places)
+    return sorted(places, key=lambda p: (p.tier > tier, apart(p) if p.tier == tier else 0.0))
 
 
 _CITY_KM = 15.0  # a neighbourhood lies this close to the point of its city

@@ -324,3 +324,18 @@ def test_a_neighbourhood_is_of_a_city_not_a_village_of_the_countryside_spelled_a
     assert "not in the gazetteer" in location.raw["rule"]
     # A neighbourhood the gazetteer has is found as before.
     assert geocoder.geocode("حي الوعر في مدينة حمص").raw["admin1"] == "Homs"
+
+
+@pytest.mark.parametrize(
+    "query, admin2",
+    [("Ibbin and Jandairis", "Afrin"), ("Ibbin and Kafr Karmin", "Jebel Saman"), ("Ibbin, Atarib", "Jebel Saman")],
+)
+def test_of_two_villages_of_one_name_the_one_near_the_others_named_with_it(geocoder, query, admin2):
+    assert geocoder.geocode(query, admin1="Aleppo").raw["admin2"] == admin2
+
+
+def test_nearness_does_not_make_a_village_the_town_meant(geocoder):
+    # A hamlet Al Mu`addamiyah lies by Rankous; the town of Muadamiyat al-Sham does not.
+    location = geocoder.geocode("town of Mou’adamiya and in the farms of Rankous.", admin1="Rural Damascus")
+    assert location.address == "Muadamiyat al-Sham"
+    assert [c["name"] for c in location.raw["candidates"]][-1:] == ["Rankus"]
