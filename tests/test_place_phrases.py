@@ -14,7 +14,7 @@ from geo.phrases import bearing, parse
 from tests.conftest import FIXTURES
 
 TABLE = FIXTURES / "places" / "phrases.csv"
-FLOOR = 0.98
+FLOOR = 0.99  # 199 of 199 rows pass (issue 16)
 
 
 def _rows() -> list[dict]:
@@ -53,7 +53,7 @@ def test_the_table_is_large_and_mostly_arabic_or_mixed():
     assert len(rows) >= 100 and arabic >= 40
 
 
-def test_at_least_98_percent_of_the_place_phrases_resolve_as_expected():
+def test_at_least_99_percent_of_the_place_phrases_resolve_as_expected():
     geocoder = OfflineGeocoder()
     rows = _rows()
     failures = {r["query"]: why for r in rows if (why := _failure(geocoder, r))}
