@@ -57,7 +57,11 @@ def _target(report: Report, attack: Hit[str], cues: dict[str, list[Hit[str]]]) -
     names any (an armed man in it is the attacker, "قتل عناصر من ... مدنياً"),
     else the armed side; a word after "by" names the attacker, as does the
     noun right after an Arabic verb (its subject)."""
-    in_sentence = [t for t in cues.get("@civilian", []) + cues.get("@armed", [])
+    actors = lexicons.actors().values
+    # An armed group's name is an armed target too ("killed a regime 4th Armored Division member").
+    named = [Hit(h.span, h.term, "@armed") for h in cues.get("@name", [])
+             if h.term in actors and actors[h.term][1] not in ("Civilians", "Protesters")]
+    in_sentence = [t for t in cues.get("@civilian", []) + cues.get("@armed", []) + named
                    if _same_sentence(report, attack.span, t.span) and not _by_before(report, t.span)]
     civilians = [t for t in in_sentence if t.value == "@civilian"]
     if civilians:
@@ -101,7 +105,8 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
         cues.setdefault(hit.value, []).append(hit)
     events = [h for h in hits if not h.value.startswith("@")]
     attacks = cues.get("@attack", []) + cues.get("@kill", [])
-    found = _protest(report, hits, cues) or _crowd(cues, attacks) or _territory(cues, events, attacks)
+    found = (_protest(report, hits, cues) or _crowd(cues, attacks) or _mob(report, cues, events, attacks)
+             or _territory(cues, events, attacks))
     if found:
         return [found]
     results: dict[str, list[Hit[str]]] = {}
@@ -140,11 +145,15 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
 
 
 def _protest(report: Report, hits: list[Hit[str]], cues: dict[str, list[Hit[str]]]) -> Finding[str] | None:
-    protests = [h for h in hits if h.value in _PROTESTS or h.value == "@protesting"]
+    contexts = cues.get("@context", [])
+    # People gathering, marching or blocking a road to demand, oppose or complain about something protest.
+    gatherings = [g for g in cues.get("@gather", []) if any(
+        c.span.start > g.span.end and _same_sentence(report, g.span, c.span) for c in contexts)]
+    protests = sorted([h for h in hits if h.value in _PROTESTS or h.value == "@protesting"] + gatherings,
+                      key=lambda h: h.span.start)
     if not protests:
         return None
     first = protests[0]
-    contexts = cues.get("@context", [])
     violent = [h for h in hits if not h.value.startswith("@") and h.value not in _PROTESTS
                and h.value not in ("Arrests", "Abduction/forced disappearance", "Violent demonstration")]
     # Other event words before the demonstration's own, not what it was about, make it another event.
@@ -183,6 +192,24 @@ def _crowd(cues: dict[str, list[Hit[str]]], attacks: list[Hit[str]]) -> Finding[
     if cues.get("@crowd") and violence:
         return _finding("Mob violence", [cues["@crowd"][0], violence[0]], 0.6)
     return None
+
+
+def _mob(report: Report, cues: dict[str, list[Hit[str]]], events: list[Hit[str]], attacks: list[Hit[str]]
+         ) -> Finding[str] | None:
+    """People who are no armed group (residents, a group of youths,
+    supporters) attacking or fighting, where no armed side is named: mob
+    violence ("residents beat up a man", "a clash between two groups of villagers")."""
+    people = cues.get("@people", [])
+    violence = [h for h in attacks + cues.get("Armed clash", []) + cues.get("@burn", []) if h.term.isascii()]
+    if not people or not violence or cues.get("@armed") or any(_explosive(h.value) for h in events):
+        return None
+    if any(inter not in ("Civilians", "Protesters") for _, inter in
+           (hit.value for hit in report.find(lexicons.actors()))):
+        return None
+    first = min(violence, key=lambda h: h.span.start)
+    doers = [p for p in people if p.span.end <= first.span.start and _same_sentence(report, p.span, first.span)
+             or first.value == "Armed clash" and _same_sentence(report, first.span, p.span)]
+    return _finding("Mob violence", [doers[0], first], 0.6) if doers else None
 
 
 def _territory(cues: dict[str, list[Hit[str]]], events: list[Hit[str]], attacks: list[Hit[str]]
