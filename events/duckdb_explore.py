@@ -7,7 +7,9 @@ query. The SQL is `events.explore`'s, shared with other backends; only the
 way it is run is DuckDB's:
 
 - The summary is the timeline's sum (every matching event is in one row
-  of it), so it costs no query of its own.
+  of it), so it costs no query of its own; the timeline is read per day
+  and rolled up, and the days tell the first page by date which rows it
+  can hold (a bound on event_date that DuckDB tests as it reads).
 - A text filter is evaluated once, not once per query: the matching rows'
   narrow columns go into a TEMP table (`explore_hits`, with each row's
   `rowid`), which the aggregates read; the page and the map fetch their
@@ -67,14 +69,27 @@ def view(con: duckdb.DuckDBPyConnection, query: EventQuery, *, limit: int, sort:
         if query.text:
             return _view_of_hits(con, query, limit=limit, sort=sort, descending=descending, unit=unit,
                                  map_limit=map_limit, cell_degrees=cell_degrees, level=level)
-        timeline = frame(con, explore.timeline_sql(query, DUCKDB, unit))
+        daily = frame(con, explore.timeline_sql(query, DUCKDB, "day"))
+        timeline = explore.roll_up(daily, unit)
         summary = summary_of(timeline)
-        return View(summary, frame(con, explore.page_sql(query, DUCKDB, 0, limit, sort, descending)), timeline,
+        return View(summary, _page(con, query, daily, limit, sort, descending), timeline,
                     map_events(con, query, None) if summary.count <= map_limit else None,
                     frame(con, explore.grid_sql(query, DUCKDB, cell_degrees)),
                     frame(con, explore.areas_sql(query, DUCKDB, level, regions_only=True)))
     finally:
         con.execute("ROLLBACK")  # it wrote nothing but its TEMP table
+
+
+def _page(con: duckdb.DuckDBPyConnection, query: EventQuery, daily: pd.DataFrame, limit: int, sort: str,
+          descending: bool) -> pd.DataFrame:
+    """The first page; by date, only the days it can hold are read (the
+    timeline per day says which), so that few rows reach the sort."""
+    if sort == "event_date" and (cutoff := explore.page_cutoff(daily, limit, descending)) is not None:
+        if descending:
+            query = query.replace(date_from=max(cutoff, query.date_from or cutoff))
+        else:
+            query = query.replace(date_to=min(cutoff, query.date_to or cutoff))
+    return frame(con, explore.page_sql(query, DUCKDB, 0, limit, sort, descending))
 
 
 def _view_of_hits(con: duckdb.DuckDBPyConnection, query: EventQuery, *, limit: int, sort: str, descending: bool,

@@ -36,8 +36,11 @@ DAYS_BY_DAY = 92
 DAYS_BY_WEEK = 731
 
 _COLUMNS = ", ".join(FIELD_NAMES)
-# An event the grid draws; its negation is never NULL, so no event is in neither.
-ON_GRID = "(coalesce(geo_precision IN (1, 2), FALSE) AND latitude IS NOT NULL AND longitude IS NOT NULL)"
+# An event the grid draws, and one it does not: exact complements (neither
+# is ever NULL), written as plain conjuncts and disjuncts so that the
+# backend can test them as it reads the table.
+ON_GRID = "geo_precision IN (1, 2) AND latitude IS NOT NULL AND longitude IS NOT NULL"
+OFF_GRID = "(geo_precision NOT IN (1, 2) OR geo_precision IS NULL OR latitude IS NULL OR longitude IS NULL)"
 # DuckDB sums BIGINT as HUGEINT, which pandas reads as float.
 _FATALITIES = "CAST(coalesce(sum(fatalities), 0) AS BIGINT) AS fatalities"
 
@@ -132,7 +135,7 @@ def areas_sql(query: EventQuery, dialect: Dialect, level: str, regions_only: boo
     select, group = _area(level)
     where, params = query.where(dialect)
     if regions_only:
-        where += f" AND NOT {ON_GRID}"
+        where += f" AND {OFF_GRID}"
     return (f"SELECT {select}, count(*) AS events, {_FATALITIES} FROM {table} WHERE {where}"
             f" GROUP BY {group} ORDER BY events DESC, area NULLS LAST, admin1 NULLS LAST"), params
 
@@ -161,3 +164,25 @@ def with_change(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.sort_values(["change", "area", "admin1"], ascending=[False, True, True], na_position="last")
     return frame[["area", "admin1", "first_events", "second_events", "change", "first_fatalities",
                   "second_fatalities"]].reset_index(drop=True)
+
+
+def roll_up(daily: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """A timeline per day (`timeline_sql(..., "day")`) as the timeline per
+    `unit` would be: the same rows, in the same order and types."""
+    _checked(unit, UNITS, "timeline unit")
+    if unit == "day" or daily.empty:
+        return daily
+    period = daily["period"].dt.to_period("W-SUN" if unit == "week" else "M").dt.start_time
+    rolled = (daily.assign(period=period.astype(daily["period"].dtype))
+              .groupby(["period", "event_type"], dropna=False, sort=True)[["events", "fatalities"]].sum()
+              .reset_index())
+    return rolled.astype(daily.dtypes.to_dict())
+
+
+def page_cutoff(daily: pd.DataFrame, rows: int, descending: bool) -> dt.date | None:
+    """The day on or after which (on or before, ascending) the first
+    `rows` events by event_date all fall, from the timeline per day; None
+    when the dated events are fewer."""
+    per_day = daily.dropna(subset=["period"]).groupby("period")["events"].sum().sort_index(ascending=not descending)
+    reached = per_day[per_day.cumsum() >= rows]
+    return None if reached.empty else reached.index[0].date()

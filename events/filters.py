@@ -8,7 +8,7 @@ ever bound parameters (`{key}`, written in each backend's dialect when the
 template is rendered), a sentence for people, how its value is bound and
 how it is read from the URL's strings. Identifiers in the templates come
 from our own schema, never from input. The templates use only SQL that
-DuckDB and PostgreSQL share (`= ANY(list)`, `ILIKE ... ESCAPE`), and
+DuckDB and PostgreSQL share (`IN (...)`, `ILIKE ... ESCAPE`), and
 `search_fold(text)`, which each backend defines (see `events.text_search`).
 """
 
@@ -103,27 +103,41 @@ class Filter:
         return template.format(**{name: dialect.parameter(name) for name in bound}), bound
 
 
+def _one_of(key: str, label: str, sentence: str, read: Callable[[list[str]], Any] = _texts,
+            columns: tuple[str, ...] = ()) -> Filter:
+    """A filter on a list of values: `column IN (...)`, one parameter per
+    value (`key_0`, `key_1`, ...), for each of `columns` (default: `key`),
+    any of them matching. Not `= ANY(list)`: DuckDB makes that a join,
+    which reads every column of every row it keeps."""
+
+    def sql(values: tuple) -> str:
+        items = "(" + ", ".join(f"{{{key}_{number}}}" for number in range(len(values))) + ")"
+        tests = [f"{column} IN {items}" for column in columns or (key,)]
+        return tests[0] if len(tests) == 1 else "(" + " OR ".join(tests) + ")"
+
+    return Filter(key, label, sql, sentence, read=read,
+                  binds=lambda values: {f"{key}_{number}": value for number, value in enumerate(values)})
+
+
 FILTERS: tuple[Filter, ...] = (
     Filter("date_from", "From", "event_date >= {date_from}", "on or after {value}", read=_date),
     Filter("date_to", "To", "event_date <= {date_to}", "on or before {value}", read=_date),
-    Filter("event_type", "Event type", "event_type = ANY({event_type})", "event type is {value}", list, _texts),
-    Filter("sub_event_type", "Sub-event type", "sub_event_type = ANY({sub_event_type})",
-           "sub-event type is {value}", list, _texts),
-    Filter("actor", "Actor", "(actor1 = ANY({actor}) OR actor2 = ANY({actor}))", "actor1 or actor2 is {value}",
-           list, _texts),
-    Filter("admin1", "Governorate", "admin1 = ANY({admin1})", "governorate is {value}", list, _texts),
-    Filter("admin2", "District", "admin2 = ANY({admin2})", "district is {value}", list, _texts),
+    _one_of("event_type", "Event type", "event type is {value}"),
+    _one_of("sub_event_type", "Sub-event type", "sub-event type is {value}"),
+    _one_of("actor", "Actor", "actor1 or actor2 is {value}", columns=("actor1", "actor2")),
+    _one_of("admin1", "Governorate", "governorate is {value}"),
+    _one_of("admin2", "District", "district is {value}"),
     Filter("min_fatalities", "Minimum fatalities", "fatalities >= {min_fatalities}", "at least {value} fatalities",
            read=_int),
     Filter("max_fatalities", "Maximum fatalities", "fatalities <= {max_fatalities}", "at most {value} fatalities",
            read=_int),
-    Filter("geo_precision", "Geo precision", "geo_precision = ANY({geo_precision})",
-           "geo precision is {value} (1 town, 2 near a town, 3 region)", list, _precisions),
+    _one_of("geo_precision", "Geo precision", "geo precision is {value} (1 town, 2 near a town, 3 region)",
+            _precisions),
     # A text, not a list: a source is often several outlets in one value
     # ("SOHR; SANA"), so one outlet is found by its name anywhere in it.
     Filter("source", "Source", "source ILIKE {source} ESCAPE '\\'", "source contains {value!r}",
            lambda value: _like_pattern(str(value))),
-    Filter("origin", "Origin", "origin = ANY({origin})", "origin is {value}", list, _texts),
+    _one_of("origin", "Origin", "origin is {value}"),
     Filter("status", "Status", "status = {status}", "status is {value}", read=_status),
     Filter("text", "Text", lambda value: text_search.condition(str(value)), "text contains {value!r}",
            binds=lambda value: text_search.params(str(value))),

@@ -161,12 +161,15 @@ def test_compare_two_periods(filled):
 
 @pytest.mark.parametrize("query", [EventQuery(admin1=("Hama",)), EventQuery(admin1=("Hama",), text="غارة"),
                                    EventQuery(text="a"), EventQuery(text="nothing like it")])
-@pytest.mark.parametrize("sort", ["event_date", "fatalities", "notes"])
-def test_view_answers_as_the_methods_do(filled, query, sort):
-    view = filled.view(query, limit=2, sort=sort, map_limit=3, cell_degrees=0.5, level="admin2", unit="week")
+@pytest.mark.parametrize("sort, descending, unit", [("event_date", True, "week"), ("event_date", False, "month"),
+                                                    ("fatalities", True, "day"), ("notes", False, "month")])
+@pytest.mark.parametrize("limit", [1, 3])
+def test_view_answers_as_the_methods_do(filled, query, sort, descending, unit, limit):
+    view = filled.view(query, limit=limit, sort=sort, descending=descending, map_limit=3, cell_degrees=0.5,
+                       level="admin2", unit=unit)
     assert view.summary == filled.summary(query)
-    assert view.page.equals(filled.page(query, limit=2, sort=sort))
-    assert view.timeline.equals(filled.timeline(query, unit="week"))
+    assert view.page.equals(filled.page(query, limit=limit, sort=sort, descending=descending))
+    assert view.timeline.equals(filled.timeline(query, unit=unit))
     assert view.grid.equals(filled.grid(query, 0.5)) and view.regions.equals(filled.regions(query, "admin2"))
     count = view.summary.count
     assert (view.map_events is None) == (count > 3)
