@@ -69,7 +69,13 @@ def _target(report: Report, attack: Hit[str], cues: dict[str, list[Hit[str]]]) -
     arabic = not attack.term.isascii()
     armed = [t for t in in_sentence if not (arabic and 0 <= t.span.start - attack.span.end <= 2)]
     after = [t for t in armed if t.span.start >= attack.span.end]
-    return min(after, key=lambda t: t.span.start) if after else (armed[-1] if armed else None)
+    if after:
+        return min(after, key=lambda t: t.span.start)
+    # Before the attack word, an armed side is its target only in the passive ("soldiers were killed");
+    # otherwise it is the attacker, and the target is unknown.
+    before = report.raw[max(0, attack.span.start - report.base - 12):attack.span.start - report.base].split()
+    passive = bool(before) and before[-1].lower() in ("was", "were", "been", "is", "are")
+    return armed[-1] if armed and (passive or arabic) else None
 
 
 _BASES = {"مقر", "مقرا", "مقرات", "قاعده", "نقطه عسكريه", "نقطه", "base", "military base", "headquarters", "outpost",
@@ -194,13 +200,20 @@ def _crowd(cues: dict[str, list[Hit[str]]], attacks: list[Hit[str]]) -> Finding[
     return None
 
 
+_ACTS_OF_CROWDS = frozenset((
+    "beat", "beaten", "beat up", "beating", "attacked", "attack", "attacking", "lynched", "lynch", "killed",
+    "assaulted", "assault", "stabbed", "set fire", "clashed", "clash", "clashes", "torched", "burned", "burnt",
+    "hacked", "chased", "stoned", "thrashed", "fought"))
+
+
 def _mob(report: Report, cues: dict[str, list[Hit[str]]], events: list[Hit[str]], attacks: list[Hit[str]]
          ) -> Finding[str] | None:
     """People who are no armed group (residents, a group of youths,
     supporters) attacking or fighting, where no armed side is named: mob
     violence ("residents beat up a man", "a clash between two groups of villagers")."""
     people = cues.get("@people", [])
-    violence = [h for h in attacks + cues.get("Armed clash", []) + cues.get("@burn", []) if h.term.isascii()]
+    violence = [h for h in attacks + cues.get("Armed clash", []) + cues.get("@burn", [])
+                if h.term.isascii() and h.term in _ACTS_OF_CROWDS]
     if not people or not violence or cues.get("@armed") or any(_explosive(h.value) for h in events):
         return None
     if any(inter not in ("Civilians", "Protesters") for _, inter in
