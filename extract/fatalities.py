@@ -142,6 +142,16 @@ def _break(report: Report, w: _Words, a: int, b: int) -> bool:
     return bool(_CLAUSE_END.search(report.key, w.spans[a][1], w.spans[b][0]))
 
 
+def _injured_after(w: _Words, i: int) -> bool:
+    """Whether the count that ends before word i counts the injured ("five seriously injured")."""
+    for n in range(i, min(i + 3, len(w.words))):
+        if w.words[n] in _AND:
+            return False
+        if w.deaths.get(n, (0, ""))[1] == "injury":
+            return True
+    return False
+
+
 def _group_forward(report: Report, w: _Words, i: int) -> tuple[int, int] | None:
     """(sum, last word) of the victims from word i on, and their coordinates."""
     found = _count_at(report, w, i)
@@ -162,8 +172,7 @@ def _group_forward(report: Report, w: _Words, i: int) -> tuple[int, int] | None:
             if k in w.deaths and w.deaths[k][1] == "injury":
                 break
             more = _count_at(report, w, k)
-            after = k + more[1] if more else k
-            if more is not None and any(w.deaths.get(n, (0, ""))[1] == "injury" for n in range(after, after + 3)):
+            if more is not None and _injured_after(w, k + more[1]):
                 break  # "and five injured"
             if more is not None:
                 total += more[0]
@@ -180,7 +189,7 @@ def _group_backward(report: Report, w: _Words, i: int) -> tuple[int, int] | None
     j = i - 1
     while j >= 0 and w.words[j] in _AUXILIARIES:
         j -= 1
-    total, first = 0, None
+    total, first, found_value = 0, None, 0
     while j >= 0:
         here = None
         for k in range(j, max(-1, j - _MOST_NP_WORDS), -1):
@@ -193,12 +202,18 @@ def _group_backward(report: Report, w: _Words, i: int) -> tuple[int, int] | None
                 if k > 0 and w.words[k - 1].isdigit() and len(w.words[k - 1]) < 4 and w.words[k].isdigit():
                     k, found = k - 1, (int(w.words[k - 1]), found[1] + 1)  # "2-3 were killed": the lower end
                 total += found[0]
+                found_value = found[0]
                 here = k
                 break
         if here is None:
             break
         first = here
         if first == 0 or _break(report, w, first - 1, first):
+            break
+        if (w.words[first - 1] in _AND and first > 2 and w.words[first - 3] == "between"
+                and w.words[first - 2].isdigit()):
+            total += int(w.words[first - 2]) - found_value  # "between 16 and 25 were killed": the lower end
+            first -= 3
             break
         if w.words[first - 1] in _AND:
             j = first - 2
