@@ -91,6 +91,24 @@ class ByteScan:
         return len(self.newlines) + (0 if data[-1:] in (b"\n", b"\r") else 1)
 
 
+def _release(data: FileBytes, start: int, length: int) -> None:
+    """Let this process's memory drop the mapped pages of `data[start:start
+    + length]` (`start` a multiple of the page size): read once, they would
+    stay resident and count against the import's memory, 432 MB for a 1M-row
+    file. A later read maps them again, from the kernel's page cache."""
+    if isinstance(data, mmap.mmap):
+        data.madvise(mmap.MADV_DONTNEED, start, length)
+
+
+def holds(data: FileBytes, needle: bytes) -> bool:
+    """Whether `data` holds `needle`, read in chunks whose pages are let go as it goes."""
+    for at in range(0, len(data), _CHUNK):
+        if data.find(needle, at, at + _CHUNK + len(needle) - 1) >= 0:
+            return True
+        _release(data, at, min(_CHUNK, len(data) - at))
+    return False
+
+
 def scan(data: FileBytes, unusual: Callable[[], None] = lambda: None) -> ByteScan:
     """One pass over `data`; `unusual` is called once, as soon as the line
     ends are found to be unusual (`ByteScan.unusual`)."""
@@ -113,6 +131,7 @@ def scan(data: FileBytes, unusual: Callable[[], None] = lambda: None) -> ByteSca
                 bare_cr = True
                 ends = np.sort(np.concatenate((ends, bare)))
         found.append(ends)
+        _release(data, at, len(chunk))
         if not told and (bare_cr or 0 < crlfs < lfs):
             told = True
             unusual()
@@ -466,6 +485,7 @@ def _copy(data: FileBytes, delimiter: str, target: Path) -> _Copy | None:
                 inside_found.update(int(b) for b in np.unique(view[spot[inside]]))
             quotes_before += len(quotes)
             out.write(chunk.data)
+            _release(data, at, len(chunk))
     if quotes_before % 2:
         return None
     record_ends = np.concatenate(ends) if ends else np.empty(0, np.int64)

@@ -189,7 +189,7 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     scanning = fast_reading.start_scan(data)
     # A quoted field starting with an apostrophe: perhaps a cell our export
     # guarded. Only then is the guard undone, at a cost to every row.
-    guarded = data.find(b"\"'") >= 0
+    guarded = fast_reading.holds(data, b"\"'")
     head = data[:65536].decode("utf-8-sig", errors="ignore")
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]
     delimiter = sniff_delimiter(first)
