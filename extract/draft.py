@@ -237,6 +237,8 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
 
 _PART_OF = re.compile(r"(?:in |في )?(?:northern|southern|eastern|western|central|north|south|east|west|rural"
                       r"|northeastern|northwestern|southeastern|southwestern) ")
+_DIRECTION = re.compile(r"(?:في |in |[وب])?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|north|south|east|west)"
+                        r"(?:-?(?:east|west))?(?: of)? ")
 _UNKNOWN = "is not in the gazetteer"  # the geocoder's words for a name it could only place by its area
 
 
@@ -246,7 +248,11 @@ def _most_precise(places: list[rules.Finding[Location]]) -> rules.Finding[Locati
     not the Tall Tawil of Aleppo; "near Sarmada, in northern Idlib":
     Sarmada, not Idleb). Among places as precise, one the geocoder found
     without doubt (no other place of the name elsewhere), then the first."""
-    governorates = {p.value.raw["admin1"] for p in places if p.value.raw["geo_precision"] == 3}
+    # A governorate is named by its name or its capital ("Raqqa city"), not by a direction from one
+    # ("جنوبي دمشق", south of Damascus, may be in Rural Damascus).
+    governorates = {p.value.raw["admin1"] for p in places
+                    if (p.value.raw["geo_precision"] == 3 or canonical_admin1(p.value.address) == p.value.raw["admin1"])
+                    and not _DIRECTION.match(normalise(p.spans[0].text))}
     pool = [p for p in places if p.value.raw["admin1"] in governorates] or places
     order = {id(p): i for i, p in enumerate(places)}
 

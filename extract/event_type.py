@@ -140,14 +140,27 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
         # An interception or a defusal stops the weapons it names.
         for weapon in [v for v in results if _explosive(v)]:
             del results[weapon]
-    base = _base_established(cues)
+    base = _base_established(cues) or results.get("Headquarters or base established")
     if base:
         results["Headquarters or base established"] = base
-        results.pop("Change to group/activity", None)
+        results.pop("Change to group/activity", None)  # the forces that came to man it
+    if "Change to group/activity" in results and not casualties and not attacks and not cues.get("@explosion"):
+        # Reinforcements "with tanks and rocket launchers": weapons named are carried, not fired.
+        for weapon in [v for v, found in results.items() if _explosive(v) and not any(_fires(h) for h in found)]:
+            del results[weapon]
     if not results and cues.get("@burn"):
         results["Looting/property destruction"] = cues["@burn"]
     ranked = sorted(results.items(), key=lambda item: (_rank()[item[0]], item[1][0].span.start))
     return [_finding(value, spans, 0.9 if len(spans) > 1 else 0.75) for value, spans in ranked]
+
+
+_FIRING = ("قصف", "يقصف", "تقصف", "shell", "bombard", "fired", "fire", "launched", "struck", "strike", "raid",
+           "غار", "استهدف", "اطلق", "airstrike", "air strike", "drone strike")
+
+
+def _fires(hit: Hit[str]) -> bool:
+    """Whether a weapon word says it was used (shelled, غارة), not only named (tanks, صواريخ)."""
+    return any(part in hit.term for part in _FIRING)
 
 
 def _protest(report: Report, hits: list[Hit[str]], cues: dict[str, list[Hit[str]]]) -> Finding[str] | None:

@@ -40,6 +40,7 @@ _SUBSET = {"including", "among", "بينهم", "بينهن", "منهم", "منه
 _NP_END = {"in", "at", "on", "near", "and", "who", "while", "during", "outside", "from", "after", "with", "by",
            "inside", "as", "when", "following", "before", "for", "of", "to", "along", "into", "was", "were"}
 _SINCE = {"since", "منذ"}
+_PERIOD_START = {"start", "beginning", "outbreak", "بدايه", "مطلع", "اندلاع", "بدء", "january", "the"}
 _POSSESSIVES = {"his", "her", "their", "its", "another"}
 _FOUND = {"found", "discovered", "recovered", "retrieved", "عثر", "العثور", "وجدت", "انتشال", "انتشلت"}
 _MOST_NP_WORDS = 5  # words of a noun phrase between a count and what follows it
@@ -234,6 +235,14 @@ def _coded_as(w: _Words, i: int) -> tuple[int, int] | None:
     return None
 
 
+def _running_total(w: _Words, i: int) -> bool:
+    """A death word near "since the start of the year" (منذ بداية): a running total."""
+    for n in range(max(0, i - 8), min(i + 9, len(w.words) - 1)):
+        if w.words[n] in _SINCE and w.words[n + 1] in _PERIOD_START:
+            return True
+    return False
+
+
 def _one_by_pronoun(word: str) -> bool:
     return not word.isascii() and word.endswith(("ه", "ها", "هما")) and word not in ("وفاه", "جثه")
 
@@ -272,7 +281,7 @@ def find_fatalities(report: Report) -> list[Finding[int]]:
             continue
         if kind == "body" and not _FOUND & set(w.words[max(0, i - 5):i + 6]):
             continue  # a body is a death when it is found
-        if _SINCE & set(w.words[max(0, i - 8):i + 9]):
+        if _running_total(w, i):
             continue  # "killed since the start of the year": a running total, not this event's
         passive = i > 0 and w.words[i - 1] in _AUXILIARIES
         forward = None

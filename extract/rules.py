@@ -282,7 +282,7 @@ _AREA = re.compile(
 )
 _IN_AREA = r"(?:في |ب)?(?:ريف|محافظه|منطقه|ناحيه|باديه) "
 _LOCATIVE = re.compile(
-    rf"(?<!\w)(?:(?:في|in|at) )?(?:(?:[بو]?(?:بلده|مدينه|قريه|بلدتي|قريتي)|طريق|(?:the )?(?:town|city|village) of) "
+    rf"(?<!\w)(?:(?:في|in|at) )?(?:(?:[بول]?(?:بلده|مدينه|قريه|بلدتي|قريتي)|طريق|(?:the )?(?:town|city|village) of) "
     rf"|(?:في|in|at) )(?P<phrase>{_WORD}(?: (?!{_IN_AREA}){_WORD}){{0,2}}"
     # The area it lies in goes with it: a village the gazetteer does not know is placed by its area.
     rf"(?: {_IN_AREA}{_WORD}(?: {_WORD})?)?)"
@@ -358,7 +358,8 @@ _EN_NAMED = re.compile(
     rf"(?P<name>{_CAPITALISED}(?: (?:{_NAME_LINKS} )?{_CAPITALISED}| {_ARTICLED}){{0,4}})"
     rf"(?P<kind>(?: (?:{_DESCRIPTORS}))?)"
     r"(?P<area>(?:,| in| of)(?: the)?(?: (?:northern|southern|eastern|western|north|south|east|west|rural|central"
-    rf"|northeastern|northwestern|southeastern|southwestern))?(?: countryside of)?(?: {_CAPITALISED}){{1,3}}"
+    r"|northeastern|northwestern|southeastern|southwestern))?(?: countryside of)?"
+    rf"(?: {_CAPITALISED}| {_ARTICLED}){{1,3}}"
     r"(?: (?:countryside|governorate|province|city|district|badia|desert))?)?")
 _NOT_PLACES = frozenset(normalise(w) for w in (
     "On", "Around", "In", "At", "The", "A", "An", "There", "This", "It", "He", "She", "They", "Casualties", "No",
