@@ -148,6 +148,10 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
         # Reinforcements "with tanks and rocket launchers": weapons named are carried, not fired.
         for weapon in [v for v, found in results.items() if _explosive(v) and not any(_fires(h) for h in found)]:
             del results[weapon]
+    if cues.get("@seize") and not results.get("Disrupted weapons use"):
+        # Weapons seized are weapons kept from use; anything else seized is looted.
+        taken = "Disrupted weapons use" if cues.get("@weapon") else "Looting/property destruction"
+        results.setdefault(taken, cues["@seize"] + cues.get("@weapon", [])[:1])
     if not results and cues.get("@burn"):
         results["Looting/property destruction"] = cues["@burn"]
     ranked = sorted(results.items(), key=lambda item: (_rank()[item[0]], item[1][0].span.start))
@@ -182,10 +186,11 @@ def _protest(report: Report, hits: list[Hit[str]], cues: dict[str, list[Hit[str]
         return None
     deaths = lexicons.death_words().values
     negated = [report.span(*m.span()) for m in fatalities.NEGATED.finditer(report.key)]  # "no one was killed"
-    lethal = cues.get("@lethal", []) + [
+    lethal = [h for h in cues.get("@lethal", []) + [
         h for h in cues.get("@kill", []) + cues.get("@attack", [])
         if h.span.start > first.span.start and deaths.get(h.term) in ("death", "died")
         and not any(n.start <= h.span.start < n.end for n in negated)]
+        if not _about(report, h, contexts)]  # "to demand justice for the killing of ..." is what it was about
     riot = cues.get("Violent demonstration", []) + cues.get("@riot", []) + cues.get("@burn", [])
     # What a protest demands (the release of detainees) is not what was done to it.
     stopped = [h for h in cues.get("@intervention", []) + cues.get("Arrests", [])
@@ -204,7 +209,8 @@ def _about(report: Report, hit: Hit[str], contexts: list[Hit[str]]) -> bool:
 
 def _crowd(cues: dict[str, list[Hit[str]]], attacks: list[Hit[str]]) -> Finding[str] | None:
     if cues.get("Violent demonstration"):
-        return _finding("Violent demonstration", cues["Violent demonstration"], 0.75)
+        # Rioters with no demonstration: a crowd's violence.
+        return _finding("Mob violence", cues["Violent demonstration"], 0.6)
     if cues.get("Mob violence"):
         return _finding("Mob violence", cues["Mob violence"], 0.75)
     violence = attacks + cues.get("@burn", []) + cues.get("@riot", [])
