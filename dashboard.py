@@ -16,6 +16,7 @@ navigation = st.navigation(
     [
         st.Page(_root, title="Explore", url_path="root", default=True, visibility="hidden"),
         explore,
+        st.Page("pages/areas.py", title="Areas and periods", url_path="areas"),
         st.Page("pages/code.py", title="Code a report", url_path="code"),
         st.Page("pages/upload.py", title="Upload", url_path="upload"),
     ],

@@ -9,6 +9,9 @@ label, message and legend is looked up here with `t(key)`. Stored values
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 import streamlit as st
 
 import labels
@@ -234,6 +237,14 @@ def value_name(value: object, kind: str = "") -> str:
     if kind == "admin2" and isinstance(value, tuple):
         return labels.area_name("admin2", value[1], value[0], "ar")
     return VALUE_NAMES_AR.get(str(value), str(value))
+
+
+def names(options: Iterable[Any], name: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A box's format_func: each option's words, found now. A function that
+    looked the language up when called would be called where no session is
+    (AppTest formats a box's value outside the script run)."""
+    table = {option: name(option) for option in options}
+    return lambda option: table.get(option, str(option))
 
 
 def number(value: int) -> str:

@@ -6,38 +6,57 @@ filtered and stored belongs to the core packages.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
+import json
 import re
 
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
+from pydeck.bindings.json_tools import default_serialize
 
+import i18n
 from events.backends import open_store
 from events.export import export
 from events.filters import EventQuery
-from events.store import Store, Summary
-from geo.gazetteer import governorate_outlines
+from events.store import Store, Summary, View
+from geo.gazetteer import GAZETTEER_DIR, governorate_outlines
 from geo.geocoder import OfflineGeocoder
+
+
+class Deck(pdk.Deck):
+    """A pydeck Deck whose JSON is compact: pydeck indents its JSON by two
+    spaces a level, which more than doubles what each rerun sends."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
 
 # Syria fills the view at this zoom on a laptop screen.
 SYRIA_VIEW = pdk.ViewState(latitude=35.0, longitude=38.4, zoom=5.6)
 
 
 def page_setup(title: str) -> None:
-    """Page config and the links between pages, the same on every page."""
+    """Page config, the language, the page's direction and the links
+    between pages, the same on every page."""
     # An emoji, not ":material/map:": Streamlit fetches a material page icon
     # from Google's font host, and the app must work offline. The other
     # material icons (links, notices, buttons) come from its bundled font.
     st.set_page_config(page_title=f"{title} · Conflict events", page_icon="🗺️", layout="wide")
+    i18n.seed()
     # Each paragraph of a text box takes the direction of its first letter,
-    # so an Arabic report reads right to left.
-    st.html("<style>textarea, input[type=text] {unicode-bidi: plaintext; text-align: start}</style>")
+    # so an Arabic report reads right to left; in Arabic the page does too.
+    st.html(f"<style>{i18n.layout_css()}</style>")
     with st.sidebar:
-        st.page_link("pages/explore.py", label="Explore", icon=":material/map:")
-        st.page_link("pages/code.py", label="Code a report", icon=":material/edit_note:")
-        st.page_link("pages/upload.py", label="Upload", icon=":material/upload_file:")
+        # On every page: a widget not drawn in a run is forgotten.
+        st.segmented_control("Language · اللغة", list(i18n.LANGUAGES), key=i18n.LANG_KEY,
+                             format_func=i18n.LANGUAGES.__getitem__, required=True)
+        st.page_link("pages/explore.py", label=i18n.t("nav.explore"), icon=":material/map:")
+        st.page_link("pages/areas.py", label=i18n.t("nav.areas"), icon=":material/stacked_bar_chart:")
+        st.page_link("pages/code.py", label=i18n.t("nav.code"), icon=":material/edit_note:")
+        st.page_link("pages/upload.py", label=i18n.t("nav.upload"), icon=":material/upload_file:")
         st.divider()
 
 
@@ -65,24 +84,51 @@ def forget_places() -> None:
 
 
 # Loaders are cached per query; `invalidate` drops them after a write.
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def summary(query: EventQuery) -> Summary:
     return store().summary(query)
 
 
-@st.cache_data(show_spinner=False)
-def points(query: EventQuery) -> pd.DataFrame:
-    return store().points(query)
+@st.cache_data(show_spinner=False, max_entries=32)
+def view(query: EventQuery, page_size: int, sort: str, descending: bool, unit: str, map_limit: int,
+         cell_degrees: float, level: str) -> View:
+    """What one rerun of Explore shows, asked of the store in one go."""
+    return store().view(query, limit=page_size, sort=sort, descending=descending, unit=unit, map_limit=map_limit,
+                        cell_degrees=cell_degrees, level=level)
 
 
-@st.cache_data(show_spinner=False)
-def timeline(query: EventQuery) -> pd.DataFrame:
-    return store().timeline(query)
+@st.cache_data(show_spinner=False, max_entries=64)
+def page(query: EventQuery, offset: int, limit: int, sort: str, descending: bool) -> pd.DataFrame:
+    return store().page(query, offset, limit, sort, descending)
 
 
-@st.cache_data(show_spinner=False)
-def table(query: EventQuery, limit: int) -> pd.DataFrame:
-    return store().frame(query, limit=limit)
+@st.cache_data(show_spinner=False, max_entries=64)
+def map_layers(query: EventQuery, map_limit: int, cell_degrees: float, level: str
+               ) -> tuple[pd.DataFrame | None, pd.DataFrame, pd.DataFrame]:
+    """(single events or None above the limit, grid cells, regions) of one
+    query: what the map draws, for a query the view was not asked for (a
+    window of the playback)."""
+    return (store().map_events(query, map_limit), store().grid(query, cell_degrees), store().regions(query, level))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def areas(query: EventQuery, level: str) -> pd.DataFrame:
+    return store().areas(query, level)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def compare(query: EventQuery, first: tuple[dt.date, dt.date], second: tuple[dt.date, dt.date],
+            level: str) -> pd.DataFrame:
+    return store().compare(query, first, second, level)
+
+
+def event(event_id: str) -> dict | None:
+    """One event, read afresh: it is opened one at a time."""
+    return store().event(event_id)
+
+
+def edits(event_id: str) -> pd.DataFrame:
+    return store().edits(event_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -93,6 +139,25 @@ def date_span():
 @st.cache_data(show_spinner=False)
 def origins() -> list[str]:
     return store().distinct("origin")
+
+
+# The actor box offers this many names at most: its options go to the
+# browser on every rerun. A name not offered can still be typed.
+MOST_ACTORS = 3_000
+
+
+@st.cache_data(show_spinner=False)
+def actors() -> list[str]:
+    """Actor names stored as actor1 or actor2, sorted."""
+    return sorted(set(store().distinct("actor1")) | set(store().distinct("actor2")))[:MOST_ACTORS]
+
+
+@st.cache_data
+def districts() -> tuple[tuple[str, str], ...]:
+    """(governorate, district) of Syria's 61 districts, sorted by district."""
+    features = district_outlines()["features"]
+    return tuple(sorted(((f["properties"]["admin1"], f["properties"]["admin2"]) for f in features),
+                        key=lambda pair: pair[1]))
 
 
 def export_text(query: EventQuery, format: str) -> str:
@@ -108,53 +173,23 @@ def invalidate() -> None:
 
 
 @st.cache_data
-def _outlines() -> dict:
+def outlines() -> dict:
+    """The governorates' outlines (GeoJSON, property admin1)."""
     return governorate_outlines()
 
 
-def event_map(places: pd.DataFrame) -> pdk.Deck:
-    """Governorate outlines and one circle per place, sized by events.
-
-    No base map: map_provider=None draws no tiles, and map_style is left
-    unset because Streamlit reads map_style=None as "the theme's basemap"
-    and fetches Carto's style from the internet.
-    The tooltip is a `text` template, so values are never read as HTML.
-    """
-    outlines = pdk.Layer(
-        "GeoJsonLayer",
-        _outlines(),
-        stroked=True,
-        filled=True,
-        get_fill_color=[238, 234, 224, 255],
-        get_line_color=[90, 90, 90, 255],
-        line_width_min_pixels=1,
-        pickable=False,
-    )
-    data = places.assign(radius=(places["events"] ** 0.5) * 1500 + 1500)
-    circles = pdk.Layer(
-        "ScatterplotLayer",
-        data,
-        get_position=["longitude", "latitude"],
-        get_radius="radius",
-        get_fill_color=[200, 30, 30, 170],
-        get_line_color=[120, 0, 0, 220],
-        stroked=True,
-        line_width_min_pixels=1,
-        pickable=True,
-    )
-    return pdk.Deck(
-        layers=[outlines, circles],
-        initial_view_state=SYRIA_VIEW,
-        map_provider=None,
-        tooltip={"text": "{location} ({admin1})\n{events} events, {fatalities} fatalities"},
-    )
+@st.cache_data
+def district_outlines() -> dict:
+    """The districts' outlines (GeoJSON, properties admin2 and admin1)."""
+    with open(GAZETTEER_DIR / "districts.geojson", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def place_map(latitude: float | None, longitude: float | None, outline: dict | None,
               nearby: pd.DataFrame) -> pdk.Deck:
     """The Code page's map: the chosen point (red), the area a vague place
     stands for (blue), and known places nearby (grey) to pick from."""
-    layers = [pdk.Layer("GeoJsonLayer", _outlines(), id="outlines", stroked=True, filled=True,
+    layers = [pdk.Layer("GeoJsonLayer", outlines(), id="outlines", stroked=True, filled=True,
                         get_fill_color=[238, 234, 224, 255], get_line_color=[90, 90, 90, 255],
                         line_width_min_pixels=1, pickable=False)]
     if outline is not None:
@@ -171,7 +206,7 @@ def place_map(latitude: float | None, longitude: float | None, outline: dict | N
     # Wide enough to show a governorate the point stands for; close in on a town.
     view = (pdk.ViewState(latitude=latitude, longitude=longitude, zoom=7.2 if outline else 9.5)
             if latitude is not None and longitude is not None else SYRIA_VIEW)
-    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None,
+    return Deck(layers=layers, initial_view_state=view, map_provider=None,
                     tooltip={"text": "{name} ({admin1})"})
 
 
