@@ -383,3 +383,208 @@ def test_code_page_states_its_limit_on_report_length_and_refuses_a_longer_one(de
     assert [e.value for e in at.error] == [
         f"The report is {MAX_REPORT_CHARS + 4:,} characters long; at most {MAX_REPORT_CHARS:,} can be drafted at "
         "once\\. Paste the article's text alone, or split it into several reports\\."]
+
+
+# Explore (issue 18): every filter, the map's layers, the table, details,
+# playback, two languages; the Areas page.
+
+def _deck(at: AppTest, number: int = 0) -> dict:
+    import json
+
+    return json.loads(at.get("deck_gl_json_chart")[number].proto.json)
+
+
+def _layer(deck: dict, layer_id: str) -> dict | None:
+    return next((layer for layer in deck["layers"] if layer["id"] == layer_id), None)
+
+
+def _region_events(deck: dict) -> int:
+    regions = _layer(deck, "regions")
+    return sum(f["properties"]["events"] for f in regions["data"]["features"]) if regions else 0
+
+
+@pytest.mark.parametrize("params", [
+    {"sub_event_type": "Armed clash"}, {"actor": "Islamic State"}, {"max_fatalities": "1"},
+    {"geo_precision": "3"}, {"source": "Arab"}, {"origin": "coded"},
+    {"admin1": "Aleppo", "event_type": "Battles", "min_fatalities": "2", "date_from": "2024-01-01"},
+])
+def test_explore_applies_each_filter_from_the_address(demo_store, params):
+    at = _explore_at(**params)
+    expected = demo_store.summary(EventQuery.from_params(params))
+    assert expected.count < 2401
+    assert [m.value for m in at.metric] == [f"{expected.count:,}", f"{expected.fatalities:,}"]
+    assert at.warning == [] or "No events" in at.warning[0].value
+    assert dict(at.query_params) == {key: [value] for key, value in params.items()} or all(
+        at.query_params[key] == value for key, value in params.items())
+
+
+def test_one_button_resets_every_filter(demo_store):
+    at = _explore_at(admin1="Hama", event_type="Battles", text="strike", geo_precision="1")
+    assert at.metric[0].value != "2,401"
+    next(b for b in at.button if b.key == "reset_filters").click().run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["2,401", "3,084"]
+    assert at.caption[0].value == "Showing all events."
+    assert dict(at.query_params) == {}
+
+
+def test_the_grid_and_the_shaded_regions_count_every_filtered_event_once(demo_store):
+    at = _page("explore.py").run()
+    deck = _deck(at)
+    dots = sum(len(layer["data"]) for layer in deck["layers"] if layer["id"].startswith("events-"))
+    assert dots + _region_events(deck) == 2401
+    assert all(layer["radiusUnits"] == "pixels" for layer in deck["layers"] if layer["id"].startswith("events-"))
+    for layer, cells in (("grid", "grid"), ("heatmap", "heatmap")):
+        at.session_state["map_layer"] = layer
+        at.run()
+        deck = _deck(at)
+        assert sum(row["events"] for row in _layer(deck, cells)["data"]) + _region_events(deck) == 2401
+        assert not any(layer["id"].startswith("events-") for layer in deck["layers"])
+
+
+def test_above_the_limit_the_map_draws_cells_and_says_so(demo_store, monkeypatch):
+    import explore_map
+
+    monkeypatch.setattr(explore_map, "MAP_LIMIT", 1000)
+    at = _page("explore.py").run()
+    assert not at.exception
+    deck = _deck(at)
+    assert _layer(deck, "grid") is not None
+    assert any("too many to draw one by one (more than 1,000)" in c.value for c in at.caption)
+
+
+def test_the_map_fits_the_governorates_chosen_and_keeps_its_view_for_other_filters(demo_store):
+    syria = _deck(_explore_at())["initialViewState"]
+    hama = _deck(_explore_at(admin1="Hama"))["initialViewState"]
+    assert hama["zoom"] > syria["zoom"] + 1
+    assert 34.5 < hama["latitude"] < 35.8 and 36.0 < hama["longitude"] < 38.0
+    assert _deck(_explore_at(admin1="Hama", event_type="Battles", min_fatalities="3"))["initialViewState"] == hama
+
+
+def test_the_tooltip_is_text_with_the_events_fields(demo_store):
+    deck = _deck(_explore_at(text="Arab 48"))
+    [feature] = _layer(deck, "regions")["data"]["features"]
+    assert "1 events placed only at Hama (precision 3)" in feature["properties"]["tip"]
+    import json
+
+    tooltip = json.loads(_page("explore.py").run().get("deck_gl_json_chart")[0].proto.tooltip)
+    assert tooltip["text"] == "{tip}" and "html" not in tooltip
+    dots = next(layer for layer in _deck(_explore_at(admin1="Aleppo"))["layers"] if layer["id"].startswith("events-"))
+    tip = dots["data"][0]["tip"]
+    assert "fatalities · precision" in tip and "source:" in tip
+
+
+def test_the_table_pages_and_sorts_the_whole_filtered_set(demo_store):
+    at = _page("explore.py").run()
+    assert at.caption[-2].value.startswith("Rows 1–50 of 2,401, sorted by Date") or any(
+        c.value.startswith("Rows 1–50 of 2,401") for c in at.caption)
+    at.number_input(key="table_page").set_value(49).run()
+    assert any(c.value.startswith("Rows 2,401–2,401 of 2,401") for c in at.caption)
+    at.number_input(key="table_page").set_value(1)
+    at.selectbox(key="table_sort").set_value("fatalities")
+    at.toggle(key="table_descending").set_value(True).run()
+    table = next(d.value for d in at.dataframe if "Fatalities" in d.value.columns or "fatalities" in d.value.columns)
+    most = demo_store.page(EventQuery(), 0, 1, "fatalities", True)["fatalities"].iloc[0]
+    assert table.iloc[0][table.columns[5]] == most
+    at.multiselect(key="table_columns").set_value(["event_id", "notes"]).run()
+    table = next(d.value for d in at.dataframe if len(d.value.columns) == 2)
+    assert list(table.columns) == ["event_id", "notes"]
+
+
+def test_an_event_opened_shows_its_fields_as_text(demo_store):
+    from events.coding import save_coded
+    from tests.helpers import make_event
+
+    save_coded(demo_store, make_event(77, origin="coded", notes="<img src=x onerror=alert(1)>",
+                                      source_url="javascript:alert(1)"))
+    at = _page("explore.py")
+    at.session_state["open_event"] = "test:77"
+    at.run()
+    assert not at.exception
+    [details] = [h.proto.body for h in at.get("html") if "event-details" in h.proto.body]
+    assert "<img" not in details and "&lt;img src=x onerror=alert(1)&gt;" in details
+    assert "<a " not in details  # javascript: is no link
+    assert "No edits recorded" in " ".join(c.value for c in at.caption)
+
+
+def test_playback_shows_the_first_window_and_steps_on(demo_store):
+    at = _explore_at(date_from="2024-01-01", date_to="2024-03-31")
+    next(b for b in at.button if b.key == "play_start").click().run()
+    assert not at.exception
+    assert at.info[-1].body.startswith("Playing 2024-01-01 – 2024-01-01:")
+    assert at.session_state["play_at"] == 1  # the map of the next step is drawn on the next tick
+    deck = _deck(at)
+    window = demo_store.summary(EventQuery(date_from=dt.date(2024, 1, 1), date_to=dt.date(2024, 1, 1)))
+    dots = sum(len(layer["data"]) for layer in deck["layers"] if layer["id"].startswith("events-"))
+    assert dots + _region_events(deck) == window.count
+    next(b for b in at.button if b.key == "play_stop").click().run()
+    assert not any(i.body.startswith("Playing") for i in at.info)
+
+
+def test_explore_in_arabic_from_the_address_and_by_the_switch(demo_store):
+    at = _explore_at(lang="ar", admin1="Hama")
+    assert at.title[0].value == "استكشاف الأحداث"
+    assert [m.label for m in at.metric] == ["الأحداث", "القتلى"]
+    assert [m.value for m in at.metric] == ["237", "248"]
+    legend = next(h.proto.body for h in at.get("html") if "map-legend" in h.proto.body)
+    assert 'dir="rtl"' in legend and "نوع الحدث" in legend
+    assert any("direction: rtl" in h.proto.body for h in at.get("html"))
+    labels = _layer(_deck(at), "governorate-labels")["data"]
+    assert any("\ufe70" <= char <= "\ufeff" for label in labels for char in label["name"])
+    assert dict(at.query_params) == {"admin1": ["Hama"], "lang": ["ar"]} or (
+        at.query_params["lang"] == "ar" and at.query_params["admin1"] == "Hama")
+    at.get("button_group")[-1].set_value("en").run()  # the language switch
+    assert at.title[0].value == "Explore events"
+    assert [m.value for m in at.metric] == ["237", "248"]  # the filters stay
+
+
+def test_areas_page_shades_areas_and_compares_two_periods(demo_store):
+    at = _page("areas.py").run()
+    assert not at.exception
+    assert [m.value for m in at.metric] == ["2,401", "3,084"]
+    areas = _layer(_deck(at, 0), "areas")["data"]["features"]
+    assert len(areas) == 14
+    assert sum(int(f["properties"]["tip"].split(": ")[1].split(" ")[0].replace(",", "")) for f in areas) == 2401
+    comparison = at.dataframe[0].value
+    first, second = demo_store.summary(EventQuery(date_from=dt.date(2024, 11, 1), date_to=dt.date(2024, 11, 30))), \
+        demo_store.summary(EventQuery(date_from=dt.date(2024, 12, 1), date_to=dt.date(2024, 12, 31)))
+    assert comparison.iloc[:, 1].sum() == first.count and comparison.iloc[:, 2].sum() == second.count
+    at.session_state["areas_level"] = "admin2"
+    at.run()
+    assert not at.exception and len(_layer(_deck(at, 0), "areas")["data"]["features"]) == 61
+
+
+def test_areas_page_in_arabic(demo_store):
+    at = _page("areas.py")
+    at.query_params["lang"] = "ar"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "المناطق والفترات"
+
+
+def test_arabic_labels_are_shaped_for_the_text_layer():
+    import labels
+
+    shaped = labels.shaped("حماة")
+    assert shaped == "\ufe93\ufe8e\ufee4\ufea3"  # joined forms, last letter first
+    assert labels.shaped("Hama") == "Hama"
+    assert set(shaped) <= set(labels.character_set([shaped]))
+    assert labels.direction("قصف on Hama") == "rtl" and labels.direction("Hama قصف") == "ltr"
+
+
+def test_an_export_is_named_after_its_filter():
+    import explore_table
+
+    query = EventQuery(admin1=("Hama", "Idleb"), date_from=dt.date(2024, 1, 1), text="غارة")
+    assert explore_table.file_name(query, "native") == "events_from-2024-01-01_admin1-Hama+Idleb_text-غارة.csv"
+    assert explore_table.file_name(EventQuery(), "geojson") == "events.geojson"
+    assert len(explore_table.file_name(EventQuery(text="x" * 500), "acled")) <= 124
+
+
+def test_only_http_links_are_links():
+    import explore_details
+
+    assert explore_details.safe_link("https://example.org/a") == "https://example.org/a"
+    assert explore_details.safe_link("javascript:alert(1)") is None
+    assert explore_details.safe_link("data:text/html,x") is None
+    assert explore_details.safe_link(None) is None
