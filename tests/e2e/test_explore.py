@@ -281,6 +281,26 @@ def test_5_playback_steps_the_window_and_the_map_follows(recorded, app_url):
     expect(page.get_by_role("button", name="▶ Play")).to_be_visible()
 
 
+def test_a_span_dragged_on_the_timeline_sets_the_dates(page, app_url):
+    page.goto(f"{app_url}/explore")
+    expect(_metric(page, "Events")).to_have_text(re.compile(r"^[0-9,]+$"))
+    everything = _count(page)
+    chart = page.get_by_test_id("stVegaLiteChart")
+    chart.scroll_into_view_if_needed()
+    box = chart.locator("canvas, svg").first.bounding_box()
+    y = box["y"] + box["height"] * 0.45
+    page.mouse.move(box["x"] + box["width"] * 0.35, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.55, y, steps=8)
+    page.mouse.up()
+    expect(page).to_have_url(re.compile(r"date_from=.*date_to="))
+    params = parse_qs(urlsplit(page.url).query)
+    first, last = dt.date.fromisoformat(params["date_from"][0]), dt.date.fromisoformat(params["date_to"][0])
+    assert dt.date(2023, 1, 1) < first < last < dt.date(2024, 12, 31)
+    expect(_metric(page, "Events")).not_to_have_text(f"{everything:,}")
+    _shot(page, "timeline_span")
+
+
 def test_6_switching_to_arabic_lays_the_page_right_to_left(recorded, app_url):
     page, recorder = recorded
     page.goto(f"{app_url}/explore?admin1=Hama")
