@@ -112,7 +112,13 @@ def death_words() -> Lexicon[str]:
 def victims() -> Lexicon[str]:
     """Person nouns -> how many one names: "1" (مدني, soldier, him), "2"
     (an Arabic dual: عنصرين), "plural" (مدنيين: a count must say how many)."""
-    return Lexicon((r["surface"], r["number"]) for r in _rows("victims.csv"))
+    entries = [(r["surface"], r["number"]) for r in _rows("victims.csv")]
+    # An Arabic singular gives its dual (مدني: مدنيان, عنصر: عنصرين); listed forms come first.
+    for row in _rows("victims.csv"):
+        if row["lang"] == "ar" and row["number"] == "1" and not row["surface"].endswith(("ه", "ها")):
+            stem = row["surface"][:-1] + "ت" if row["surface"].endswith("ة") else row["surface"]
+            entries += [(stem + "ان", "2"), (stem + "ين", "2")]
+    return Lexicon(entries)
 
 
 @cache
