@@ -40,6 +40,8 @@ _SUBSET = {"including", "among", "بينهم", "بينهن", "منهم", "منه
 _NP_END = {"in", "at", "on", "near", "and", "who", "while", "during", "outside", "from", "after", "with", "by",
            "inside", "as", "when", "following", "before", "for", "of", "to", "along", "into", "was", "were"}
 _SINCE = {"since", "منذ"}
+_ABOUT = {"against", "condemn", "condemning", "denounce", "denouncing", "protest", "protesting",
+          "تنديدا", "احتجاجا", "استنكارا", "رفضا", "ضد"}
 _PERIOD_START = {"start", "beginning", "outbreak", "بدايه", "مطلع", "اندلاع", "بدء", "january", "the"}
 _POSSESSIVES = {"his", "her", "their", "its", "another"}
 _FOUND = {"found", "discovered", "recovered", "retrieved", "عثر", "العثور", "وجدت", "انتشال", "انتشلت"}
@@ -283,6 +285,8 @@ def find_fatalities(report: Report) -> list[Finding[int]]:
             continue  # a body is a death when it is found
         if _running_total(w, i):
             continue  # "killed since the start of the year": a running total, not this event's
+        if _ABOUT & set(w.words[max(0, i - 3):i]):
+            continue  # "protested against the killing of": deaths a protest was about
         passive = i > 0 and w.words[i - 1] in _AUXILIARIES
         forward = None
         # "died", "dead": who died comes before ("one person died, five were injured").
@@ -291,7 +295,9 @@ def find_fatalities(report: Report) -> list[Finding[int]]:
             # (its subject may come first: "أعدم عناصر من التنظيم ١٢ مدنياً").
             skips = 7 if not w.words[i].isascii() else 1
             for start in range(end + 1, min(end + 1 + skips, len(w.words))):
-                if start > end + 1 and (start - 1 in w.deaths or _break(report, w, start - 1, start)):
+                gap = report.key[w.spans[start - 1][1]:w.spans[start][0]]
+                if start > end + 1 and (start - 1 in w.deaths or _break(report, w, start - 1, start)
+                                        or "," in gap or "،" in gap):
                     break
                 forward = _group_forward(report, w, start)
                 if forward:

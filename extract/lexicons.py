@@ -117,7 +117,8 @@ def victims() -> Lexicon[str]:
     for row in _rows("victims.csv"):
         if row["lang"] == "ar" and row["number"] == "1" and not row["surface"].endswith(("ه", "ها")):
             stem = row["surface"][:-1] + "ت" if row["surface"].endswith("ة") else row["surface"]
-            entries += [(stem + "ان", "2"), (stem + "ين", "2")]
+            # and with a pronoun: طفلاها (her two children)
+            entries += [(stem + "ان", "2"), (stem + "ين", "2"), (stem + "اه", "2"), (stem + "اها", "2")]
     return Lexicon(entries)
 
 
