@@ -105,8 +105,9 @@ def field_value(draft: dict, name: str):
     return format_value(value) if hasattr(value, "isoformat") else value
 
 
-def score_case(case: Case, scores: Scores, geocoder: OfflineGeocoder) -> None:
-    drafts = draft_events(case.text, case.published, geocoder)
+def score_case(case: Case, scores: Scores, geocoder: OfflineGeocoder, drafts: list[dict] | None = None) -> None:
+    """Add one report's scores (`drafts`: its drafts, when already made)."""
+    drafts = drafts if drafts is not None else draft_events(case.text, case.published, geocoder)
     draft = drafts[0]
     scores.reports += 1
     wrong: dict[str, tuple] = {}
@@ -156,6 +157,19 @@ def evaluate(path: Path, split: str | None = None, geocoder: OfflineGeocoder | N
         if parts is None or case.part in parts:
             score_case(case, scores, geocoder)
     return scores.as_json()
+
+
+def evaluate_parts(path: Path, geocoder: OfflineGeocoder | None = None) -> dict[str, dict]:
+    """The scores of a file on all its reports and on each part of its
+    split ("all", "tuned", "untouched"), drafting each report once."""
+    geocoder = geocoder or OfflineGeocoder()
+    parts = {"all": Scores(Path(path).name, "all"), TUNED: Scores(Path(path).name, TUNED),
+             UNTOUCHED: Scores(Path(path).name, UNTOUCHED)}
+    for case in read(path):
+        drafts = draft_events(case.text, case.published, geocoder)
+        score_case(case, parts["all"], geocoder, drafts)
+        score_case(case, parts[TUNED if case.part in SPLITS["tuned"] else UNTOUCHED], geocoder, drafts)
+    return {name: scores.as_json() for name, scores in parts.items()}
 
 
 def evaluate_all(paths: Iterable[Path], split: str | None = None) -> list[dict]:
