@@ -1,12 +1,13 @@
 """What the Explore page asks of a store, as SQL every backend shares.
 
 Each function returns (SQL, bound parameters) for one of the store's
-explore methods, in the given dialect, over `events` or another table of
-its columns that the backend names (`table`, never input): the filters render through
-`EventQuery.where(dialect)`, every value is a bound parameter, and the
-only names written into the SQL are our schema's (a sort column, an admin
-level, a time unit: each checked against a fixed list here, QueryError
-otherwise). The backends run them and shape the results.
+explore methods, in the given dialect, over `events` (or a table of its
+columns that the backend names: `table`, never input). The filters
+render through `EventQuery.where(dialect)`, every value is a bound
+parameter, and the only names written into the SQL are our schema's (a
+sort column, an admin level, a time unit: each checked against a fixed
+list here, QueryError otherwise). The backends run them and shape the
+results.
 
 How the map counts: an event is drawn in the grid when it has a point
 worth placing (geo_precision 1 or 2, both coordinates present), and counted
@@ -47,9 +48,8 @@ _FATALITIES = "CAST(coalesce(sum(fatalities), 0) AS BIGINT) AS fatalities"
 
 def timeline_unit(first: dt.date, last: dt.date) -> str:
     """The unit a timeline from `first` to `last` is drawn in: "day" up to
-    92 days (a quarter), "week" up to 731 (two years), else "month", so a
-    chart holds between about 13 and 105 bars until the span passes nine
-    years."""
+    92 days (a quarter: at most 93 bars), "week" up to 731 (two years: 14
+    to 105 bars), else "month" (25 bars and more, 105 at nine years)."""
     days = abs((last - first).days)
     if days <= DAYS_BY_DAY:
         return "day"

@@ -31,18 +31,20 @@ def _like_pattern(text: str) -> str:
 
 @dataclass(frozen=True)
 class Dialect:
-    """How a backend's SQL names a bound parameter: `placeholder` formatted
-    with the parameter's name."""
+    """How a backend's SQL names a bound parameter (`placeholder` formatted
+    with the parameter's name) and a row of a table (`row_id`, a column
+    every table has; templates write it `{row_id}`)."""
 
     name: str
     placeholder: str
+    row_id: str
 
     def parameter(self, key: str) -> str:
         return self.placeholder.format(name=key)
 
 
-DUCKDB = Dialect("duckdb", "${name}")
-POSTGRESQL = Dialect("postgresql", "%({name})s")  # psycopg's named parameters
+DUCKDB = Dialect("duckdb", "${name}", "rowid")
+POSTGRESQL = Dialect("postgresql", "%({name})s", "ctid")  # psycopg's named parameters
 
 
 # Readers: the URL's strings for one key (never empty) -> the filter's value.
@@ -100,7 +102,7 @@ class Filter:
         """(SQL condition in `dialect`, its bound parameters) for `value`."""
         bound = self.bound(value)
         template = self.sql(value) if callable(self.sql) else self.sql
-        return template.format(**{name: dialect.parameter(name) for name in bound}), bound
+        return template.format(row_id=dialect.row_id, **{name: dialect.parameter(name) for name in bound}), bound
 
 
 def _one_of(key: str, label: str, sentence: str, read: Callable[[list[str]], Any] = _texts,

@@ -238,3 +238,23 @@ def test_a_query_reads_the_same_from_the_command_line(filled, capsys):
     assert main(["query", "--db", str(filled.path), *flags, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"count": 1, "fatalities": 3}
     assert filled.summary(query).count == 1
+
+
+def test_view_of_an_empty_store(store):
+    view = store.view(EventQuery(), unit="week")
+    assert view.summary.count == 0 and view.page.empty and view.timeline.empty
+    assert view.map_events is not None and view.map_events.empty
+    assert view.grid.empty and view.regions.empty
+    assert store.compare(EventQuery(), (D(2024, 1, 1), D(2024, 1, 31)), (D(2024, 2, 1), D(2024, 2, 29))).empty
+
+
+@pytest.mark.parametrize("unit", ["day", "week", "month"])
+def test_an_event_without_a_date_is_counted_and_paged_last(store, unit):
+    store.insert([*_events(), make_event(9, event_date=None, fatalities=6)], Batch("b", "native"))
+    view = store.view(EventQuery(), limit=9, unit=unit, map_limit=0)
+    assert view.summary == store.summary(EventQuery()) and view.summary.count == 9
+    assert view.timeline.equals(store.timeline(EventQuery(), unit))
+    assert view.timeline["period"].isna().sum() == 1  # its own row, last
+    assert list(view.page["event_id"])[-1] == "test:9"
+    assert view.page.equals(store.page(EventQuery(), limit=9))
+    assert int(view.grid["events"].sum()) + int(view.regions["events"].sum()) == 9
