@@ -26,7 +26,12 @@ def open_store(db: str | os.PathLike | None = None, dsn: str | None = None) -> S
     dsn = dsn or (None if db else os.environ.get("EVENTS_DSN"))
     db = db or os.environ.get("EVENTS_DB")
     if dsn:
-        raise StoreError("the PostgreSQL backend is not available yet; use a DuckDB file (--db PATH)")
+        if not dsn.startswith(("postgresql://", "postgres://")) and "=" not in dsn:
+            raise StoreError(f"EVENTS_DSN must name a PostgreSQL server (postgresql://user@host:port/database),"
+                             f" not {dsn!r}")
+        from .postgres_store import PostgresStore
+
+        return PostgresStore(dsn)
     from .duckdb_store import DuckDBStore
 
     return DuckDBStore(Path(db) if db else DEFAULT_DB)

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 
 from events.duckdb_store import DuckDBStore
+from events.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ON_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# The throwaway PostgreSQL cluster (postgres_server, postgres_dsn).
+pytest_plugins = ["tests.postgres"]
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -37,6 +40,17 @@ def _no_configured_area(monkeypatch):
 def store(tmp_path) -> DuckDBStore:
     """An empty DuckDB store in a temporary file."""
     return DuckDBStore(tmp_path / "events.duckdb")
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.database)])
+def any_store(request, tmp_path) -> Store:
+    """An empty store of each backend in turn: a DuckDB file, then a
+    database of its own on the throwaway PostgreSQL cluster."""
+    if request.param == "duckdb":
+        return DuckDBStore(tmp_path / "events.duckdb")
+    from events.postgres_store import PostgresStore
+
+    return PostgresStore(request.getfixturevalue("postgres_dsn"))
 
 
 @pytest.fixture(scope="session")
