@@ -25,6 +25,10 @@ a fatality floor; with `text`, a word) and times, in turn:
   is a case-insensitive substring, and for Arabic the same folding and
   stemming, in pandas).
 
+The generated notes repeat a few templates, which DuckDB keeps as
+dictionaries and searches per distinct value: real notes, all different,
+make a text search slower than measured here.
+
 Nothing is cached between rounds: each store call opens a new connection
 (DuckDB keeps no buffers between them) and the filter state is new. The
 sides alternate within each round, so the machine's drift falls on all
