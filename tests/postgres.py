@@ -121,3 +121,19 @@ def postgres_server():
 def postgres_dsn(postgres_server) -> str:
     """An empty database of its own for one test."""
     return postgres_server.createdb()
+
+
+@pytest.fixture
+def own_postgres_server():
+    """A cluster of its own for one test that stops or restarts its server."""
+    root = Path(tempfile.mkdtemp(prefix="events-pg-own-"))
+    try:
+        cluster = start_cluster(root)
+    except FileNotFoundError as err:
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.skip(str(err))
+    try:
+        yield cluster
+    finally:
+        cluster.stop("immediate")
+        shutil.rmtree(root, ignore_errors=True)
