@@ -37,7 +37,7 @@ from . import explore, text_search
 from .exc import DuplicateEventError, QueryError, StoreError, UndoOrderError, ValidationError
 from .filters import POSTGRESQL, EventQuery
 from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, TIMESTAMP
-from .store import Batch, Events, Store, Summary
+from .store import Batch, Events, Store, Summary, View
 
 SCHEMA_VERSION = 6  # duckdb_store.SCHEMA_VERSION: one schema, two backends (a test checks)
 _PG_TYPES = {INTEGER: "BIGINT", REAL: "DOUBLE PRECISION", DATE: "DATE", TIMESTAMP: "TIMESTAMP"}
@@ -440,6 +440,24 @@ class PostgresStore(Store):
     def compare(self, query: EventQuery, first: tuple[dt.date, dt.date], second: tuple[dt.date, dt.date],
                 level: str = "admin1") -> pd.DataFrame:
         return explore.with_change(self._frame(explore.compare_sql(query, POSTGRESQL, first, second, level)))
+
+    def view(self, query: EventQuery, *, limit: int = 50, sort: str = "event_date", descending: bool = True,
+             unit: str = "month", map_limit: int = 5_000, cell_degrees: float = 0.1,
+             level: str = "admin1") -> View:
+        # One connection and one snapshot for the whole rerun: the parts agree
+        # even while another coder writes, and a connection is opened once.
+        with self._reading() as con:
+            con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            [(count, fatalities)] = con.execute(*explore.summary_sql(query, POSTGRESQL)).fetchall()
+            summary = Summary(int(count), int(fatalities))
+            points = None
+            if summary.count <= map_limit:
+                points = _frame(con.execute(*explore.map_sql(query, POSTGRESQL, None)))
+                points = points[points["latitude"].notna() & points["longitude"].notna()].reset_index(drop=True)
+            return View(summary, _frame(con.execute(*explore.page_sql(query, POSTGRESQL, 0, limit, sort, descending))),
+                        _frame(con.execute(*explore.timeline_sql(query, POSTGRESQL, unit))), points,
+                        _frame(con.execute(*explore.grid_sql(query, POSTGRESQL, cell_degrees))),
+                        _frame(con.execute(*explore.areas_sql(query, POSTGRESQL, level, regions_only=True))))
 
     def distinct(self, column: str) -> list[str]:
         if column not in FIELDS_BY_NAME:

@@ -191,9 +191,15 @@ def test_both_backends_answer_every_read_alike(both, query):
         pd.testing.assert_frame_equal(read(pg), read(duck), obj=name)
     assert list(pg.iter_events(query)) == list(duck.iter_events(query))
     assert pg.map_events(query, 0) is duck.map_events(query, 0) or pg.summary(query).count == 0
-    view_pg, view_duck = pg.view(query), duck.view(query)
-    assert view_pg.summary == view_duck.summary
-    pd.testing.assert_frame_equal(view_pg.page, view_duck.page)
+    for options in ({}, {"map_limit": 1, "sort": "location", "descending": False, "unit": "week", "level": "admin2"}):
+        view_pg, view_duck = pg.view(query, **options), duck.view(query, **options)
+        assert view_pg.summary == view_duck.summary
+        for part in ("page", "timeline", "grid", "regions"):
+            pd.testing.assert_frame_equal(getattr(view_pg, part), getattr(view_duck, part), obj=part)
+        if view_duck.map_events is None:
+            assert view_pg.map_events is None
+        else:
+            pd.testing.assert_frame_equal(view_pg.map_events, view_duck.map_events, obj="map_events")
 
 
 @pytest.mark.database
