@@ -111,7 +111,8 @@ def child(kind: str) -> dict:
         start = time.perf_counter()
         if kind == "naive":
             for loader in (lexicons.triggers, lexicons.actors, lexicons.force_nouns, lexicons.nationality_adjectives,
-                           lexicons.quantities, lexicons.death_words, lexicons.outlets, lexicons.time_words):
+                           lexicons.quantities, lexicons.death_words, lexicons.victims, lexicons.capitals_only,
+                           lexicons.outlets, lexicons.time_words):
                 loader.cache_clear()
             for patterns in (rules._force_patterns, rules._fatality_patterns, rules._one_death_patterns):
                 patterns.cache_clear()
