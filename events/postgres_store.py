@@ -46,6 +46,8 @@ _COLUMNS = ", ".join(FIELD_NAMES)
 _COLUMN_DDL = ", ".join(f"{f.name} {_PG_TYPES.get(f.kind, 'TEXT')}" for f in FIELDS)
 _BATCH_COLUMNS = "batch_id, origin, file_name, file_hash, coder, created_at, rows, rejected, skipped"
 _SIMILAR_LIMIT = 10
+# A batch of this many rows or more is followed by ANALYZE.
+_ANALYZE_AFTER = 10_000
 # Every write (and the schema's creation) holds this advisory lock until it commits.
 _WRITE_LOCK = 7_419_001
 
@@ -289,6 +291,11 @@ class PostgresStore(Store):
                         " %(at)s)", [{**edit, "coder": batch.coder, "at": created} for edit in edits])
             self._record(con, dataclasses.replace(batch, created_at=created), count)
             _commit(con)
+            if count >= _ANALYZE_AFTER:
+                # Fresh statistics, so that the next query picks the indexes
+                # (autovacuum would get there, a minute or so later).
+                con.execute("ANALYZE events")
+                con.commit()
         return count
 
     @staticmethod
@@ -447,17 +454,31 @@ class PostgresStore(Store):
         # One connection and one snapshot for the whole rerun: the parts agree
         # even while another coder writes, and a connection is opened once.
         with self._reading() as con:
-            con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            [(count, fatalities)] = con.execute(*explore.summary_sql(query, POSTGRESQL)).fetchall()
+            con.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            table = "events"
+            if query.text:
+                # A text search is evaluated once, not once per part: its
+                # matching rows go into a TEMP table that every part reads.
+                where, params = query.where(POSTGRESQL)
+                con.execute(f"CREATE TEMP TABLE explore_hits ON COMMIT DROP AS SELECT {_COLUMNS} FROM events"
+                            f" WHERE {where}", params)
+                query, table = EventQuery(), "explore_hits"
+            [(count, fatalities)] = con.execute(
+                f"SELECT count(*), coalesce(sum(fatalities), 0) FROM {table} WHERE {query.where(POSTGRESQL)[0]}",
+                query.where(POSTGRESQL)[1]).fetchall()
             summary = Summary(int(count), int(fatalities))
             points = None
             if summary.count <= map_limit:
-                points = _frame(con.execute(*explore.map_sql(query, POSTGRESQL, None)))
+                where, params = query.where(POSTGRESQL)
+                points = _frame(con.execute(f"SELECT {', '.join(explore.MAP_COLUMNS)} FROM {table} WHERE {where}"
+                                            " ORDER BY event_date DESC, event_id", params))
                 points = points[points["latitude"].notna() & points["longitude"].notna()].reset_index(drop=True)
-            return View(summary, _frame(con.execute(*explore.page_sql(query, POSTGRESQL, 0, limit, sort, descending))),
-                        _frame(con.execute(*explore.timeline_sql(query, POSTGRESQL, unit))), points,
-                        _frame(con.execute(*explore.grid_sql(query, POSTGRESQL, cell_degrees))),
-                        _frame(con.execute(*explore.areas_sql(query, POSTGRESQL, level, regions_only=True))))
+            return View(
+                summary, _frame(con.execute(*explore.page_sql(query, POSTGRESQL, 0, limit, sort, descending,
+                                                              table=table))),
+                _frame(con.execute(*explore.timeline_sql(query, POSTGRESQL, unit, table=table))), points,
+                _frame(con.execute(*explore.grid_sql(query, POSTGRESQL, cell_degrees, table=table))),
+                _frame(con.execute(*explore.areas_sql(query, POSTGRESQL, level, regions_only=True, table=table))))
 
     def distinct(self, column: str) -> list[str]:
         if column not in FIELDS_BY_NAME:
