@@ -230,3 +230,17 @@ def test_a_server_that_is_not_there_is_named_in_the_error():
         postgres_store.PostgresStore("postgresql://nobody:secret@127.0.0.1:9/events")
     except StoreError as err:
         assert "secret" not in str(err)
+
+
+def test_a_newer_import_replaces_and_its_undo_restores(any_store: Store, tmp_path):
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(native_csv([make_event(1, timestamp=1, fatalities=3), make_event(2, timestamp=1)]),
+                     encoding="utf-8")
+    second.write_text(native_csv([make_event(1, timestamp=2, fatalities=9), make_event(2, timestamp=1),
+                                  make_event(3)]), encoding="utf-8")
+    import_path(any_store, first)
+    result, batch = import_path(any_store, second)
+    assert (result.replaced_ids, len(result.skipped)) == (["test:1"], 1)
+    assert any_store.summary(EventQuery()) == Summary(3, 29)
+    assert any_store.undo_batch(batch.batch_id) == 2
+    assert any_store.summary(EventQuery()) == Summary(2, 13)
