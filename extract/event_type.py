@@ -232,15 +232,17 @@ def _mob(report: Report, cues: dict[str, list[Hit[str]]], events: list[Hit[str]]
     violence ("residents beat up a man", "a clash between two groups of villagers")."""
     people = cues.get("@people", [])
     violence = [h for h in attacks + cues.get("Armed clash", []) + cues.get("@burn", [])
-                if h.term.isascii() and h.term in _ACTS_OF_CROWDS]
+                if not h.term.isascii() or h.term in _ACTS_OF_CROWDS]
     if not people or not violence or cues.get("@armed") or any(_explosive(h.value) for h in events):
         return None
     if any(inter not in ("Civilians", "Protesters") for _, inter in
            (hit.value for hit in report.find(lexicons.actors()))):
         return None
     first = min(violence, key=lambda h: h.span.start)
-    doers = [p for p in people if p.span.end <= first.span.start and _same_sentence(report, p.span, first.span)
-             or first.value == "Armed clash" and _same_sentence(report, first.span, p.span)]
+    # Who did it is written before the verb in English, after it in Arabic ("اعتدى عدد من الأهالي").
+    doers = [p for p in people if _same_sentence(report, p.span, first.span) and (
+        p.span.end <= first.span.start or first.value == "Armed clash"
+        or not first.term.isascii() and 0 <= p.span.start - first.span.end <= 20)]
     return _finding("Mob violence", [doers[0], first], 0.6) if doers else None
 
 

@@ -115,10 +115,13 @@ def victims() -> Lexicon[str]:
     entries = [(r["surface"], r["number"]) for r in _rows("victims.csv")]
     # An Arabic singular gives its dual (مدني: مدنيان, عنصر: عنصرين); listed forms come first.
     for row in _rows("victims.csv"):
-        if row["lang"] == "ar" and row["number"] == "1" and not row["surface"].endswith(("ه", "ها")):
+        if row["lang"] == "ar" and row["number"] == "1" and not row["surface"].endswith("ها"):
             stem = row["surface"][:-1] + "ت" if row["surface"].endswith("ة") else row["surface"]
             # and with a pronoun: طفلاها (her two children)
             entries += [(stem + "ان", "2"), (stem + "ين", "2"), (stem + "اه", "2"), (stem + "اها", "2")]
+            # and the one with a pronoun: سائقها (its driver), ابنه
+            bound = row["surface"][:-1] + "ت" if row["surface"].endswith("ه") else row["surface"]
+            entries += [(bound + pronoun, "1") for pronoun in ("ه", "ها")]
     return Lexicon(entries)
 
 
