@@ -244,3 +244,21 @@ def test_a_newer_import_replaces_and_its_undo_restores(any_store: Store, tmp_pat
     assert any_store.summary(EventQuery()) == Summary(3, 29)
     assert any_store.undo_batch(batch.batch_id) == 2
     assert any_store.summary(EventQuery()) == Summary(2, 13)
+
+
+@pytest.mark.database
+def test_both_backends_have_the_same_tables_and_columns(tmp_path, postgres_dsn):
+    import duckdb
+    import psycopg
+
+    DuckDBStore(tmp_path / "events.duckdb")
+    postgres_store.PostgresStore(postgres_dsn)
+    listing = ("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = {schema}"
+               " ORDER BY table_name, ordinal_position")
+    with duckdb.connect(str(tmp_path / "events.duckdb")) as con:
+        duck = con.execute(listing.format(schema="'main'")).fetchall()
+    with psycopg.connect(postgres_dsn) as con:
+        pg = con.execute(listing.format(schema="'public'")).fetchall()
+    assert pg == duck
+    assert {table for table, _ in pg} == {"batches", "edits", "events", "meta", "places", "replaced_events",
+                                          "undone_batches"}
