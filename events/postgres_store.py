@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import functools
+import hashlib
 import io
 import sys
 import unicodedata
@@ -182,28 +183,44 @@ def _where_dsn(dsn: str) -> str:
 class PostgresStore(Store):
     def __init__(self, dsn: str):
         self.dsn = dsn
-        self.trigram = False
-        # Closing a connection without a commit rolls its transaction back.
+        fold = hashlib.sha256(_search_fold_function().encode()).hexdigest()
         with self._connect() as con, self._translated():
-            con.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
             [(encoding,)] = con.execute("SELECT pg_encoding_to_char(encoding) FROM pg_database"
                                         " WHERE datname = current_database()").fetchall()
             if encoding != "UTF8":
                 raise StoreError(f"{_where_dsn(dsn)} has encoding {encoding}: the event store needs a UTF8 database"
                                  " (createdb -E UTF8)")
+            # Made already (the usual case): opening takes no lock, so that
+            # it never waits for an import in progress.
+            if self._made(con) == (str(SCHEMA_VERSION), fold):
+                self.trigram = con.execute("SELECT to_regclass('events_notes_trgm') IS NOT NULL").fetchone() == (True,)
+                return
+            con.rollback()
+            # Closing a connection without a commit rolls its transaction back.
+            con.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
             con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            version = None if row is None else int(row[0])
-            if version not in (None, SCHEMA_VERSION):
+            version = self._made(con)[0]
+            if version not in (None, str(SCHEMA_VERSION)):
                 raise StoreError(f"{_where_dsn(dsn)} has schema version {version}, this program reads "
                                  f"{SCHEMA_VERSION}")
             for statement in _DDL:
                 con.execute(statement)
             con.execute(_search_fold_function())
             self.trigram = self._trigram_indexes(con)
-            con.execute("INSERT INTO meta VALUES ('schema_version', %s) ON CONFLICT (key) DO UPDATE"
-                        " SET value = EXCLUDED.value", (str(SCHEMA_VERSION),))
+            for key, value in (("schema_version", str(SCHEMA_VERSION)), ("search_fold", fold)):
+                con.execute("INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                            (key, value))
             con.commit()
+
+    @staticmethod
+    def _made(con: psycopg.Connection) -> tuple[str | None, str | None]:
+        """The schema version and the hash of search_fold's definition the
+        database was made with (None, None: not made yet)."""
+        if con.execute("SELECT to_regclass('meta')").fetchone() == (None,):
+            return None, None
+        rows = con.execute("SELECT key, value FROM meta WHERE key IN ('schema_version', 'search_fold')").fetchall()
+        values: dict[str, str] = dict(rows)
+        return values.get("schema_version"), values.get("search_fold")
 
     def __repr__(self) -> str:
         return f"PostgresStore({_where_dsn(self.dsn)!r})"

@@ -262,3 +262,18 @@ def test_both_backends_have_the_same_tables_and_columns(tmp_path, postgres_dsn):
     assert pg == duck
     assert {table for table, _ in pg} == {"batches", "edits", "events", "meta", "places", "replaced_events",
                                           "undone_batches"}
+
+
+@pytest.mark.database
+def test_opening_waits_for_no_writer_and_refuses_another_schema_version(postgres_dsn):
+    import psycopg
+
+    store = postgres_store.PostgresStore(postgres_dsn)
+    store.insert([make_event(1)], _batch())
+    with psycopg.connect(postgres_dsn, autocommit=True) as writer:
+        writer.execute("SELECT pg_advisory_lock(%s)", (postgres_store._WRITE_LOCK,))  # as an import holds it
+        assert postgres_store.PostgresStore(postgres_dsn).summary(EventQuery()).count == 1
+        writer.execute("SELECT pg_advisory_unlock_all()")
+        writer.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="schema version 99, this program reads 6"):
+        postgres_store.PostgresStore(postgres_dsn)
