@@ -149,13 +149,13 @@ def _list_box(key: str) -> list:
         chosen = st.session_state.get(box(key)) or []
         options = list(dict.fromkeys([*ui.actors(), *chosen]))
         return st.multiselect(i18n.t("filter.actor"), options, key=box(key), help=i18n.t("filter.actor.help"),
-                              accept_new_options=True)
+                              accept_new_options=True, placeholder=i18n.t("choose.add"))
     if key == "admin2":
         names = dict(((name, admin1) for admin1, name in ui.districts()))
-        return st.multiselect(i18n.t("filter.admin2"), list(choices or ()), key=box(key),
+        return st.multiselect(i18n.t("filter.admin2"), list(choices or ()), key=box(key), placeholder=i18n.t("choose"),
                               format_func=i18n.names(names, lambda name: i18n.value_name((names[name], name),
                                                                                           "admin2")))
-    return st.multiselect(i18n.t(f"filter.{key}"), list(choices or ()), key=box(key),
+    return st.multiselect(i18n.t(f"filter.{key}"), list(choices or ()), key=box(key), placeholder=i18n.t("choose"),
                           format_func=i18n.names(choices or (), lambda value: i18n.value_name(value, kind)))
 
 

@@ -53,15 +53,19 @@ def table(query: EventQuery, count: int, first_page: pd.DataFrame) -> None:
     """The paged table of the `count` events of `query`; `first_page` is the
     view's, so the first page costs no second query."""
     st.subheader(i18n.t("table"))
+    # Defaults in session state, not in the boxes: a box given a default and
+    # a value set in session state (as the language switch does) warns.
+    for key, value in ((COLUMNS_KEY, FIRST_COLUMNS), (SORT_KEY, "event_date"), (DESCENDING_KEY, True),
+                       (PAGE_SIZE_KEY, 50)):
+        st.session_state.setdefault(key, value)
     size, sort, descending = sort_choice()
     left, middle, right, last = st.columns([3, 2, 1, 1])
     column_names = i18n.names(FIELD_NAMES, _column_name)
-    columns = left.multiselect(i18n.t("table.columns"), list(FIELD_NAMES), default=FIRST_COLUMNS, key=COLUMNS_KEY,
-                               format_func=column_names) or FIRST_COLUMNS
-    middle.selectbox(i18n.t("table.sort"), list(FIELD_NAMES), key=SORT_KEY, format_func=column_names,
-                     index=list(FIELD_NAMES).index("event_date"))
-    right.toggle(i18n.t("table.descending"), value=True, key=DESCENDING_KEY)
-    last.selectbox(i18n.t("table.page_size"), PAGE_SIZES, index=1, key=PAGE_SIZE_KEY)
+    columns = left.multiselect(i18n.t("table.columns"), list(FIELD_NAMES), key=COLUMNS_KEY, format_func=column_names,
+                               placeholder=i18n.t("choose")) or FIRST_COLUMNS
+    middle.selectbox(i18n.t("table.sort"), list(FIELD_NAMES), key=SORT_KEY, format_func=column_names)
+    right.toggle(i18n.t("table.descending"), key=DESCENDING_KEY)
+    last.selectbox(i18n.t("table.page_size"), PAGE_SIZES, key=PAGE_SIZE_KEY)
     pages = max(1, math.ceil(count / size))
     if int(st.session_state.get(PAGE_KEY, 1)) > pages:
         st.session_state[PAGE_KEY] = pages

@@ -18,12 +18,15 @@ import labels
 
 LANGUAGES = {"en": "English", "ar": "العربية"}
 LANG_KEY = "lang"
+# The boxes whose options are shown in words of the language.
+RELABELLED = ("filter_", "table_columns", "table_sort", "export_format", "map_layer", "timeline_measure", "areas_preset",
+              "areas_level", "areas_measure")
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         "app": "Conflict events",
         "nav.explore": "Explore", "nav.areas": "Areas and periods", "nav.code": "Code a report", "nav.upload": "Upload",
-        "language": "Language",
+        "language": "Language", "choose": "Choose options", "choose.add": "Choose or add options",
         "explore.title": "Explore events",
         "filters": "Filters",
         "filter.dates": "Dates",
@@ -101,7 +104,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ar": {
         "app": "أحداث النزاع",
         "nav.explore": "استكشاف", "nav.areas": "المناطق والفترات", "nav.code": "ترميز تقرير", "nav.upload": "رفع ملف",
-        "language": "اللغة",
+        "language": "اللغة", "choose": "اختر", "choose.add": "اختر أو أضف",
         "explore.title": "استكشاف الأحداث",
         "filters": "عوامل التصفية",
         "filter.dates": "التواريخ",
@@ -199,6 +202,15 @@ VALUE_NAMES_AR: dict[str, str] = {
 }
 
 
+def relabel() -> None:
+    """The language switched: every box's value set again, so that the
+    browser shows it in the new language's words (a box keeps the words it
+    was given a value in)."""
+    for key in list(st.session_state.keys()):
+        if isinstance(key, str) and key.startswith(RELABELLED):
+            st.session_state[key] = st.session_state[key]
+
+
 def seed() -> None:
     """The language from the address (`lang=ar`), the first time a page runs."""
     if LANG_KEY not in st.session_state:
@@ -256,7 +268,10 @@ def layout_css() -> str:
     """CSS of the page's direction: in Arabic the app reads right to left."""
     base = ("@font-face {font-family: 'Map Sans'; src: url('/app/static/MapSans.ttf') format('truetype');}"
             "textarea, input[type=text] {unicode-bidi: plaintext; text-align: start}"
-            ".deck-tooltip {unicode-bidi: plaintext; white-space: pre-line; max-width: 28rem}")
+            ".deck-tooltip {unicode-bidi: plaintext; white-space: pre-line; max-width: 28rem}"
+            # Vega-Lite lays its legend out left to right whatever the page;
+            # each Arabic label is still shaped and ordered by the browser.
+            "[data-testid=stVegaLiteChart] {direction: ltr}")
     if not rtl():
         return base
     return base + ("[data-testid=stMain], [data-testid=stSidebar] {direction: rtl}"

@@ -52,7 +52,7 @@ def page_setup(title: str) -> None:
     with st.sidebar:
         # On every page: a widget not drawn in a run is forgotten.
         st.segmented_control("Language · اللغة", list(i18n.LANGUAGES), key=i18n.LANG_KEY,
-                             format_func=i18n.LANGUAGES.__getitem__, required=True)
+                             format_func=i18n.LANGUAGES.__getitem__, required=True, on_change=i18n.relabel)
         st.page_link("pages/explore.py", label=i18n.t("nav.explore"), icon=":material/map:")
         st.page_link("pages/areas.py", label=i18n.t("nav.areas"), icon=":material/stacked_bar_chart:")
         st.page_link("pages/code.py", label=i18n.t("nav.code"), icon=":material/edit_note:")

@@ -47,7 +47,7 @@ def _map(query: EventQuery, data: explore_map.MapData, choice: str, steps: list[
                                                   explore_map.REGION_LEVEL))
         summary = ui.summary(shown_query)
         st.info(i18n.t("play.at", start=window[0], end=window[1], count=i18n.number(summary.count),
-                       fatalities=i18n.number(summary.fatalities)), icon="⏯️")
+                       fatalities=i18n.number(summary.fatalities)))
     layer = explore_map.chosen_layer(choice, data)
     points = int(data.grid["events"].sum())
     if layer != "events" and data.events is None:
