@@ -263,6 +263,8 @@ def legend(layer: str) -> str:
         items = "".join(f"<span style='margin-inline-end:0.9em'>{_swatch(colour)}{e(i18n.value_name(kind))}</span>"
                         for kind, colour in TYPE_COLOURS.items())
         first = f"<b>{e(i18n.t('legend.type'))}</b> {items} <span>· {e(i18n.t('legend.size'))}</span>"
+    elif layer == "heatmap":
+        first = e(i18n.t("legend.heat"))
     else:
         cells = "".join(_swatch([*colour, 200], "square") for colour in CELL_COLOURS)
         first = f"{cells} {e(i18n.t('legend.cells'))}"

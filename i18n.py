@@ -19,8 +19,8 @@ import labels
 LANGUAGES = {"en": "English", "ar": "العربية"}
 LANG_KEY = "lang"
 # The boxes whose options are shown in words of the language.
-RELABELLED = ("filter_", "table_columns", "table_sort", "export_format", "map_layer", "timeline_measure", "areas_preset",
-              "areas_level", "areas_measure")
+RELABELLED = ("filter_", "table_columns", "table_sort", "export_format", "map_layer", "timeline_measure",
+              "areas_preset", "areas_level", "areas_measure")
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -60,6 +60,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "legend.region": "a region only (precision 3): its whole area shaded, never a dot on its capital",
         "legend.size": "Dot size: fatalities",
         "legend.cells": "Cell colour: events in the cell",
+        "legend.heat": "Heat: the cells' events, weighted by their counts (no single event is sent)",
         "tip.fatalities": "fatalities", "tip.precision": "precision", "tip.source": "source",
         "tip.cell": "{events} events, {fatalities} fatalities in this cell",
         "tip.region": "{events} events placed only at {area} (precision 3), {fatalities} fatalities",
@@ -138,6 +139,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "legend.region": "منطقة فقط (دقة ٣): تُظلَّل المنطقة كلها، لا نقطة على مركزها",
         "legend.size": "حجم النقطة: عدد القتلى",
         "legend.cells": "لون الخلية: عدد الأحداث فيها",
+        "legend.heat": "الحرارة: أحداث الخلايا مرجّحة بعددها (لا يُرسل أي حدث منفرد)",
         "tip.fatalities": "قتلى", "tip.precision": "الدقة", "tip.source": "المصدر",
         "tip.cell": "{events} حدثاً، {fatalities} قتيلاً في هذه الخلية",
         "tip.region": "{events} حدثاً حُدد مكانها بـ{area} فقط (دقة ٣)، {fatalities} قتيلاً",
