@@ -101,6 +101,15 @@ def choropleth(query: EventQuery, level: str, measure: str) -> tuple[pdk.Deck, s
     return _deck(query, level, features), legend
 
 
+def change_legend() -> str:
+    """The diverging colours' legend: fewer events in the second period, the same, more."""
+    swatches = "".join(
+        f'<span style="display:inline-block;width:1.4em;height:0.8em;background:rgb({c[0]},{c[1]},{c[2]})"></span>'
+        for c in DIVERGING)
+    return (f'<div data-testid="change-legend" dir="{"rtl" if i18n.rtl() else "ltr"}" style="font-size:0.85rem">'
+            f"{html.escape(i18n.t('legend.fewer'))} {swatches} {html.escape(i18n.t('legend.more'))}</div>")
+
+
 def comparison(query: EventQuery, level: str, first: tuple[dt.date, dt.date], second: tuple[dt.date, dt.date]
                ) -> tuple[pdk.Deck, pd.DataFrame]:
     """The change per area between the periods (map and table)."""

@@ -67,8 +67,9 @@ def page() -> None:
     if periods is None:
         return
     deck, table = explore_areas.comparison(query, level, *periods)
-    map_column, table_column = st.columns([3, 2])
+    map_column, table_column = st.columns(2)
     map_column.pydeck_chart(deck, height=explore_map.HEIGHT - 120, key="compare_map")
+    map_column.html(explore_areas.change_legend())
     table_column.dataframe(table, hide_index=True, width="stretch", key="compare_table")
 
 
