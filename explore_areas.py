@@ -61,7 +61,8 @@ def _labels(level: str) -> pdk.Layer:
     rows = list(labels.area_labels(level, i18n.language()))
     glyphs = '"' + "".join(labels.character_set(r["name"] for r in rows)) + '"'
     return pdk.Layer("TextLayer", rows, id="area-labels", get_position=["longitude", "latitude"], get_text="name",
-                     get_size=12 if level == "admin1" else 10, size_units='"pixels"', character_set=glyphs,
+                     get_size=13 if level == "admin1" else 11, size_units='"pixels"', character_set=glyphs,
+                     font_weight=700,
                      font_family=f'"{labels.FONT_FAMILY}"', get_color=[30, 30, 30, 255], outline_width=3,
                      outline_color=[255, 255, 255, 220], font_settings={"sdf": True})
 
