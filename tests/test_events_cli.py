@@ -201,7 +201,7 @@ def test_a_failed_export_leaves_the_target_untouched(demo_db, tmp_path):
         (("undo", "import-1", "--db", "{demo}"), "there is no batch import-1"),
         (("places", "--db", "{tmp}/missing.duckdb", "--out", "{tmp}/p.csv"), "no event store at"),
         (("add-place", "X", "--lat", "35", "--lon", "36", "--db", "{tmp}/missing.duckdb"), "no event store at"),
-        (("init", "--dsn", "postgresql://localhost/events"), "PostgreSQL backend is not available"),
+        (("init", "--dsn", "postgresql://127.0.0.1:9/events"), "cannot connect to the event store"),
         (("generate", "--count", "3", "--out", "{tmp}/no/such/dir/x.csv"), "x.csv"),
     ],
 )
