@@ -277,3 +277,13 @@ def test_opening_waits_for_no_writer_and_refuses_another_schema_version(postgres
         writer.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     with pytest.raises(StoreError, match="schema version 99, this program reads 6"):
         postgres_store.PostgresStore(postgres_dsn)
+
+
+def test_a_batch_failing_after_setting_rows_aside_changes_nothing(any_store: Store):
+    any_store.insert([make_event(1, fatalities=3)], _batch("b1"))
+    with pytest.raises(DuplicateEventError, match="test:2"):
+        any_store.insert([make_event(1, fatalities=9), make_event(2), make_event(2)], _batch("b2"),
+                         replace=["test:1"])
+    assert any_store.summary(EventQuery()) == Summary(1, 3)
+    assert list(any_store.batches()["batch_id"]) == ["b1"]
+    assert any_store.undo_batch("b1") == 1  # nothing of b2 stands, nor any row it set aside
