@@ -3,6 +3,7 @@ server, on real clusters (tests/postgres.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from pathlib import Path
 
@@ -98,3 +99,30 @@ def test_an_abrupt_stop_after_an_import_keeps_all_of_the_batch(own_postgres_serv
     cluster.stop("immediate")
     cluster.start()
     assert store.summary(EventQuery()).count == _ROWS
+
+
+def _import_quietly(dsn: str, path: str) -> None:
+    # The server is stopped under it: the test looks at what was stored.
+    with contextlib.suppress(StoreError):
+        import_path(PostgresStore(dsn), Path(path))
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.5])
+def test_an_abrupt_stop_at_any_moment_of_an_import_leaves_all_or_none(own_postgres_server, tmp_path, delay):
+    import time
+
+    cluster = own_postgres_server
+    dsn = cluster.createdb()
+    store = PostgresStore(dsn)
+    rows = 10 * _ROWS
+    path = tmp_path / "big.csv"
+    path.write_text(native_csv([make_event(i) for i in range(rows)]), encoding="utf-8")
+    worker = multiprocessing.get_context("spawn").Process(target=_import_quietly, args=(dsn, str(path)))
+    worker.start()
+    time.sleep(delay)
+    cluster.stop("immediate")
+    worker.join(120)
+    cluster.start()
+    stored = store.summary(EventQuery()).count
+    assert stored in (0, rows)
+    assert list(store.batches()["rows"]) == ([rows] if stored else [])
