@@ -54,6 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "map.aggregated": ("{count} events with a place are too many to draw one by one (more than {limit}): the map "
                            "shows them in cells of {cell}°, each with its count."),
         "map.events_shown": "Each event with a place is a dot (click one for its details).",
+        "map.unplaced": "{count} events have no point and no governorate: they are counted, not on the map.",
         "map.forced_events": "More than {limit} events: choose a narrower filter to see single events.",
         "legend.type": "Event type", "legend.precision": "Precision",
         "legend.point": "a place (precision 1–2): a dot, or the cell it falls in",
@@ -134,6 +135,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "map.aggregated": ("{count} حدثاً لها مكان، وهي أكثر من أن تُرسم واحداً واحداً (أكثر من {limit}): تعرضها "
                            "الخريطة في خلايا من {cell}° مع عدد كل خلية."),
         "map.events_shown": "كل حدث له مكان نقطة (انقر عليها لقراءة تفاصيله).",
+        "map.unplaced": "{count} حدثاً بلا نقطة ولا محافظة: محسوبة وليست على الخريطة.",
         "map.forced_events": "أكثر من {limit} حدث: ضيّق التصفية لرؤية الأحداث منفردة.",
         "legend.type": "نوع الحدث", "legend.precision": "الدقة",
         "legend.point": "مكان (دقة ١–٢): نقطة، أو الخلية التي يقع فيها",

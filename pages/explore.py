@@ -55,6 +55,10 @@ def _map(query: EventQuery, data: explore_map.MapData, choice: str, steps: list[
                           cell=explore_map.CELL_DEGREES))
     elif layer == "events":
         st.caption(i18n.t("map.events_shown"))
+    # Events with neither a point worth drawing nor a governorate: counted, not drawn.
+    unplaced = int(data.regions.loc[data.regions["area"].isna(), "events"].sum())
+    if unplaced:
+        st.caption(i18n.t("map.unplaced", count=i18n.number(unplaced)))
     st.pydeck_chart(explore_map.deck(query, data, layer), height=explore_map.HEIGHT, key="map",
                     on_select=_on_map_click, selection_mode="single-object")
     st.html(explore_map.legend(layer))
