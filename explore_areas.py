@@ -24,6 +24,7 @@ LEVELS = ("admin1", "admin2")
 SEQUENTIAL = ([254, 240, 217], [253, 204, 138], [252, 141, 89], [227, 74, 51], [179, 0, 0])
 DIVERGING = ([33, 102, 172], [103, 169, 207], [240, 240, 240], [239, 138, 98], [178, 24, 43])
 NO_DATA = [245, 243, 238]
+HEIGHT = explore_map.HEIGHT - 100
 
 
 def last_two_months(last: dt.date) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
@@ -67,11 +68,11 @@ def _labels(level: str) -> pdk.Layer:
                      outline_color=[255, 255, 255, 220], font_settings={"sdf": True})
 
 
-def _deck(query: EventQuery, level: str, features: list[dict]) -> pdk.Deck:
+def _deck(query: EventQuery, level: str, features: list[dict], width: int = explore_map.FIT_WIDTH) -> pdk.Deck:
     layer = pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="areas",
                       filled=True, stroked=True, get_fill_color="properties.fill", get_line_color=[90, 90, 90, 255],
                       line_width_min_pixels=1, pickable=True)
-    return ui.Deck(layers=[layer, _labels(level)], initial_view_state=explore_map.view_state(query),
+    return ui.Deck(layers=[layer, _labels(level)], initial_view_state=explore_map.view_state(query, width, HEIGHT),
                     map_provider=None, tooltip={"text": "{tip}", "style": {"unicodeBidi": "plaintext"}})
 
 
@@ -132,4 +133,5 @@ def comparison(query: EventQuery, level: str, first: tuple[dt.date, dt.date], se
                                for r in frame.to_dict(orient="records")],
         f"{first[0]} – {first[1]}": frame["first_events"], f"{second[0]} – {second[1]}": frame["second_events"],
         i18n.t("areas.change"): frame["change"]})
-    return _deck(query, level, features), table
+    # Half the page wide: fitted for half the width.
+    return _deck(query, level, features, explore_map.FIT_WIDTH // 2), table

@@ -197,16 +197,16 @@ def _bounds(query: EventQuery) -> tuple[float, float, float, float]:
     return min(ys), min(xs), max(ys), max(xs)
 
 
-def view_state(query: EventQuery) -> pdk.ViewState:
-    """The view fitting the query's areas in a map FIT_WIDTH x HEIGHT pixels."""
+def view_state(query: EventQuery, width: int = FIT_WIDTH, height: int = HEIGHT) -> pdk.ViewState:
+    """The view fitting the query's areas in a map `width` x `height` pixels."""
     south, west, north, east = _bounds(query)
 
     def mercator(lat: float) -> float:
         return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
     # deck.gl's world is 512 pixels wide at zoom 0.
-    width_zoom = math.log2(FIT_WIDTH * 360 / (512 * max(east - west, 0.01)))
-    height_zoom = math.log2(HEIGHT * 2 * math.pi / (512 * max(mercator(north) - mercator(south), 0.0002)))
+    width_zoom = math.log2(width * 360 / (512 * max(east - west, 0.01)))
+    height_zoom = math.log2(height * 2 * math.pi / (512 * max(mercator(north) - mercator(south), 0.0002)))
     zoom = round(min(width_zoom, height_zoom, 11) - 0.25, 2)
     middle = math.degrees(math.atan(math.sinh((mercator(north) + mercator(south)) / 2)))
     return pdk.ViewState(latitude=round(middle, 4), longitude=round((west + east) / 2, 4), zoom=zoom)

@@ -8,7 +8,6 @@ import streamlit as st
 
 import explore_areas
 import explore_filters
-import explore_map
 import i18n
 import ui
 
@@ -59,7 +58,7 @@ def page() -> None:
 
     st.subheader(i18n.t("areas.choropleth", measure=i18n.t(f"measure.{measure}"), level=i18n.t(f"level.one.{level}")))
     deck, legend = explore_areas.choropleth(query, level, measure)
-    st.pydeck_chart(deck, height=explore_map.HEIGHT - 80, key="areas_map")
+    st.pydeck_chart(deck, height=explore_areas.HEIGHT, key="areas_map")
     st.html(legend)
 
     st.subheader(i18n.t("areas.compare"))
@@ -68,7 +67,7 @@ def page() -> None:
         return
     deck, table = explore_areas.comparison(query, level, *periods)
     map_column, table_column = st.columns(2)
-    map_column.pydeck_chart(deck, height=explore_map.HEIGHT - 120, key="compare_map")
+    map_column.pydeck_chart(deck, height=explore_areas.HEIGHT, key="compare_map")
     map_column.html(explore_areas.change_legend())
     table_column.dataframe(table, hide_index=True, width="stretch", key="compare_table")
 
