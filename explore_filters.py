@@ -212,3 +212,17 @@ def sentences(query: EventQuery) -> list[str]:
         shown = "، ".join(i18n.value_name(item, kind) for item in items)
         out.append(f"{i18n.t('filter.dates' if key in DATES else f'filter.{key}')} ({key}): {shown}")
     return out
+
+
+def page_filters() -> tuple[EventQuery, tuple[dt.date, dt.date]]:
+    """What every page over the filtered events starts with: the filters
+    read from the address, shown in the sidebar and written back, with a
+    warning naming the address's values that could not be used; returns
+    the query and the stored events' date span."""
+    span = ui.date_span() or (dt.date.today(), dt.date.today())
+    ignored = seed(span)
+    query = sidebar(span)
+    to_url(query)
+    if ignored:
+        st.warning(ui.plain(i18n.t("ignored", values=", ".join(ignored))))
+    return query, span

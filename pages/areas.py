@@ -36,12 +36,7 @@ def _periods(span: tuple[dt.date, dt.date], last: dt.date):
 def page() -> None:
     ui.page_setup("Areas")
     st.title(i18n.t("areas.title"), anchor=False)
-    span = ui.date_span() or (dt.date.today(), dt.date.today())
-    ignored = explore_filters.seed(span)
-    query = explore_filters.sidebar(span)
-    explore_filters.to_url(query)
-    if ignored:
-        st.warning(ui.plain(i18n.t("ignored", values=", ".join(ignored))))
+    query, span = explore_filters.page_filters()
     summary = ui.summary(query)
     left, middle, right, last = st.columns([1, 1, 2, 2])
     left.metric(i18n.t("events"), i18n.number(summary.count))

@@ -78,12 +78,7 @@ def _on_map_click() -> None:
 def page() -> None:
     ui.page_setup("Explore")
     st.title(i18n.t("explore.title"), anchor=False)
-    span = ui.date_span() or (dt.date.today(), dt.date.today())
-    ignored = explore_filters.seed(span)
-    query = explore_filters.sidebar(span)
-    explore_filters.to_url(query)
-    if ignored:
-        st.warning(ui.plain(i18n.t("ignored", values=", ".join(ignored))))
+    query, span = explore_filters.page_filters()
 
     unit = timeline_unit(query.date_from or span[0], query.date_to or span[1])
     size, sort, descending = explore_table.sort_choice()
