@@ -72,7 +72,7 @@ def _search_fold_function() -> str:
     (`text_search.SEARCH_FOLD_DUCKDB`): marks dropped, then the letters
     replaced by `translate` (ـ, mapped to nothing, last: translate drops it)."""
     # The letters are text_search's own table, so that the two folds cannot drift apart.
-    letters = text_search._LETTERS
+    letters = text_search.LETTERS
     kept = [(old, new) for old, new in letters.items() if new] + [(old, new) for old, new in letters.items() if not new]
     source = "".join(old for old, _ in kept).replace("'", "''")
     target = "".join(new for _, new in kept).replace("'", "''")

@@ -36,10 +36,11 @@ import unicodedata
 TEXT_COLUMNS = ("notes", "location", "actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "source")
 
 # After the marks are dropped: one letter for another (or for nothing),
-# then Arabic-Indic digits (both sets) for ASCII ones.
-_LETTERS = {"ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ٱ": "ا", "ـ": ""}
+# then Arabic-Indic digits (both sets) for ASCII ones. LETTERS is public:
+# each backend writes its SQL fold from it, so the folds cannot drift apart.
+LETTERS = {"ة": "ه", "ى": "ي", "ی": "ي", "ک": "ك", "ٱ": "ا", "ـ": ""}
 _DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
-_TABLE = {ord(old): new for old, new in (_LETTERS | _DIGITS).items()}
+_TABLE = {ord(old): new for old, new in (LETTERS | _DIGITS).items()}
 _MARKS = ("Mn", "Mc", "Me")
 # What folding makes out of other letters: a hint must be none of them.
 _FOLD_TARGETS = set("اهيوك")
@@ -65,7 +66,7 @@ def _replacing(inner: str, table: dict[str, str]) -> str:
 # also folds those (`folded`): replace() and lower() are the same SQL in
 # every backend. DuckDB's strip_accents is Unicode's decomposition with the
 # marks dropped, as `fold` does.
-SEARCH_FOLD_DUCKDB = f"CREATE OR REPLACE TEMP MACRO search_fold(s) AS {_replacing('strip_accents(s)', _LETTERS)}"
+SEARCH_FOLD_DUCKDB = f"CREATE OR REPLACE TEMP MACRO search_fold(s) AS {_replacing('strip_accents(s)', LETTERS)}"
 
 
 def fold(text: str) -> str:
