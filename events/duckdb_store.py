@@ -27,10 +27,10 @@ import pandas as pd
 import pyarrow as pa
 
 from . import duckdb_explore, explore
-from .exc import DuplicateEventError, QueryError, StoreError, StoreLockedError, UndoOrderError, ValidationError
+from .exc import DuplicateEventError, QueryError, StoreError, StoreLockedError, ValidationError
 from .filters import DUCKDB, EventQuery
 from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, SQL_TYPES, TIMESTAMP
-from .store import Batch, Events, Store, Summary, View
+from .store import Batch, Events, Store, Summary, View, refuse_out_of_order
 from .text_search import SEARCH_FOLD_DUCKDB
 
 SCHEMA_VERSION = 6
@@ -144,24 +144,13 @@ def _record(con: duckdb.DuckDBPyConnection, batch: Batch, rows: int) -> None:
 
 
 def _refuse_out_of_order(con: duckdb.DuckDBPyConnection, batch_id: str) -> None:
-    """Raise UndoOrderError if later batches replaced events of `batch_id`
-    (or of a batch that did): they are named, newest first, the order in
-    which undoing them works."""
-    later: set[str] = set()
-    frontier = {batch_id}
-    while frontier:
-        found = con.execute("SELECT DISTINCT superseded_by FROM replaced_events WHERE list_contains($b, batch_id)",
-                            {"b": sorted(frontier)}).fetchall()
-        frontier = {b for (b,) in found} - later
-        later |= frontier
-    if not later:
-        return
-    first = con.execute("SELECT batch_id, file_name, created_at FROM batches WHERE list_contains($b, batch_id)"
-                        " ORDER BY created_at DESC, batch_id DESC", {"b": sorted(later)}).fetchall()
-    names = "; then ".join(f"{b} ({name or 'no file'}, stored {created:%Y-%m-%d %H:%M})"
-                           for b, name, created in first)
-    raise UndoOrderError(f"batch {batch_id} cannot be undone yet: later imports replaced some of its events. "
-                         f"Undo first {names}.", [b for b, _, _ in first])
+    """store.refuse_out_of_order over this store's tables."""
+    refuse_out_of_order(
+        batch_id,
+        lambda ids: [b for (b,) in con.execute("SELECT DISTINCT superseded_by FROM replaced_events "
+                                               "WHERE list_contains($b, batch_id)", {"b": ids}).fetchall()],
+        lambda ids: con.execute("SELECT batch_id, file_name, created_at FROM batches WHERE list_contains($b, batch_id)"
+                                " ORDER BY created_at DESC, batch_id DESC", {"b": ids}).fetchall())
 
 
 class DuckDBStore(Store):

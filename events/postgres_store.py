@@ -35,10 +35,10 @@ import pyarrow.csv as pacsv
 from psycopg import conninfo, errors, sql
 
 from . import explore, text_search
-from .exc import DuplicateEventError, QueryError, StoreError, UndoOrderError, ValidationError
+from .exc import DuplicateEventError, QueryError, StoreError, ValidationError
 from .filters import POSTGRESQL, EventQuery
 from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, TIMESTAMP
-from .store import Batch, Events, Store, Summary, View
+from .store import Batch, Events, Store, Summary, View, refuse_out_of_order
 
 SCHEMA_VERSION = 6  # duckdb_store.SCHEMA_VERSION: one schema, two backends (a test checks)
 _PG_TYPES = {INTEGER: "BIGINT", REAL: "DOUBLE PRECISION", DATE: "DATE", TIMESTAMP: "TIMESTAMP"}
@@ -347,23 +347,13 @@ class PostgresStore(Store):
 
     @staticmethod
     def _refuse_out_of_order(con: psycopg.Connection, batch_id: str) -> None:
-        """As the DuckDB store's: the later batches that replaced events of
-        `batch_id` (or of a batch that did), newest first."""
-        later: set[str] = set()
-        frontier = {batch_id}
-        while frontier:
-            found = con.execute("SELECT DISTINCT superseded_by FROM replaced_events WHERE batch_id = ANY(%(b)s)",
-                                {"b": sorted(frontier)}).fetchall()
-            frontier = {b for (b,) in found} - later
-            later |= frontier
-        if not later:
-            return
-        first = con.execute("SELECT batch_id, file_name, created_at FROM batches WHERE batch_id = ANY(%(b)s)"
-                            " ORDER BY created_at DESC NULLS LAST, batch_id DESC", {"b": sorted(later)}).fetchall()
-        names = "; then ".join(f"{b} ({name or 'no file'}, stored {created:%Y-%m-%d %H:%M})"
-                               for b, name, created in first)
-        raise UndoOrderError(f"batch {batch_id} cannot be undone yet: later imports replaced some of its events. "
-                             f"Undo first {names}.", [b for b, _, _ in first])
+        """store.refuse_out_of_order over this store's tables."""
+        refuse_out_of_order(
+            batch_id,
+            lambda ids: [b for (b,) in con.execute("SELECT DISTINCT superseded_by FROM replaced_events "
+                                                   "WHERE batch_id = ANY(%(b)s)", {"b": ids}).fetchall()],
+            lambda ids: con.execute("SELECT batch_id, file_name, created_at FROM batches WHERE batch_id = ANY(%(b)s)"
+                                    " ORDER BY created_at DESC NULLS LAST, batch_id DESC", {"b": ids}).fetchall())
 
     def undo_batch(self, batch_id: str, coder: str | None = None) -> int:
         with self._connect() as con, self._translated():

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
 import pandas as pd
 import pyarrow as pa
 
+from .exc import UndoOrderError
 from .filters import EventQuery
 
 # Batch origins that are not imports of a file (see `Store.imports`).
@@ -223,3 +224,23 @@ class Store(abc.ABC):
         analysts' own, then those coders pinned to a town (geo_precision 1)
         in stored events (source: origin, an event id and its batch)."""
 
+
+def refuse_out_of_order(batch_id: str, superseding: Callable[[list[str]], Iterable[str]],
+                        described: Callable[[list[str]], Sequence[tuple[str, str | None, dt.datetime]]]) -> None:
+    """Raise UndoOrderError if later batches replaced events of `batch_id`
+    (or of a batch that did): they are named, newest first, the order in
+    which undoing them works. Each backend asks its own tables:
+    `superseding(ids)` gives the batches that replaced events of the batches
+    `ids`, `described(ids)` gives (batch_id, file_name, created_at) of the
+    batches `ids`, newest first."""
+    later: set[str] = set()
+    frontier = {batch_id}
+    while frontier:
+        frontier = set(superseding(sorted(frontier))) - later
+        later |= frontier
+    if not later:
+        return
+    first = described(sorted(later))
+    names = "; then ".join(f"{b} ({name or 'no file'}, stored {created:%Y-%m-%d %H:%M})" for b, name, created in first)
+    raise UndoOrderError(f"batch {batch_id} cannot be undone yet: later imports replaced some of its events. "
+                         f"Undo first {names}.", [b for b, _, _ in first])
