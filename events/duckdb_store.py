@@ -319,11 +319,8 @@ class DuckDBStore(Store):
         return [dict(zip(FIELD_NAMES, row, strict=True)) for row in rows]
 
     def summary(self, query: EventQuery) -> Summary:
-        where, params = query.where(DUCKDB)
         with self._reading() as con:
-            [(count, fatalities)] = con.execute(
-                f"SELECT count(*), coalesce(sum(fatalities), 0) FROM events WHERE {where}", params
-            ).fetchall()
+            [(count, fatalities)] = con.execute(*explore.summary_sql(query, DUCKDB)).fetchall()
         return Summary(int(count), int(fatalities))
 
     def frame(self, query: EventQuery, limit: int | None = None) -> pd.DataFrame:
