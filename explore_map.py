@@ -11,7 +11,9 @@
 The dots (or cells) plus the shaded regions count every filtered event once.
 No base map: map_provider=None draws no tiles, and map_style is left unset
 because Streamlit reads map_style=None as "the theme's basemap" and fetches
-Carto's style. Tooltips are `text` templates, so values are never HTML.
+Carto's style. Tooltips are `text` templates, so values are never HTML;
+a dot's tooltip ends with the start of its notes, shorter the more dots
+are drawn (NOTES_BUDGET), so that the notes add a bounded payload.
 """
 
 from __future__ import annotations
@@ -27,11 +29,17 @@ import i18n
 import labels
 import ui
 from events import taxonomy
+from events.explore import NOTES_EXCERPT
 from events.filters import EventQuery
 
 # Single events are drawn up to this many (about 250 bytes each to the
 # browser, with the outlines well under 1 MB a rerun); above it, cells.
 MAP_LIMIT = 2_500
+# The tooltips' notes excerpts together hold at most this many characters
+# (each at most the store's NOTES_EXCERPT, at least NOTES_LEAST): at
+# MAP_LIMIT dots about 100 kB of a rerun, Arabic 200 kB.
+NOTES_BUDGET = 100_000
+NOTES_LEAST = 40
 CELL_DEGREES = 0.1
 REGION_LEVEL = "admin1"
 LAYERS = ("auto", "events", "grid", "heatmap")
@@ -63,8 +71,14 @@ def _clip(text: object, most: int) -> str:
     return text if len(text) <= most else text[: most - 1] + "…"
 
 
-def _event_tip(row: dict) -> str:
-    """An event's tooltip: date, type, actors, place, fatalities, precision, source."""
+def notes_length(dots: int) -> int:
+    """The characters of notes each of `dots` tooltips shows."""
+    return max(NOTES_LEAST, min(NOTES_EXCERPT, NOTES_BUDGET // max(dots, 1)))
+
+
+def _event_tip(row: dict, notes: int = NOTES_EXCERPT) -> str:
+    """An event's tooltip: date, type, actors, place, fatalities, precision,
+    source, and the start of its notes (`notes` characters at most)."""
     actors = " — ".join(a for a in (_clip(row.get("actor1"), 80), _clip(row.get("actor2"), 80)) if a)
     place = ", ".join(p for p in (_clip(row.get("location"), 60), _clip(row.get("admin1"), 30)) if p)
     lines = [f"{pd.Timestamp(row['event_date']).date()} · {i18n.value_name(row['event_type'])}", actors, place,
@@ -72,7 +86,7 @@ def _event_tip(row: dict) -> str:
              f"{i18n.t('tip.precision')} {row['geo_precision']}",
              f"{i18n.t('tip.source')}: {_clip(row.get('source'), 80)}"]
     if row.get("notes"):
-        lines.append(_clip(row["notes"], 160))
+        lines.append(_clip(row["notes"], notes))
     return "\n".join(line for line in lines if line)
 
 
@@ -85,12 +99,14 @@ def _radius(fatalities: pd.Series) -> pd.Series:
 def _event_layers(events: pd.DataFrame) -> list[pdk.Layer]:
     """One dot layer per event type (its colour), of the events with a point."""
     placed = events[events["geo_precision"].isin([1, 2])]
+    notes = notes_length(len(placed))
     layers = []
     for number, (event_type, group) in enumerate(placed.groupby("event_type", sort=False)):
         # Short names: they are repeated for every event sent.
         data = pd.DataFrame({
             "event_id": group["event_id"], "x": group["longitude"].round(4), "y": group["latitude"].round(4),
-            "r": _radius(group["fatalities"]), "tip": [_event_tip(row) for row in group.to_dict(orient="records")]})
+            "r": _radius(group["fatalities"]),
+            "tip": [_event_tip(row, notes) for row in group.to_dict(orient="records")]})
         layers.append(pdk.Layer(
             "ScatterplotLayer", data, id=f"events-{number}", get_position=["x", "y"],
             get_radius="r", radius_units='"pixels"', get_fill_color=TYPE_COLOURS.get(str(event_type), OTHER_COLOUR),

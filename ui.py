@@ -28,10 +28,12 @@ from geo.geocoder import OfflineGeocoder
 
 class Deck(pdk.Deck):
     """A pydeck Deck whose JSON is compact: pydeck indents its JSON by two
-    spaces a level, which more than doubles what each rerun sends."""
+    spaces a level, which more than doubles what each rerun sends, and
+    writes an Arabic letter as a six-byte escape (two bytes in UTF-8)."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"),
+                          ensure_ascii=False)
 
 
 # Syria fills the view at this zoom on a laptop screen.

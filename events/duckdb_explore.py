@@ -108,7 +108,7 @@ def _view_of_hits(con: duckdb.DuckDBPyConnection, query: EventQuery, *, limit: i
     if summary.count <= map_limit:
         hits = [row_id for (row_id,) in con.execute(
             "SELECT row_id FROM explore_hits ORDER BY event_date DESC, event_id").fetchall()]
-        points = _located(_by_rowid(con, explore.MAP_COLUMNS, hits))
+        points = _located(_by_rowid(con, explore.MAP_SELECT, hits))
     return View(summary, _by_rowid(con, FIELD_NAMES, page_ids), timeline, points,
                 frame(con, explore.grid_sql(_NOTHING, DUCKDB, cell_degrees, table="explore_hits")),
                 frame(con, explore.areas_sql(_NOTHING, DUCKDB, level, regions_only=True, table="explore_hits")))

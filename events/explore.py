@@ -30,7 +30,14 @@ from .schema import FIELD_NAMES
 UNITS = ("day", "week", "month")
 LEVELS = ("admin1", "admin2")
 MAP_COLUMNS = ("event_id", "event_date", "event_type", "sub_event_type", "actor1", "actor2", "location", "admin1",
-               "admin2", "fatalities", "geo_precision", "source", "latitude", "longitude")
+               "admin2", "fatalities", "geo_precision", "source", "latitude", "longitude", "notes")
+# The map's tooltips show the start of the notes: a long note is cut here, in
+# the store, so that it never reaches the page (thousands of dots each carry
+# one to the browser).
+NOTES_EXCERPT = 160
+# The SELECT list of MAP_COLUMNS: notes as their excerpt, ending in "…" when cut.
+MAP_SELECT = (*MAP_COLUMNS[:-1], f"CASE WHEN length(notes) > {NOTES_EXCERPT}"
+              f" THEN substr(notes, 1, {NOTES_EXCERPT - 1}) || '…' ELSE notes END AS notes")
 # Spans up to these many days are drawn per day, then per week (at most
 # ~13 and ~105 bars); longer ones per month.
 DAYS_BY_DAY = 92
@@ -104,10 +111,11 @@ def timeline_sql(query: EventQuery, dialect: Dialect, unit: str, table: str = "e
 
 
 def map_sql(query: EventQuery, dialect: Dialect, limit: int | None) -> tuple[str, dict[str, object]]:
-    """The matching events with a point, newest first; with `limit`, at
-    most limit + 1 matching events are read (one more says: too many)."""
+    """The matching events with a point, newest first (MAP_COLUMNS, the
+    notes cut to NOTES_EXCERPT); with `limit`, at most limit + 1 matching
+    events are read (one more says: too many)."""
     where, params = query.where(dialect)
-    sql = f"SELECT {', '.join(MAP_COLUMNS)} FROM events WHERE {where} ORDER BY event_date DESC, event_id"
+    sql = f"SELECT {', '.join(MAP_SELECT)} FROM events WHERE {where} ORDER BY event_date DESC, event_id"
     if limit is not None:
         sql += f" LIMIT {dialect.parameter('map_limit')}"
         params = {**params, "map_limit": int(limit) + 1}

@@ -477,7 +477,7 @@ class PostgresStore(Store):
             points = None
             if summary.count <= map_limit:
                 where, params = query.where(POSTGRESQL)
-                points = _frame(con.execute(f"SELECT {', '.join(explore.MAP_COLUMNS)} FROM {table} WHERE {where}"
+                points = _frame(con.execute(f"SELECT {', '.join(explore.MAP_SELECT)} FROM {table} WHERE {where}"
                                             " ORDER BY event_date DESC, event_id", params))
                 points = points[points["latitude"].notna() & points["longitude"].notna()].reset_index(drop=True)
             return View(

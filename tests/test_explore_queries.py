@@ -7,7 +7,7 @@ import pytest
 
 from events.__main__ import main
 from events.exc import QueryError
-from events.explore import MAP_COLUMNS, timeline_unit
+from events.explore import MAP_COLUMNS, NOTES_EXCERPT, timeline_unit
 from events.filters import EventQuery
 from events.schema import FIELD_NAMES
 from events.store import Batch
@@ -111,6 +111,17 @@ def test_map_events_below_the_limit_and_none_above(filled):
     assert _ids(points) == [1, 2, 3, 4]  # event 7 has no point
     assert filled.map_events(EventQuery(), limit=7) is None
     assert filled.map_events(EventQuery(), limit=8) is not None
+
+
+def test_the_map_carries_the_start_of_long_notes_only(store):
+    long = "غارة جوية على ريف حماة. " * 10  # 240 characters
+    store.insert([make_event(1, notes=long, geo_precision=1), make_event(2, notes="x" * NOTES_EXCERPT, geo_precision=1),
+                  make_event(3, notes=None, geo_precision=1)], Batch("b", "native"))
+    expected = {"test:1": long[:NOTES_EXCERPT - 1] + "…", "test:2": "x" * NOTES_EXCERPT, "test:3": ""}
+    # Each way the store reads the map: alone, in a view, in a view of a text search.
+    for points in (store.map_events(EventQuery(), 10), store.view(EventQuery()).map_events,
+                   store.view(EventQuery(text="Military")).map_events):
+        assert points is not None and dict(zip(points["event_id"], points["notes"].fillna(""), strict=True)) == expected
 
 
 def test_grid_bins_precise_events_in_cells(filled):
@@ -258,3 +269,10 @@ def test_an_event_without_a_date_is_counted_and_paged_last(store, unit):
     assert list(view.page["event_id"])[-1] == "test:9"
     assert view.page.equals(store.page(EventQuery(), limit=9))
     assert int(view.grid["events"].sum()) + int(view.regions["events"].sum()) == 9
+
+
+@pytest.mark.parametrize("dots, characters", [(1, 160), (625, 160), (1_000, 100), (2_500, 40), (10_000, 40)])
+def test_the_tooltips_notes_shorten_as_the_dots_grow(dots, characters):
+    import explore_map
+
+    assert explore_map.notes_length(dots) == characters

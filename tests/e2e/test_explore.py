@@ -200,6 +200,13 @@ def test_3_markup_in_an_event_shows_as_text_in_tooltip_table_and_details(page, a
     chart.hover(position={"x": x, "y": y})
     tooltip = page.locator(".deck-tooltip")
     expect(tooltip).to_contain_text(f"{MARKUP} Brigade")
+    # Every line as text, the notes last: the markup is characters, not elements.
+    assert tooltip.inner_text().splitlines() == [
+        "2024-06-01 · Battles", f"{MARKUP} Brigade", f"{MARKUP} village, Idleb", "4 fatalities · precision 1",
+        "source: Test <b>outlet</b>", MARKUP]
+    assert tooltip.locator("*:not(br)").count() == 0  # innerText makes each line break a <br>
+    assert page.locator("img").count() == 0
+    tooltip.screenshot(path=ARTIFACTS / "explore_3_markup_tooltip_close.png")
     _shot(page, "3_markup_tooltip")
     table = page.get_by_test_id("stDataFrame")
     expect(table.get_by_test_id("glide-cell-7-0")).to_have_text(MARKUP)
