@@ -1,12 +1,14 @@
-"""Saving an event an analyst coded (from a draft or by hand)."""
+"""Saving an event an analyst coded (from a draft or by hand), and
+editing or reviewing a stored one."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
-from .exc import CodedEventError
+from .exc import CodedEventError, ValidationError
 from .schema import FIELD_NAMES, format_value
-from .store import Batch, Store
+from .store import Batch, Store, Stored
 from .validate import validate_event
 
 
@@ -40,3 +42,34 @@ _NOT_EDITS = ("coder", "batch_id", "created_at", "updated_at")
 
 def _text(value: object) -> str | None:
     return None if value is None or value == "" else format_value(value)
+
+
+def edit_stored(store: Store, read: Stored, values: Mapping[str, object], user: str | None) -> Stored:
+    """Store the fields of `values` that differ from `read` (the event as
+    its editor opened it) as one edit, if the event with them is valid;
+    returns the event as stored after it.
+
+    Keys that are not schema fields are dropped. Raises ValidationError
+    when nothing differs or a differing field is not editable,
+    CodedEventError listing every problem of the edited event, and the
+    store's StaleEditError when the event changed since `read` (whose
+    `changes` and `current` let the caller call this again on the current
+    version). Nothing is stored when it raises.
+    """
+    changes = {name: value for name, value in values.items()
+               if name in FIELD_NAMES and _text(value) != _text(read.event.get(name))}
+    if not changes:
+        raise ValidationError(f"nothing was changed in event {read.event_id}")
+    problems = validate_event({**read.event, **changes})
+    if problems:
+        raise CodedEventError(problems)
+    return store.edit_event(read, changes, user)
+
+
+def mark_reviewed(store: Store, read: Stored, user: str | None) -> Stored:
+    """Set a draft's status to reviewed: an edit like any other, refused
+    as stale in the same way (two reviewers, or a coder's edit meanwhile).
+    Raises ValidationError when `read` is reviewed already."""
+    if read.event.get("status") == "reviewed":
+        raise ValidationError(f"event {read.event_id} is reviewed already")
+    return store.edit_event(read, {"status": "reviewed"}, user)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,40 +26,50 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from . import duckdb_explore, explore
+from . import accounts, duckdb_explore, editing, explore
 from .exc import DuplicateEventError, QueryError, StoreError, StoreLockedError, ValidationError
 from .filters import DUCKDB, EventQuery
 from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, SQL_TYPES, TIMESTAMP
-from .store import Batch, Events, Store, Summary, View, refuse_out_of_order
+from .store import Batch, Events, Store, Stored, Summary, View, refuse_out_of_order
 from .text_search import SEARCH_FOLD_DUCKDB
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _ARROW_TYPES = {INTEGER: pa.int64(), REAL: pa.float64(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us")}
 _COLUMNS = ", ".join(FIELD_NAMES)
 # Versions 2 to 4 had `events` as a table, as this one does; version 5 made
 # it a view over `events_base` and one kept table per large import, which
 # `_one_events_table` folds back into one table.
-_MIGRATES_FROM = {2, 3, 4, 5}
+# Version 7 added each event's version (edits), the edits' version, and
+# the accounts and sessions tables (`_VERSIONED` adds the columns).
+_MIGRATES_FROM = {2, 3, 4, 5, 6}
 
 _DDL = [
     # Ids are kept unique by insert (one writer, one transaction), not by a
     # primary key: its index costs a third of the time of a large import.
     # Stores made before keep theirs, which does no harm.
     "CREATE TABLE IF NOT EXISTS events ("
-    + ", ".join(f"{f.name} {SQL_TYPES.get(f.kind, 'VARCHAR')}" for f in FIELDS) + ")",
+    + ", ".join(f"{f.name} {SQL_TYPES.get(f.kind, 'VARCHAR')}" for f in FIELDS) + ", version BIGINT DEFAULT 1)",
     "CREATE TABLE IF NOT EXISTS batches (batch_id VARCHAR PRIMARY KEY, origin VARCHAR, file_name VARCHAR,"
     " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT)",
     "CREATE TABLE IF NOT EXISTS places (name VARCHAR PRIMARY KEY, aliases VARCHAR[], latitude DOUBLE,"
     " longitude DOUBLE, admin1 VARCHAR, coder VARCHAR, saved_at TIMESTAMP)",
     # What coders changed in drafts before saving them: the edit history.
     "CREATE TABLE IF NOT EXISTS edits (event_id VARCHAR, field VARCHAR, drafted VARCHAR, saved VARCHAR,"
-    " coder VARCHAR, edited_at TIMESTAMP)",
+    " coder VARCHAR, edited_at TIMESTAMP, version BIGINT)",
     # Rows a later batch replaced, kept so that undoing that batch restores them.
     "CREATE TABLE IF NOT EXISTS replaced_events AS SELECT *, NULL::VARCHAR AS superseded_by FROM events LIMIT 0",
     # Batches undone: their record, and who undid them when.
     "CREATE TABLE IF NOT EXISTS undone_batches (batch_id VARCHAR, origin VARCHAR, file_name VARCHAR,"
     " file_hash VARCHAR, coder VARCHAR, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT,"
     " undone_by VARCHAR, undone_at TIMESTAMP)",
+    *accounts.DDL,
+]
+# Version 6 to 7: tables made before have no version columns. A row kept
+# before edits existed is its first version.
+_VERSIONED = [
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS version BIGINT DEFAULT 1",
+    "ALTER TABLE replaced_events ADD COLUMN IF NOT EXISTS version BIGINT",
+    "ALTER TABLE edits ADD COLUMN IF NOT EXISTS version BIGINT",
 ]
 _BATCH_COLUMNS = "batch_id, origin, file_name, file_hash, coder, created_at, rows, rejected, skipped"
 # What a warning of similar events can name: a few, not a page of them.
@@ -112,7 +122,8 @@ def _set_aside(con: duckdb.DuckDBPyConnection, replace: Sequence[str], batch_id:
     if not replace:
         return
     con.register("replaced_ids", pa.table({"event_id": pa.array(list(replace), pa.string())}))
-    con.execute(f"INSERT INTO replaced_events ({_COLUMNS}, superseded_by) SELECT {_COLUMNS}, $batch FROM events "
+    con.execute(f"INSERT INTO replaced_events ({_COLUMNS}, version, superseded_by) SELECT {_COLUMNS}, version, $batch"
+                " FROM events "
                 "WHERE event_id IN (SELECT event_id FROM replaced_ids)", {"batch": batch_id})
     con.execute("DELETE FROM events WHERE event_id IN (SELECT event_id FROM replaced_ids)")
     con.unregister("replaced_ids")
@@ -169,6 +180,8 @@ class DuckDBStore(Store):
             for statement in _DDL:
                 con.execute(statement)
             if version != SCHEMA_VERSION:
+                for statement in _VERSIONED:
+                    con.execute(statement)
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)", {"v": str(SCHEMA_VERSION)})
             con.execute("COMMIT")
 
@@ -259,15 +272,59 @@ class DuckDBStore(Store):
             [(count,)] = con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {stamped} FROM incoming",
                                      {"batch_id": batch.batch_id, "created": created}).fetchall()
             if edits:
-                con.executemany("INSERT INTO edits VALUES ($event_id, $field, $drafted, $saved, $coder, $at)",
-                                [{**edit, "coder": batch.coder, "at": created} for edit in edits])
+                con.executemany(editing.insert_edits_sql(DUCKDB),
+                                [{**edit, "coder": batch.coder, "edited_at": created, "version": 1} for edit in edits])
             _record(con, dataclasses.replace(batch, created_at=created), count)
         return count
 
     def edits(self, event_id: str) -> pd.DataFrame:
         with self._connect() as con:
-            return con.execute("SELECT field, drafted, saved, coder, edited_at FROM edits WHERE event_id = $id "
-                               "ORDER BY edited_at, field", {"id": event_id}).df()
+            return con.execute("SELECT field, drafted, saved, coder, edited_at, version FROM edits"
+                               " WHERE event_id = $id ORDER BY edited_at, version, field", {"id": event_id}).df()
+
+    def stored(self, event_id: str) -> Stored | None:
+        with self._connect() as con:
+            rows = con.execute(f"SELECT {_COLUMNS}, version FROM events WHERE event_id = $id",
+                               {"id": event_id}).fetchall()
+        return Stored(dict(zip(FIELD_NAMES, rows[0][:-1], strict=True)), int(rows[0][-1] or 1)) if rows else None
+
+    def edit_event(self, read: Stored, changes: Mapping[str, object], user: str | None) -> Stored:
+        changes = editing.checked_changes(changes)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        done: list[tuple] = []
+        with self._connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                done = con.execute(*editing.update_sql(read, changes, now, DUCKDB)).fetchall()
+                if done:
+                    con.executemany(editing.insert_edits_sql(DUCKDB),
+                                    editing.edit_rows(read, changes, user, now, int(done[0][0])))
+                    _commit(con)
+                else:
+                    con.execute("ROLLBACK")
+            except duckdb.TransactionException:
+                # Another connection of this process changed the row first
+                # (DuckDB's optimistic concurrency): as stale as a lost race.
+                con.execute("ROLLBACK")
+                done = []
+            except duckdb.ConversionException as err:
+                con.execute("ROLLBACK")
+                raise ValidationError(f"event {read.event_id} was not changed: {err}") from err
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        if not done:
+            raise editing.refusal(self, read, changes)
+        # Read afresh; should an undo have removed it meanwhile, what was written.
+        return self.stored(read.event_id) or Stored({**read.event, **changes, "updated_at": now}, int(done[0][0]))
+
+    def account_rows(self, statement: str, params: Mapping[str, object]) -> list[tuple]:
+        sql = accounts.statement(statement, DUCKDB)
+        with self._connect() as con:
+            try:
+                return con.execute(sql, dict(params)).fetchall()
+            except duckdb.ConstraintException as err:
+                raise ValidationError(f"the accounts refused this: {err}") from err
 
     def stored_timestamps(self, ids: pa.Array) -> pa.Table:
         with self._connect() as con:
@@ -292,8 +349,8 @@ class DuckDBStore(Store):
                 [(removed,)] = con.execute("SELECT count(*) FROM events WHERE batch_id = $b",
                                            {"b": batch_id}).fetchall()
                 con.execute("DELETE FROM events WHERE batch_id = $b", {"b": batch_id})
-                con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {_COLUMNS} FROM replaced_events "
-                            "WHERE superseded_by = $b", {"b": batch_id})
+                con.execute(f"INSERT INTO events ({_COLUMNS}, version) SELECT {_COLUMNS}, coalesce(version, 1)"
+                            " FROM replaced_events WHERE superseded_by = $b", {"b": batch_id})
                 con.execute("DELETE FROM replaced_events WHERE superseded_by = $b", {"b": batch_id})
                 con.execute("DELETE FROM batches WHERE batch_id = $b", {"b": batch_id})
                 _commit(con)

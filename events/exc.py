@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # for the annotations only: the importer and problems import this module
     from .importer import ImportPreview
     from .problems import Problem
+    from .store import Stored
 
 
 class EventsError(Exception):
@@ -71,3 +72,27 @@ class UndoOrderError(StoreError):
 
 class ConfigurationError(EventsError, ValueError):
     """A setting (an environment variable, a command-line option) has a value we cannot use."""
+
+
+class StaleEditError(EventsError):
+    """An edit was made on a version of the event that is no longer the
+    stored one: nothing was written. `changed` holds what changed since
+    ({field: (the value read, the value now)}), `changes` the editor's own
+    changes and `current` the event as stored now (a `store.Stored`, or
+    None when the event is gone), so that the changes can be applied again
+    to the current version."""
+
+    def __init__(self, message: str, changes: dict[str, object], current: Stored | None,
+                 changed: dict[str, tuple[object, object]]):
+        super().__init__(message)
+        self.changes = changes
+        self.current = current
+        self.changed = changed
+
+
+class AccessDenied(EventsError, PermissionError):
+    """The signed-in account's role may not do this (or no one is signed in)."""
+
+
+class SignInRefused(AccessDenied):
+    """A wrong name or password, or a session that has expired or ended."""

@@ -24,7 +24,7 @@ import hashlib
 import io
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -34,13 +34,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from psycopg import conninfo, errors, sql
 
-from . import explore, text_search
+from . import accounts, editing, explore, text_search
 from .exc import DuplicateEventError, QueryError, StoreError, ValidationError
 from .filters import POSTGRESQL, EventQuery
 from .schema import DATE, FIELD_NAMES, FIELDS, FIELDS_BY_NAME, INTEGER, REAL, TIMESTAMP
-from .store import Batch, Events, Store, Summary, View, refuse_out_of_order
+from .store import Batch, Events, Store, Stored, Summary, View, refuse_out_of_order
 
-SCHEMA_VERSION = 6  # duckdb_store.SCHEMA_VERSION: one schema, two backends (a test checks)
+SCHEMA_VERSION = 7  # duckdb_store.SCHEMA_VERSION: one schema, two backends (a test checks)
 _PG_TYPES = {INTEGER: "BIGINT", REAL: "DOUBLE PRECISION", DATE: "DATE", TIMESTAMP: "TIMESTAMP"}
 _ARROW_TYPES = {INTEGER: pa.int64(), REAL: pa.float64(), DATE: pa.date32(), TIMESTAMP: pa.timestamp("us")}
 _COLUMNS = ", ".join(FIELD_NAMES)
@@ -83,14 +83,14 @@ def _search_fold_function() -> str:
 
 _DDL = [
     # The primary key keeps ids unique across concurrent writers.
-    f"CREATE TABLE IF NOT EXISTS events ({_COLUMN_DDL}, PRIMARY KEY (event_id))",
+    f"CREATE TABLE IF NOT EXISTS events ({_COLUMN_DDL}, version BIGINT DEFAULT 1, PRIMARY KEY (event_id))",
     "CREATE TABLE IF NOT EXISTS batches (batch_id TEXT PRIMARY KEY, origin TEXT, file_name TEXT,"
     " file_hash TEXT, coder TEXT, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT)",
     "CREATE TABLE IF NOT EXISTS places (name TEXT PRIMARY KEY, aliases TEXT[], latitude DOUBLE PRECISION,"
     " longitude DOUBLE PRECISION, admin1 TEXT, coder TEXT, saved_at TIMESTAMP)",
     "CREATE TABLE IF NOT EXISTS edits (event_id TEXT, field TEXT, drafted TEXT, saved TEXT,"
-    " coder TEXT, edited_at TIMESTAMP)",
-    f"CREATE TABLE IF NOT EXISTS replaced_events ({_COLUMN_DDL}, superseded_by TEXT)",
+    " coder TEXT, edited_at TIMESTAMP, version BIGINT)",
+    f"CREATE TABLE IF NOT EXISTS replaced_events ({_COLUMN_DDL}, version BIGINT, superseded_by TEXT)",
     "CREATE TABLE IF NOT EXISTS undone_batches (batch_id TEXT, origin TEXT, file_name TEXT,"
     " file_hash TEXT, coder TEXT, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT,"
     " undone_by TEXT, undone_at TIMESTAMP)",
@@ -100,6 +100,11 @@ _DDL = [
     "CREATE INDEX IF NOT EXISTS events_admin1 ON events (admin1)",
     "CREATE INDEX IF NOT EXISTS events_batch_id ON events (batch_id)",
     "CREATE INDEX IF NOT EXISTS replaced_events_superseded_by ON replaced_events (superseded_by)",
+    *accounts.DDL,
+    # Version 6 to 7 (as duckdb_store._VERSIONED): a row kept before edits existed is its first version.
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS version BIGINT DEFAULT 1",
+    "ALTER TABLE replaced_events ADD COLUMN IF NOT EXISTS version BIGINT",
+    "ALTER TABLE edits ADD COLUMN IF NOT EXISTS version BIGINT",
     "CREATE INDEX IF NOT EXISTS edits_event_id ON edits (event_id)",
 ]
 # The Latin text filter is ILIKE '%...%' on these columns: trigram indexes
@@ -200,7 +205,7 @@ class PostgresStore(Store):
             con.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
             con.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             version = self._made(con)[0]
-            if version not in (None, str(SCHEMA_VERSION)):
+            if version not in (None, "6", str(SCHEMA_VERSION)):  # 6 is migrated by _DDL
                 raise StoreError(f"{_where_dsn(dsn)} has schema version {version}, this program reads "
                                  f"{SCHEMA_VERSION}")
             for statement in _DDL:
@@ -304,8 +309,8 @@ class PostgresStore(Store):
             if edits:
                 with con.cursor() as cursor:
                     cursor.executemany(
-                        "INSERT INTO edits VALUES (%(event_id)s, %(field)s, %(drafted)s, %(saved)s, %(coder)s,"
-                        " %(at)s)", [{**edit, "coder": batch.coder, "at": created} for edit in edits])
+                        editing.insert_edits_sql(POSTGRESQL),
+                        [{**edit, "coder": batch.coder, "edited_at": created, "version": 1} for edit in edits])
             self._record(con, dataclasses.replace(batch, created_at=created), count)
             _commit(con)
             if count >= _ANALYZE_AFTER:
@@ -320,8 +325,8 @@ class PostgresStore(Store):
         if not replace:
             return
         ids = list(replace)
-        con.execute(f"INSERT INTO replaced_events ({_COLUMNS}, superseded_by) SELECT {_COLUMNS}, %(batch)s"
-                    " FROM events WHERE event_id = ANY(%(ids)s)", {"batch": batch_id, "ids": ids})
+        con.execute(f"INSERT INTO replaced_events ({_COLUMNS}, version, superseded_by) SELECT {_COLUMNS}, version,"
+                    " %(batch)s FROM events WHERE event_id = ANY(%(ids)s)", {"batch": batch_id, "ids": ids})
         con.execute("DELETE FROM events WHERE event_id = ANY(%(ids)s)", {"ids": ids})
 
     @staticmethod
@@ -335,8 +340,47 @@ class PostgresStore(Store):
         )
 
     def edits(self, event_id: str) -> pd.DataFrame:
-        return self._frame(("SELECT field, drafted, saved, coder, edited_at FROM edits WHERE event_id = %(id)s"
-                            " ORDER BY edited_at, field", {"id": event_id}))
+        return self._frame(("SELECT field, drafted, saved, coder, edited_at, version FROM edits"
+                            " WHERE event_id = %(id)s ORDER BY edited_at, version, field", {"id": event_id}))
+
+    def stored(self, event_id: str) -> Stored | None:
+        with self._reading() as con:
+            rows = con.execute(f"SELECT {_COLUMNS}, version FROM events WHERE event_id = %(id)s",
+                               {"id": event_id}).fetchall()
+        return Stored(dict(zip(FIELD_NAMES, rows[0][:-1], strict=True)), int(rows[0][-1] or 1)) if rows else None
+
+    def edit_event(self, read: Stored, changes: Mapping[str, object], user: str | None) -> Stored:
+        changes = editing.checked_changes(changes)
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with self._connect() as con, self._translated():
+            # The writers' lock: an import setting this event aside copies
+            # the row it read, so an edit must not land between its copy and
+            # its delete. Two editors also queue here; the version decides.
+            con.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+            try:
+                done = con.execute(*editing.update_sql(read, changes, now, POSTGRESQL)).fetchone()
+            except (errors.DataError, errors.InvalidTextRepresentation) as err:
+                raise ValidationError(f"event {read.event_id} was not changed: {_said(err)}") from err
+            if done is not None:
+                with con.cursor() as cursor:
+                    cursor.executemany(editing.insert_edits_sql(POSTGRESQL),
+                                       editing.edit_rows(read, changes, user, now, int(done[0])))
+                _commit(con)
+        # Closing the connection without a commit rolled a stale edit back.
+        if done is None:
+            raise editing.refusal(self, read, changes)
+        return self.stored(read.event_id) or Stored({**read.event, **changes, "updated_at": now}, int(done[0]))
+
+    def account_rows(self, statement: str, params: Mapping[str, object]) -> list[tuple]:
+        sql = accounts.statement(statement, POSTGRESQL)
+        with self._connect() as con, self._translated():
+            try:
+                cursor = con.execute(sql, dict(params))
+            except errors.UniqueViolation as err:
+                raise ValidationError(f"the accounts refused this: {_said(err)}") from err
+            rows = cursor.fetchall() if cursor.description else []
+            con.commit()
+        return rows
 
     def stored_timestamps(self, ids: pa.Array) -> pa.Table:
         with self._reading() as con:
@@ -366,8 +410,8 @@ class PostgresStore(Store):
                         " WHERE batch_id = %(b)s",
                         {**b, "by": coder, "at": dt.datetime.now(dt.UTC).replace(tzinfo=None)})
             removed = con.execute("DELETE FROM events WHERE batch_id = %(b)s", b).rowcount
-            con.execute(f"INSERT INTO events ({_COLUMNS}) SELECT {_COLUMNS} FROM replaced_events"
-                        " WHERE superseded_by = %(b)s", b)
+            con.execute(f"INSERT INTO events ({_COLUMNS}, version) SELECT {_COLUMNS}, coalesce(version, 1)"
+                        " FROM replaced_events WHERE superseded_by = %(b)s", b)
             con.execute("DELETE FROM replaced_events WHERE superseded_by = %(b)s", b)
             con.execute("DELETE FROM batches WHERE batch_id = %(b)s", b)
             _commit(con)

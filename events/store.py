@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -61,6 +61,20 @@ class Batch:
     skipped: int = 0
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A stored event as read for an edit: every schema field (`event`)
+    and its `version`, read in one statement. Each edit adds one to the
+    version; an edit is applied only to the version its editor read."""
+
+    event: dict
+    version: int
+
+    @property
+    def event_id(self) -> str:
+        return str(self.event["event_id"])
+
+
 class Store(abc.ABC):
     """Events in, filtered views out. Writes are one transaction each."""
 
@@ -78,8 +92,36 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def edits(self, event_id: str) -> pd.DataFrame:
-        """The history of one coded event: each field whose saved value
-        differs from the draft (field, drafted, saved, coder, edited_at)."""
+        """The history of one event: each field a coder changed in its
+        draft before saving, then each field of each edit of the stored
+        event (field, drafted: the value before, saved, coder, edited_at,
+        version: the version the edit made; 1 for the draft's changes)."""
+
+    @abc.abstractmethod
+    def stored(self, event_id: str) -> Stored | None:
+        """One stored event with its version, or None."""
+
+    @abc.abstractmethod
+    def edit_event(self, read: Stored, changes: Mapping[str, object], user: str | None) -> Stored:
+        """Change fields of a stored event (`changes`: field -> value,
+        checked by the caller, see `coding.edit_stored`) in one
+        transaction, recording each in the edit history with `user`,
+        if the stored event is still the version `read`; returns it as
+        stored after the edit. The editor hands back what they read, so
+        that a refusal can say what changed since.
+
+        Raises StaleEditError (nothing written; it says what changed since
+        and holds `changes`, to apply again on its `current`) when another
+        edit, an import or an undo changed the event since `read`, and
+        ValidationError when `changes` is empty or names a field that is
+        not editable (event_id and provenance are the store's)."""
+
+    @abc.abstractmethod
+    def account_rows(self, statement: str, params: Mapping[str, object]) -> list[tuple]:
+        """Run the statement of `events.accounts.STATEMENTS` named
+        `statement` (the accounts and sessions tables, nothing else) with
+        `params`, in a transaction of its own; the rows it returns. Only
+        `events.accounts` calls this."""
 
     @abc.abstractmethod
     def stored_timestamps(self, ids: pa.Array) -> pa.Table:

@@ -44,7 +44,8 @@ def test_sigkill_mid_import_stores_none_of_the_file(tmp_path, rows):
 
 
 # The importer's table of checked rows is TEMP: no table of it reaches the file.
-EMPTY_STORE = ["batches", "edits", "events", "meta", "places", "replaced_events", "undone_batches"]
+EMPTY_STORE = ["accounts", "batches", "edits", "events", "meta", "places", "replaced_events", "sessions",
+               "undone_batches"]
 
 
 def _tables(db):

@@ -260,8 +260,8 @@ def test_both_backends_have_the_same_tables_and_columns(tmp_path, postgres_dsn):
     with psycopg.connect(postgres_dsn) as con:
         pg = con.execute(listing.format(schema="'public'")).fetchall()
     assert pg == duck
-    assert {table for table, _ in pg} == {"batches", "edits", "events", "meta", "places", "replaced_events",
-                                          "undone_batches"}
+    assert {table for table, _ in pg} == {"accounts", "batches", "edits", "events", "meta", "places",
+                                          "replaced_events", "sessions", "undone_batches"}
 
 
 @pytest.mark.database
@@ -275,7 +275,7 @@ def test_opening_waits_for_no_writer_and_refuses_another_schema_version(postgres
         assert postgres_store.PostgresStore(postgres_dsn).summary(EventQuery()).count == 1
         writer.execute("SELECT pg_advisory_unlock_all()")
         writer.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match="schema version 99, this program reads 6"):
+    with pytest.raises(StoreError, match="schema version 99, this program reads 7"):
         postgres_store.PostgresStore(postgres_dsn)
 
 

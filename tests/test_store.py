@@ -143,7 +143,7 @@ def test_an_older_store_is_brought_up_to_date(tmp_path, version, dropped):
     assert sorted(e["event_id"] for e in store.iter_events(EventQuery())) == ["test:1", "test:2"]
     assert store.undo_batch(batch.batch_id) == 1
     assert [e["event_id"] for e in store.iter_events(EventQuery())] == ["test:1"]
-    assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("6",)
+    assert duckdb.connect(str(path)).execute("SELECT value FROM meta").fetchone() == ("7",)
 
 
 def test_a_version_5_store_of_kept_tables_becomes_one_events_table(tmp_path):
@@ -169,7 +169,8 @@ def test_a_version_5_store_of_kept_tables_becomes_one_events_table(tmp_path):
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT table_name, table_type FROM information_schema.tables ORDER BY 1").fetchall() == [
             (name, "BASE TABLE") for name in
-            ["batches", "edits", "events", "meta", "places", "replaced_events", "undone_batches"]]
+            ["accounts", "batches", "edits", "events", "meta", "places", "replaced_events", "sessions",
+             "undone_batches"]]
         assert con.execute("SELECT count(*) FROM duckdb_sequences()").fetchone() == (0,)
     assert sorted(store.batches()["batch_id"]) == ["b1", "b2"]
     assert store.undo_batch("b2") == 2
