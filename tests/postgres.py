@@ -6,6 +6,10 @@ starts the server on 127.0.0.1 at a free port with its unix socket in that
 directory, and stops it when the session ends. `postgres_dsn` gives each
 test an empty database of its own. Without PostgreSQL's programs the tests
 skip, saying why (under CI=true conftest makes that a failure).
+
+`throwaway_cluster` is the same start and stop as a context manager,
+without pytest: the fixtures and the benches (`bench/backends_bench.py`,
+`bench/load_bench.py`) start their servers through it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,23 +104,43 @@ def start_cluster(root: Path) -> Cluster:
     return cluster
 
 
-@pytest.fixture(scope="session")
-def postgres_server():
-    """The session's cluster (skips when PostgreSQL is absent)."""
-    root = Path(tempfile.mkdtemp(prefix="events-pg-"))
+@contextmanager
+def throwaway_cluster(prefix: str = "events-pg-") -> Iterator[Cluster]:
+    """A cluster in a new temporary directory, stopped (immediately) and
+    removed on leaving. Raises FileNotFoundError without PostgreSQL's
+    programs, CalledProcessError when the server does not start."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         cluster = start_cluster(root)
-    except FileNotFoundError as err:
+    except BaseException:
         shutil.rmtree(root, ignore_errors=True)
-        pytest.skip(str(err))
-    except subprocess.CalledProcessError as err:
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.fail(f"the throwaway PostgreSQL cluster did not start: {err.stderr or err.stdout}")
+        raise
     try:
         yield cluster
     finally:
         cluster.stop("immediate")
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def _cluster_or_skip(prefix: str) -> Iterator[Cluster]:
+    """`throwaway_cluster` for a fixture: skips without PostgreSQL, fails
+    when the server does not start. (The tests' own errors never reach
+    here: pytest resumes a fixture's generator without them.)"""
+    try:
+        with throwaway_cluster(prefix) as cluster:
+            yield cluster
+    except FileNotFoundError as err:
+        pytest.skip(str(err))
+    except subprocess.CalledProcessError as err:
+        pytest.fail(f"the throwaway PostgreSQL cluster did not start: {err.stderr or err.stdout}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The session's cluster (skips when PostgreSQL is absent)."""
+    with _cluster_or_skip("events-pg-") as cluster:
+        yield cluster
 
 
 @pytest.fixture
@@ -126,14 +152,5 @@ def postgres_dsn(postgres_server) -> str:
 @pytest.fixture
 def own_postgres_server():
     """A cluster of its own for one test that stops or restarts its server."""
-    root = Path(tempfile.mkdtemp(prefix="events-pg-own-"))
-    try:
-        cluster = start_cluster(root)
-    except FileNotFoundError as err:
-        shutil.rmtree(root, ignore_errors=True)
-        pytest.skip(str(err))
-    try:
+    with _cluster_or_skip("events-pg-own-") as cluster:
         yield cluster
-    finally:
-        cluster.stop("immediate")
-        shutil.rmtree(root, ignore_errors=True)
