@@ -66,6 +66,13 @@ _NEVER_NULL = "\\x00"
 # it. Up to this size DuckDB reads the record, and the field's length is
 # checked as any other; a longer record goes to the exact reader.
 MAX_RECORD_BYTES = 1 << 27
+# ... but a limit that large makes DuckDB read in one thread (its buffers
+# are sized from it): a file is read with the default limit first, and
+# again with the large one only when the scan finds a line this long. A
+# record read in parallel is one line (a line break inside quotes is read
+# in one thread), so its line bounds it. Half DuckDB's default, for margin.
+_PARALLEL_LINE_BYTES = 1 << 21
+LONG_LINE_BYTES = _PARALLEL_LINE_BYTES // 2
 _SERIAL_ONLY = "does not support null_padding in conjunction with quoted new lines"
 _FIELD_COUNT = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 
@@ -80,6 +87,7 @@ class ByteScan:
     newlines: np.ndarray
     bare_cr: bool
     mixed: bool = False  # lines end with an LF alone and with a CRLF both
+    longest: int = 0  # bytes of the longest line, its line end included
 
     @property
     def unusual(self) -> bool:
@@ -117,6 +125,7 @@ def scan(data: FileBytes, unusual: Callable[[], None] = lambda: None) -> ByteSca
     size = len(view)
     found, bare_cr, told = [np.empty(0, np.int64)], False, False
     lfs = crlfs = 0  # a CRLF is counted with its CR, perhaps a chunk before its LF
+    last_end, longest = -1, 0
     for at in range(0, size, _CHUNK):
         chunk = view[at:at + _CHUNK]
         digest.update(chunk.data)
@@ -131,11 +140,15 @@ def scan(data: FileBytes, unusual: Callable[[], None] = lambda: None) -> ByteSca
                 bare_cr = True
                 ends = np.sort(np.concatenate((ends, bare)))
         found.append(ends)
+        if len(ends):
+            longest = max(longest, int(ends[0]) - last_end, int(np.diff(ends).max(initial=0)))
+            last_end = int(ends[-1])
         _release(data, at, len(chunk))
         if not told and (bare_cr or 0 < crlfs < lfs):
             told = True
             unusual()
-    return ByteScan(digest.hexdigest(), np.concatenate(found), bare_cr, mixed=0 < crlfs < lfs)
+    longest = max(longest, size - 1 - last_end)
+    return ByteScan(digest.hexdigest(), np.concatenate(found), bare_cr, mixed=0 < crlfs < lfs, longest=longest)
 
 
 class Scanning(Future[ByteScan]):
@@ -298,10 +311,13 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
         if path is None:
             path = Path(tmp) / "import.csv"
             path.write_bytes(data)
-        options = (f"read_csv($path, header = {str(has_header).lower()}, delim = $delim, quote = '\"', escape = '\"', "
-                   f"strict_mode = true, store_rejects = true, auto_detect = false, columns = {{{columns}}}, "
-                   f"null_padding = true, nullstr = '{_NEVER_NULL}', allow_quoted_nulls = false, "
-                   f"max_line_size = {MAX_RECORD_BYTES}")
+        def reading(limit: int) -> str:
+            return (f"read_csv($path, header = {str(has_header).lower()}, delim = $delim, quote = '\"', "
+                    f"escape = '\"', strict_mode = true, store_rejects = true, auto_detect = false, "
+                    f"columns = {{{columns}}}, null_padding = true, nullstr = '{_NEVER_NULL}', "
+                    f"allow_quoted_nulls = false, max_line_size = {limit}")
+
+        options = reading(_PARALLEL_LINE_BYTES)
         params = {"path": str(path), "delim": delimiter}
         failed: duckdb.Error | None = None
         try:
@@ -311,6 +327,18 @@ def stage(con: duckdb.DuckDBPyConnection, data: FileBytes, scanning: Future[Byte
                 raise
             failed = err
         scanned = scanning.result()
+        if scanned.longest > LONG_LINE_BYTES:
+            # A line too long for that reading, which may have misread it:
+            # read again (or from a copy, below) with the large limit.
+            restart()
+            options, failed = reading(MAX_RECORD_BYTES), None
+            if not scanned.unusual:
+                try:
+                    loaded = load(options + ")", params)
+                except duckdb.Error as err:
+                    if not _gave_up(err):
+                        raise
+                    failed = err
         if failed is not None and not scanned.unusual and _SERIAL_ONLY not in str(failed):
             return None  # damage DuckDB cannot reject row by row (bytes that are not UTF-8, in one thread)
         if failed is not None or scanned.unusual:

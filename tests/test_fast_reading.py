@@ -349,3 +349,13 @@ def test_a_failure_while_storing_leaves_the_store_as_it_was(tmp_path, monkeypatc
 def _tables(store):
     with duckdb.connect(str(store.path), read_only=True) as con:
         return sorted(name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall())
+
+
+@pytest.mark.parametrize("data, longest", [
+    (b"ab\ncdef\r\ng", 6),  # a line's length counts its line end
+    (b"abc", 3),
+    (b"a\rbb\r\n", 4),  # a bare CR ends a line
+    (b"a\n" + b"x" * (3 << 20) + b"\nb", (3 << 20) + 1),  # a line over several of the scan's chunks
+])
+def test_the_scan_finds_the_longest_line(data, longest):
+    assert fast_reading.scan(data).longest == longest
