@@ -187,9 +187,6 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         data, path = text.removeprefix("\ufeff").encode("utf-8"), None
         del text
     scanning = fast_reading.start_scan(data)
-    # A quoted field starting with an apostrophe: perhaps a cell our export
-    # guarded. Only then is the guard undone, at a cost to every row.
-    guarded = fast_reading.holds(data, b"\"'")
     head = data[:65536].decode("utf-8-sig", errors="ignore")
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]
     delimiter = sniff_delimiter(first)
@@ -206,6 +203,9 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     if missing:
         raise ImportFileError(f"{file_name}: missing required column(s) {', '.join(missing)} "
                               f"for the {fmt.name} format")
+    # A quoted field starting with an apostrophe: perhaps a cell our export
+    # guarded. Only then is the guard undone, at a cost to every row.
+    guarded = bool(fmt.guarded) and fast_reading.holds(data, b"\"'")
     checks.load_vocabularies(con)
     every_check = checks.checks()
     # Checks of admin1 wait for its spellings to be made canonical.

@@ -359,3 +359,15 @@ def _tables(store):
 ])
 def test_the_scan_finds_the_longest_line(data, longest):
     assert fast_reading.scan(data).longest == longest
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=40).map(lambda b: bytes(c % 4 + 32 for c in b)), st.binary(min_size=1, max_size=3)
+       .map(lambda b: bytes(c % 4 + 32 for c in b)))
+def test_holds_finds_a_needle_as_bytes_find_does(data, needle):
+    assert fast_reading.holds(data, needle) == (needle in data)
+
+
+@pytest.mark.parametrize("before", [(1 << 20) - 2, (1 << 20) - 1, 1 << 20])
+def test_holds_finds_a_needle_across_the_scans_chunks(before):
+    assert fast_reading.holds(b"x" * before + b"\"'" + b"x" * 5, b"\"'")
