@@ -10,6 +10,8 @@
   python -m events add-place NAME --lat Y --lon X [--alias A]...   save an analyst's own place
   python -m events query [filters] --json            {count, fatalities}
   python -m events export --out FILE [--format native|acled|geojson] [filters]
+  python -m events accounts add NAME --role viewer|coder|reviewer|admin   a team account (password asked)
+  python -m events accounts list | remove NAME       the team's accounts
 
 Filters, one per key of events.filters (the URL's names, the same
 definitions the pages use): --from/--date-from DATE --to/--date-to DATE
@@ -20,7 +22,9 @@ Exit status: 0 done (an import with rejected rows included), 1 strict mode
 refused the import, 2 the input or the store could not be used. Every
 command takes --json: its report on stdout, and on exit 2 {"error": "..."}.
 Only init and import create a store; output files replace their target
-only when complete.
+only when complete. `accounts add` reads the password at a prompt (twice)
+or, when stdin is not a terminal, as the first line of stdin: never from
+the command line, which other users of the machine can see.
 """
 
 from __future__ import annotations
@@ -39,9 +43,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from .access import ROLES
 from .backends import DEFAULT_DB, open_store
 from .checks import Area
-from .exc import EventsError, StoreError
+from .exc import EventsError, StoreError, ValidationError
 from .export import FORMATS as EXPORT_FORMATS
 from .export import export as export_events
 from .filters import FILTERS, EventQuery
@@ -192,6 +197,33 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(message)
 
 
+def _password() -> str:
+    """The new account's password: asked twice at a terminal, else stdin's first line."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != first:
+            raise ValidationError("the two passwords differ")
+        return first
+    return sys.stdin.read().split("\n", 1)[0].rstrip("\r")
+
+
+def _accounts(store: Store, args: argparse.Namespace) -> None:
+    from . import accounts
+
+    if args.action == "add":
+        account = accounts.add_account(store, args.name, args.role, _password(), by=getpass.getuser())
+        _done(args, {"name": account.name, "role": account.role}, f"account {account.name} ({account.role}) added")
+    elif args.action == "remove":
+        if not accounts.remove_account(store, args.name):
+            raise ValidationError(f"there is no account named {args.name}")
+        _done(args, {"name": args.name, "removed": True}, f"account {args.name} removed, its sessions ended")
+    elif args.json:
+        _print(accounts.list_accounts(store))
+    else:
+        for row in accounts.list_accounts(store):
+            print(f"{row['name']}\t{row['role']}\tadded {row['created_at']:%Y-%m-%d} by {row['created_by'] or '-'}")
+
+
 def _progress(fraction: float, message: str) -> None:
     print(f"{fraction:4.0%} {message}", file=sys.stderr)
 
@@ -250,6 +282,17 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--json", action="store_true", help="print a JSON report")
     _add_store(export)
     _add_filters(export)
+    accounts = commands.add_parser("accounts", help="team accounts: add, list, remove")
+    actions = accounts.add_subparsers(dest="action", required=True)
+    add_account = actions.add_parser("add", help="add an account (the password is asked, never an argument)")
+    add_account.add_argument("name")
+    add_account.add_argument("--role", required=True, choices=ROLES)
+    remove_account = actions.add_parser("remove", help="remove an account and end its sessions")
+    remove_account.add_argument("name")
+    list_accounts = actions.add_parser("list", help="list the accounts")
+    for action in (add_account, remove_account, list_accounts):
+        action.add_argument("--json", action="store_true", help="print a JSON report")
+        _add_store(action)
     argv = sys.argv[1:] if argv is None else argv
     try:
         args = parser.parse_args(argv)
@@ -278,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{store}: {stored} default events loaded" if stored else f"{store}: already holds events")
         elif args.command == "import":
             return _import(store, args)
+        elif args.command == "accounts":
+            _accounts(store, args)
         elif args.command == "undo":
             removed = store.undo_batch(args.batch_id, coder=args.coder or getpass.getuser())
             _done(args, {"batch_id": args.batch_id, "removed": removed},

@@ -68,10 +68,14 @@ def require(account: Account | None, action: str) -> None:
     """Raise AccessDenied, saying who may, unless `account` may do `action`."""
     if account is not None and may(account.role, action):
         return
-    who = "no one is signed in" if account is None else f"{account.name} is a{'n' * (account.role == ADMIN)} " \
-                                                        f"{account.role}"
-    raise AccessDenied(f"Not allowed: {who}, and only a {' or '.join(roles_that_may(action))} may "
-                       f"{_DOING.get(action, action)}.")
+    who = "no one is signed in" if account is None else f"{account.name} is {_a(account.role)}"
+    allowed = roles_that_may(action)
+    roles = allowed[0] if len(allowed) == 1 else f"{', '.join(allowed[:-1])} or {allowed[-1]}"
+    raise AccessDenied(f"Not allowed: {who}, and only {_a(roles)} may {_DOING.get(action, action)}.")
+
+
+def _a(words: str) -> str:
+    return f"an {words}" if words[0] in "aeiou" else f"a {words}"
 
 
 def team_mode(environ: Mapping[str, str] | None = None) -> bool:
@@ -109,6 +113,9 @@ class GuardedStore(Store):
     # Writes.
     def insert(self, events: Events, batch: Batch, replace: Sequence[str] = (), edits: Sequence[dict] = ()) -> int:
         name = self._require(CODE if batch.origin == "coded" else UPLOAD)
+        if batch.origin == "coded" and isinstance(events, Sequence):
+            # A coded event names its coder; an imported row keeps its source's.
+            events = [{**event, "coder": name} for event in events]
         return self.inner.insert(events, dataclasses.replace(batch, coder=name), replace, edits)
 
     def undo_batch(self, batch_id: str, coder: str | None = None) -> int:

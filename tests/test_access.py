@@ -1,0 +1,140 @@
+"""Roles checked in the core: a guarded store refuses the writes a role
+lacks, before anything is touched, and records the account as the author
+of those it allows; on both backends."""
+
+from __future__ import annotations
+
+import pytest
+
+from events import access, accounts
+from events.access import Account, GuardedStore
+from events.coding import edit_stored, mark_reviewed, save_coded
+from events.exc import AccessDenied, ConfigurationError
+from events.filters import EventQuery
+from events.importer import commit, import_path, preview
+from events.native import native_csv
+from events.store import Batch, Summary
+from tests.helpers import make_event
+
+VIEWER, CODER = Account("dana", "viewer"), Account("rana", "coder")
+REVIEWER, ADMIN = Account("lina", "reviewer"), Account("omar", "admin")
+
+
+@pytest.mark.parametrize("role, allowed", [
+    ("viewer", {"explore", "export"}),
+    ("coder", {"explore", "export", "code", "upload", "edit", "places"}),
+    ("reviewer", {"explore", "export", "code", "upload", "edit", "places", "review", "undo"}),
+    ("admin", {"explore", "export", "code", "upload", "edit", "places", "review", "undo", "accounts"}),
+])
+def test_each_role_may_what_the_one_before_it_may_and_more(role, allowed):
+    assert access.ALLOWED[role] == allowed
+    assert {a for a in access.ALLOWED["admin"] if access.may(role, a)} == allowed
+
+
+@pytest.mark.parametrize("environ, team", [
+    ({}, False), ({"EVENTS_DSN": "postgresql://x@h/db"}, True), ({"EVENTS_TEAM": "yes"}, True),
+    ({"EVENTS_TEAM": "1"}, True), ({"EVENTS_DSN": "postgresql://x@h/db", "EVENTS_TEAM": "no"}, False),
+    ({"EVENTS_TEAM": ""}, False),
+])
+def test_team_mode_is_a_postgresql_store_or_the_setting(environ, team):
+    assert access.team_mode(environ) is team
+
+
+def test_a_bad_team_setting_is_named():
+    with pytest.raises(ConfigurationError, match="EVENTS_TEAM must be yes or no"):
+        access.team_mode({"EVENTS_TEAM": "maybe"})
+
+
+def _filled(store):
+    store.insert([make_event(1), make_event(2, status="draft")], Batch("b1", "native", file_name="t.csv"))
+    return store
+
+
+def test_a_viewer_reads_everything_and_writes_nothing(any_store, tmp_path):
+    store = GuardedStore(_filled(any_store), VIEWER)
+    assert store.summary(EventQuery()) == Summary(2, 20)
+    assert len(list(store.iter_events(EventQuery()))) == 2
+    read = store.stored("test:2")
+    assert read is not None
+    refusals = {
+        "insert": lambda: store.insert([make_event(3)], Batch("b2", "native")),
+        "save_coded": lambda: save_coded(store, make_event(4, origin="coded")),
+        "edit": lambda: edit_stored(store, read, {"fatalities": 1}, "dana"),
+        "review": lambda: mark_reviewed(store, read, "dana"),
+        "undo": lambda: store.undo_batch("b1"),
+        "place": lambda: store.save_place("Tell Example", 35.2, 36.6),
+        "accounts": lambda: accounts.add_account(store, "eve", "admin", "correct horse"),
+    }
+    for name, write in refusals.items():
+        with pytest.raises(AccessDenied, match="dana is a viewer"):
+            write()
+            pytest.fail(f"{name} was allowed")
+    assert any_store.summary(EventQuery()) == Summary(2, 20)
+    assert (any_store.stored("test:2") or read).version == 1
+    assert list(any_store.batches()["batch_id"]) == ["b1"]
+    assert any_store.learned_places() == [] and accounts.list_accounts(any_store) == []
+
+
+def test_a_viewer_cannot_import_a_file(any_store, tmp_path):
+    path = tmp_path / "more.csv"
+    path.write_text(native_csv([make_event(3)]), encoding="utf-8")
+    store = GuardedStore(any_store, VIEWER)
+    with pytest.raises(AccessDenied, match="only a coder, reviewer or admin may upload files"):
+        import_path(store, path)
+    with pytest.raises(AccessDenied):
+        commit(store, preview(path.read_bytes(), path.name, store))
+    assert any_store.summary(EventQuery()).count == 0 and any_store.batches().empty
+
+
+def test_no_one_signed_in_writes_nothing(any_store):
+    with pytest.raises(AccessDenied, match="no one is signed in"):
+        GuardedStore(any_store, None).insert([make_event(3)], Batch("b2", "native"))
+
+
+def test_a_coder_codes_uploads_and_edits_under_their_own_name(any_store, tmp_path):
+    store = GuardedStore(_filled(any_store), CODER)
+    save_coded(store, make_event(4, origin="coded"), coder="someone else")
+    path = tmp_path / "more.csv"
+    path.write_text(native_csv([make_event(3)]), encoding="utf-8")
+    _, batch = import_path(store, path, coder="someone else")
+    read = store.stored("test:1")
+    assert read is not None
+    edit_stored(store, read, {"fatalities": 11}, "someone else")
+    store.save_place("Tell Example", 35.2, 36.6, coder="someone else")
+    batches = any_store.batches().set_index("batch_id")["coder"].to_dict()
+    assert (batches["coded-test:4"], batches[batch.batch_id]) == ("rana", "rana")
+    assert (any_store.stored("test:4") or read).event["coder"] == "rana"
+    assert list(any_store.edits("test:1")["coder"]) == ["rana"]
+    assert any_store.learned_places()[0]["source"].startswith("saved by rana on ")
+
+
+def test_a_coder_may_not_review_or_undo(any_store):
+    store = GuardedStore(_filled(any_store), CODER)
+    read = store.stored("test:2")
+    assert read is not None
+    with pytest.raises(AccessDenied, match="only a reviewer or admin may mark events reviewed"):
+        mark_reviewed(store, read, "rana")
+    with pytest.raises(AccessDenied, match="rana is a coder"):  # nor by an edit of the status
+        edit_stored(store, read, {"status": "reviewed", "fatalities": 1}, "rana")
+    with pytest.raises(AccessDenied, match="only a reviewer or admin may undo imports"):
+        store.undo_batch("b1")
+    assert (any_store.stored("test:2") or read).event["status"] == "draft"
+
+
+def test_a_reviewer_marks_reviewed_and_undoes_but_manages_no_account(any_store):
+    store = GuardedStore(_filled(any_store), REVIEWER)
+    read = store.stored("test:2")
+    assert read is not None
+    assert mark_reviewed(store, read, "x").event["status"] == "reviewed"
+    assert any_store.edits("test:2")[["field", "coder"]].values.tolist() == [["status", "lina"]]
+    assert store.undo_batch("b1", coder="x") == 2
+    assert any_store.undone()["undone_by"].tolist() == ["lina"]
+    with pytest.raises(AccessDenied, match="only an admin may manage accounts"):
+        accounts.list_accounts(store)
+
+
+def test_an_admin_manages_accounts(any_store):
+    store = GuardedStore(any_store, ADMIN)
+    accounts.add_account(store, "eve", "viewer", "correct horse", by="omar")
+    assert [(a["name"], a["role"]) for a in accounts.list_accounts(store)] == [("eve", "viewer")]
+    assert accounts.remove_account(store, "eve") is True
