@@ -360,18 +360,3 @@ def test_an_upload_records_the_coder_given_never_the_os_account(store, tmp_path)
     assert import_path(store, path, coder="Samir")[1].coder == "Samir"
     assert getpass.getuser() not in set(store.batches()["coder"].dropna())
 
-
-@pytest.mark.parametrize("megabytes", [3, 50])
-def test_a_field_longer_than_duckdbs_line_limit_is_reported_on_its_own_line(store, tmp_path, megabytes):
-    # DuckDB's default limit on a line is 2 MB: a longer one was reported as
-    # an unterminated quote on the line before it, with the raw text of a
-    # row that was stored. The fast reader reads such a file again with a
-    # large limit (fast_reading.LONG_LINE_BYTES).
-    events = [make_event(n) for n in range(1, 6)]
-    events[2]["notes"] = "x" * (megabytes << 20)
-    path = tmp_path / "long.csv"
-    path.write_bytes(_native(*events))
-    result, _ = import_path(store, path)
-    assert _rejects(result) == [(4, "notes", "field_too_long")]
-    assert result.accepted_count == 4
-    assert store.summary(EventQuery()).count == 4
