@@ -24,6 +24,7 @@ from geo.admin import canonical_admin1
 from geo.geocoder import OfflineGeocoder
 from geo.normalise import normalise
 
+from . import places as places_rules
 from . import rules
 from .confidence import calibrated
 from .text import Report
@@ -239,6 +240,7 @@ _PART_OF = re.compile(r"(?:in |في )?(?:northern|southern|eastern|western|centr
                       r"|northeastern|northwestern|southeastern|southwestern) ")
 _DIRECTION = re.compile(r"(?:في |in |[وب])?(?:شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|north|south|east|west)"
                         r"(?:-?(?:east|west))?(?: of)? ")
+_CITY = re.compile(r"(?<!\w)(?:city|مدينه)(?!\w)")
 _UNKNOWN = "is not in the gazetteer"  # the geocoder's words for a name it could only place by its area
 
 
@@ -255,15 +257,38 @@ def _most_precise(places: list[rules.Finding[Location]]) -> rules.Finding[Locati
                     and not _DIRECTION.match(normalise(p.spans[0].text))}
     pool = [p for p in places if p.value.raw["admin1"] in governorates] or places
     order = {id(p): i for i, p in enumerate(places)}
+    # Governorates in which the report names a place other than the capital, known to the gazetteer
+    # or not ("Qalqoush village in Deir ez Zor countryside").
+    with_places = {p.value.raw["admin1"] for p in pool if not _capital(p) or _UNKNOWN in p.value.raw["rule"]}
 
-    def rank(place: rules.Finding[Location]) -> tuple[int, bool, bool, int]:
+    def precision_of(place: rules.Finding[Location]) -> int:
         raw = place.value.raw
         # "northern Idlib" is a part of the governorate, not the city that shares its name.
         part_of = _PART_OF.match(normalise(place.spans[0].text)) and canonical_admin1(place.value.address)
-        precision = 3 if part_of else raw["geo_precision"]
-        return (precision, bool(raw.get("candidates")), _UNKNOWN in raw["rule"], order[id(place)])
+        # "Tayyana town in Deir ez Zor", "Al Ghab Plain in Hama": a capital's name given beside a
+        # place of its governorate is the governorate, unless the text calls it the city.
+        area_of = (_capital(place) and raw["admin1"] in with_places
+                   and not _CITY.search(normalise(place.spans[0].text)))
+        return 3 if part_of or area_of else raw["geo_precision"]
+
+    # Where someone came from ("deployed from Damascus to Al-Bukamal") goes after the places named
+    # as precisely that are not such origins ("a patrol starting from Al-Omar Oil Field" is there).
+    specific = any(precision_of(p) <= 2 for p in pool if p.confidence != places_rules.ORIGIN)
+
+    def rank(place: rules.Finding[Location]) -> tuple[bool, int, bool, bool, bool, int]:
+        raw = place.value.raw
+        precision = precision_of(place)
+        # A capital standing for its governorate goes after the governorate found as such, which
+        # says so (precision 3, and the flag of a village the gazetteer lacks).
+        return (specific and place.confidence == places_rules.ORIGIN, precision, precision != raw["geo_precision"],
+                bool(raw.get("candidates")), _UNKNOWN in raw["rule"], order[id(place)])
 
     return min(pool, key=rank)
+
+
+def _capital(place: rules.Finding[Location]) -> bool:
+    """The place found is a governorate's capital (or the governorate itself)."""
+    return canonical_admin1(place.value.address) == place.value.raw["admin1"] or place.value.raw["geo_precision"] == 3
 
 
 def _unknown_place_flag(places: list[rules.Finding[Location]], chosen: rules.Finding[Location]) -> str | None:

@@ -110,11 +110,21 @@ _EN_NAMED = re.compile(
     r"|vicinity of |rural |around |(?:north|south|east|west)(?:-?(?:east|west))? of "
     r"|(?:northern|southern|eastern|western|central|northeastern|northwestern|southeastern|southwestern) )?)"
     rf"(?P<name>{_CAPITALISED}(?: (?:{_NAME_LINKS} )?{_CAPITALISED}| {_ARTICLED}){{0,4}})"
-    rf"(?P<kind>(?: (?:{_DESCRIPTORS}))?)"
+    # Whole words ("plains", not "plain" and an "s" that ends the match), two at most ("village axis").
+    rf"(?P<kind>(?: (?:{_DESCRIPTORS})(?![\w'’-])){{0,2}})"
     r"(?P<area>(?:,| in| of)(?: the)?(?: (?:northern|southern|eastern|western|north|south|east|west|rural|central"
     r"|northeastern|northwestern|southeastern|southwestern))?(?: countryside of)?"
-    rf"(?: {_CAPITALISED}| {_ARTICLED}){{1,3}}"
+    # An area's name has its article words too ("in Deir ez Zor countryside"): cut at "ez", the
+    # area was "Deir", a close spelling of a village far away.
+    rf"(?: (?:{_NAME_LINKS} )?{_CAPITALISED}| {_ARTICLED}){{1,3}}"
     r"(?: (?:countryside|governorate|province|city|district|badia|desert))?)?")
+# "deployed from Damascus to Al-Bukamal", "a man from Soran": where someone came from is the
+# event's place only when the text names no other; such a place is found at this confidence.
+ORIGIN = 0.4
+_FROM = re.compile(r"(?<![\w'’-])from $", re.IGNORECASE)
+_DISTRICT = re.compile(r"(?:district|subdistrict)$")
+_UNIT = re.compile(r" (?:brigades?|division|corps|battalions?|regiments?|forces|militias?|army|movement"
+                   r"|groups?|faction|operations? room|council|front)(?![\w'’-])", re.IGNORECASE)
 _NOT_PLACES = frozenset(normalise(w) for w in (
     "On", "Around", "In", "At", "The", "A", "An", "There", "This", "It", "He", "She", "They", "Casualties", "No",
     "Syria", "Syrian", "Russian", "Turkish", "Israeli", "Iranian", "Iraqi", "American", "Kurdish", "Arab", "US",
@@ -132,14 +142,18 @@ def _named_places(report: Report, geocoder: OfflineGeocoder, located: dict[tuple
         name = match.group("name")
         key = normalise(name)
         first = name.split(" ")[0]
-        position = match.end()
+        # The area's names are read again as names of their own: "the Mukhtar of Qujman town in Aleppo
+        # countryside" is about Qujman.
+        position = match.end("kind")
         if normalise(first) in _NOT_PLACES and " " in name:
             # "Iraqi IDPs in Hole Camp": the name starts after the word that is not one.
             position = match.start("name") + len(first)
             continue
-        # Outlets and actors are not places (SANA is not the village Sa`na), nor are acronyms.
+        # Outlets and actors are not places (SANA is not the village Sa`na), nor are acronyms, nor a
+        # name a unit word follows (Hamza brigade). The area after it may name a place: "Ahrar al Sham
+        # in Sosyan village".
         if (key in _NOT_PLACES or name.isupper() or key in lexicons.outlets().values
-                or key in lexicons.actors().values):
+                or key in lexicons.actors().values or _UNIT.match(report.raw, match.end("name"))):
             continue
         near_start, name_end, kind_end = match.start("name") - len(match.group("near")), match.end("name"), \
             match.end("kind")
@@ -153,6 +167,12 @@ def _named_places(report: Report, geocoder: OfflineGeocoder, located: dict[tuple
                 located[(text, loose)] = geocoder.geocode(text, close_spellings=loose)
             location = located[(text, loose)]
             if location is not None:
-                found.append(Finding(location, (Span(text, report.base + start, report.base + end),), 0.7))
+                if location.raw["geo_precision"] == 1 and end >= kind_end and _DISTRICT.search(match.group("kind")):
+                    # "Atareb district": the area around the town, not the town.
+                    location = Location(location.address, location.point,
+                                        {**location.raw, "geo_precision": 2,
+                                         "rule": f"{location.raw['rule']}; a district named: the area around it"})
+                found.append(Finding(location, (Span(text, report.base + start, report.base + end),),
+                                     ORIGIN if _FROM.search(report.raw, max(0, near_start - 6), near_start) else 0.7))
                 break
     return found

@@ -130,6 +130,39 @@ def test_a_village_the_gazetteer_does_not_know_gives_its_area_and_a_flag_naming_
     assert "الزعفرانيه المنسيه" in flag and "is not in the gazetteer" in flag
 
 
+@pytest.mark.parametrize("text, place", [
+    # A capital named as the area of a place of its governorate is the governorate.
+    ("Unknown gunmen killed a teacher in Sarmada town in Idleb countryside.", ("Sarmada", "Idleb", 1)),
+    # Where forces came from is not where the event is.
+    ("Government reinforcements moved from Damascus to Albu Kamal city in Deir ez Zor.",
+     ("Albu Kamal", "Deir-ez-Zor", 1)),
+    ("A patrol set out from Al-Omar oil field in Deir ez Zor countryside.", ("Al-Omar oil field", "Deir-ez-Zor", 1)),
+    # A name a unit word follows is a group, not a place (Hamza, not Hamah).
+    ("A trader was detained for paying royalties on behalf of Hamza brigade.", (None, None, None)),
+    # The capital's name alone, or called the city, is the city.
+    ("Gunmen killed a man in Hama city.", ("Hamah", "Hama", 1)),
+])
+def test_the_place_of_the_event_among_the_places_named(text, place, geocoder):
+    draft = _draft(text, geocoder)
+    assert (draft["location"], draft["admin1"], draft["geo_precision"]) == place
+
+
+@pytest.mark.parametrize("text, village, area", [
+    # The area's name keeps its article words ("Deir ez Zor", not "Deir").
+    ("Gunmen killed a shepherd in Qalqoush village in Deir ez Zor countryside.", "qalqoush", "Deir-ez-Zor"),
+    # After a group's name the area still names the village.
+    ("Clashes broke out between Ahrar al Sham and Jaysh al Islam in Qalqoush village in Idleb governorate.",
+     "qalqoush", "Idleb"),
+    # A descriptor is read whole ("plains", not "plain" and an "s").
+    ("Two bodies were found in Qalqoush plains in Dara countryside.", "qalqoush plains", "Dar'a"),
+])
+def test_an_unknown_village_in_english_is_flagged_with_its_area(text, village, area, geocoder):
+    draft = _draft(text, geocoder)
+    assert (draft["location"], draft["admin1"], draft["geo_precision"]) == (area, area, 3)
+    [flag] = draft["flags"]
+    assert f"'{village}' is not in the gazetteer" in flag
+
+
 def test_a_death_later_of_wounds_stays_with_its_event(geocoder):
     text = ("هاجم مسلحون حاجزاً في مدينة شهبا، ما أدى إلى مقتل عنصر من الحاجز، "
             "فيما توفي أحد المسلحين في وقت لاحق متأثراً بجروح أصيب بها خلال تبادل إطلاق النار.")
