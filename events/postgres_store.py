@@ -23,7 +23,9 @@ import functools
 import hashlib
 import io
 import sys
+import threading
 import unicodedata
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -33,6 +35,7 @@ import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from psycopg import conninfo, errors, sql
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from . import accounts, editing, explore, text_search
 from .exc import DuplicateEventError, QueryError, StoreError, ValidationError
@@ -51,6 +54,10 @@ _SIMILAR_LIMIT = 10
 _ANALYZE_AFTER = 10_000
 # Every write (and the schema's creation) holds this advisory lock until it commits.
 _WRITE_LOCK = 7_419_001
+# Reads take a connection from a pool of this many (a new one costs about 15 ms,
+# more than most queries), waiting at most _POOL_WAIT seconds for one.
+_POOL_SIZE = 10
+_POOL_WAIT = 2.0
 
 
 @functools.cache
@@ -81,6 +88,16 @@ def _search_fold_function() -> str:
             f" RETURN translate({stripped}, '{source}', '{target}')")
 
 
+# What Explore's counts, timeline, grid and regions read of a row.
+_EXPLORED = ("event_type", "admin1", "admin2", "fatalities", "latitude", "longitude", "geo_precision")
+
+
+def _covering(name: str, *keys: str) -> str:
+    """An index on `keys` that holds the rest of _EXPLORED too."""
+    included = ", ".join(c for c in _EXPLORED if c not in keys)
+    return f"CREATE INDEX IF NOT EXISTS {name} ON events ({', '.join(keys)}) INCLUDE ({included})"
+
+
 _DDL = [
     # The primary key keeps ids unique across concurrent writers.
     f"CREATE TABLE IF NOT EXISTS events ({_COLUMN_DDL}, version BIGINT DEFAULT 1, PRIMARY KEY (event_id))",
@@ -95,9 +112,20 @@ _DDL = [
     " file_hash TEXT, coder TEXT, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT,"
     " undone_by TEXT, undone_at TIMESTAMP)",
     # Indexes that fit the filters and the page's order, and what undo looks up.
-    "CREATE INDEX IF NOT EXISTS events_event_date ON events (event_date DESC, event_id)",
-    "CREATE INDEX IF NOT EXISTS events_event_type ON events (event_type)",
-    "CREATE INDEX IF NOT EXISTS events_admin1 ON events (admin1)",
+    # The first page in the page's own order (NULLS LAST: the index before,
+    # DESC alone, is NULLS FIRST and went unused for it).
+    "DROP INDEX IF EXISTS events_event_date",
+    "CREATE INDEX IF NOT EXISTS events_page_order ON events (event_date DESC NULLS LAST, event_id)",
+    # Dates, governorates, types: each index holds the columns Explore's
+    # counts, timeline, grid and regions read, so that a filtered view is
+    # answered from the index alone (an index-only scan, where VACUUM has
+    # marked the pages) instead of fetching rows spread over every page.
+    # A filtered view of 1M events: 4-30x faster (EXPLAIN ANALYZE of its queries).
+    "DROP INDEX IF EXISTS events_event_type",
+    "DROP INDEX IF EXISTS events_admin1",
+    _covering("events_date_cover", "event_date", "event_id"),
+    _covering("events_admin1_date", "admin1", "event_date"),
+    _covering("events_type_date", "event_type", "event_date"),
     "CREATE INDEX IF NOT EXISTS events_batch_id ON events (batch_id)",
     "CREATE INDEX IF NOT EXISTS replaced_events_superseded_by ON replaced_events (superseded_by)",
     *accounts.DDL,
@@ -166,7 +194,10 @@ def _arrow_of(cursor: psycopg.Cursor) -> pa.Table:
 
 def _frame(cursor: psycopg.Cursor) -> pd.DataFrame:
     """The cursor's rows as the DuckDB store's `.df()` gives them."""
-    return duckdb.from_arrow(_arrow_of(cursor)).df()
+    # A DuckDB cursor of its own: the module's default connection refuses a
+    # call from a second thread while busy (Streamlit's sessions are threads).
+    with duckdb.default_connection().cursor() as con:
+        return con.from_arrow(_arrow_of(cursor)).df()
 
 
 def _said(err: Exception) -> str:
@@ -188,6 +219,8 @@ def _where_dsn(dsn: str) -> str:
 class PostgresStore(Store):
     def __init__(self, dsn: str):
         self.dsn = dsn
+        self._pool: ConnectionPool | None = None
+        self._pool_lock = threading.Lock()
         fold = hashlib.sha256(_search_fold_function().encode()).hexdigest()
         with self._connect() as con, self._translated():
             [(encoding,)] = con.execute("SELECT pg_encoding_to_char(encoding) FROM pg_database"
@@ -276,10 +309,39 @@ class PostgresStore(Store):
         except psycopg.Error as err:
             raise StoreError(f"the event store ({_where_dsn(self.dsn)}) refused: {_said(err)}") from err
 
+    def _read_pool(self) -> ConnectionPool:
+        """The store's pool of read connections, opened on first use; a
+        connection is checked as it is taken, so that one the server
+        dropped (a restart) is replaced rather than failing a read."""
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ConnectionPool(self.dsn, min_size=0, max_size=_POOL_SIZE, max_idle=60,
+                                            kwargs={"connect_timeout": 10, "options": "-c timezone=UTC"},
+                                            check=ConnectionPool.check_connection, name="events-read", open=True)
+                # Closed when the store goes, from the thread that lets it go: left
+                # to the pool's own __del__, it may run in a worker of the pool, which
+                # cannot join itself.
+                weakref.finalize(self, self._pool.close)
+            return self._pool
+
     @contextmanager
     def _reading(self) -> Iterator[psycopg.Connection]:
-        with self._connect() as con, self._translated():
-            yield con
+        """A connection for reads: from the pool, else (none came in time:
+        the server is down, or every pooled one is busy) a connection of its
+        own, which serves the read or says why the server cannot."""
+        pool = self._read_pool()
+        try:
+            con = pool.getconn(timeout=_POOL_WAIT)
+        except PoolTimeout:
+            with self._connect() as con, self._translated():
+                yield con
+            return
+        try:
+            # Leaving `con` ends its transaction; the pool keeps the connection.
+            with self._translated(), con:
+                yield con
+        finally:
+            pool.putconn(con)
 
     def _frame(self, statement: tuple[str, dict[str, object]]) -> pd.DataFrame:
         with self._reading() as con:
