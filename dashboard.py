@@ -1,6 +1,14 @@
-"""The app's entry: `streamlit run dashboard.py`. Routes to the pages."""
+"""The app's entry: `streamlit run dashboard.py`. Routes to the pages.
+
+In team mode each page's first call, ui.page_setup, checks the session:
+no one signed in goes to the sign-in page, and a page the account's role
+may not use is refused with a sentence, whatever address reached it.
+"""
 
 import streamlit as st
+
+import ui
+from events.exc import ConfigurationError
 
 explore = st.Page("pages/explore.py", title="Explore", url_path="explore")
 
@@ -19,7 +27,13 @@ navigation = st.navigation(
         st.Page("pages/areas.py", title="Areas and periods", url_path="areas"),
         st.Page("pages/code.py", title="Code a report", url_path="code"),
         st.Page("pages/upload.py", title="Upload", url_path="upload"),
+        st.Page("pages/login.py", title="Sign in", url_path="login"),
     ],
     position="hidden",
 )
+try:
+    ui.team()
+except ConfigurationError as err:  # EVENTS_TEAM of no meaning: said, not a traceback
+    st.error(ui.plain(err))
+    st.stop()
 navigation.run()

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 
+import explore_edit
 import i18n
 import labels
 import ui
@@ -108,4 +109,5 @@ def panel() -> None:
         st.caption(i18n.t("details.no_history"))
     else:
         st.dataframe(history, hide_index=True, width="stretch", key="event_history")
+    explore_edit.editor(event_id)
     st.button(i18n.t("details.close"), on_click=close, key="close_event")

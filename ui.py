@@ -18,7 +18,10 @@ import streamlit as st
 from pydeck.bindings.json_tools import default_serialize
 
 import i18n
+from events import access, accounts
+from events.access import Account, GuardedStore
 from events.backends import open_store
+from events.exc import AccessDenied, EventsError, SignInRefused
 from events.export import export
 from events.filters import EventQuery
 from events.store import Store, Summary, View
@@ -48,6 +51,8 @@ def page_setup(title: str) -> None:
     # material icons (links, notices, buttons) come from its bundled font.
     st.set_page_config(page_title=f"{title} · Conflict events", page_icon="🗺️", layout="wide")
     i18n.seed()
+    if team():
+        _admit(title)
     # Each paragraph of a text box takes the direction of its first letter,
     # so an Arabic report reads right to left; in Arabic the page does too.
     st.html(f"<style>{i18n.layout_css()}</style>")
@@ -57,15 +62,133 @@ def page_setup(title: str) -> None:
                              format_func=i18n.LANGUAGES.__getitem__, required=True, on_change=i18n.relabel)
         st.page_link("pages/explore.py", label=i18n.t("nav.explore"), icon=":material/map:")
         st.page_link("pages/areas.py", label=i18n.t("nav.areas"), icon=":material/stacked_bar_chart:")
-        st.page_link("pages/code.py", label=i18n.t("nav.code"), icon=":material/edit_note:")
-        st.page_link("pages/upload.py", label=i18n.t("nav.upload"), icon=":material/upload_file:")
+        # Pages the account may not use are not offered (and refused by address: dashboard.py).
+        if may(access.CODE):
+            st.page_link("pages/code.py", label=i18n.t("nav.code"), icon=":material/edit_note:")
+        if may(access.UPLOAD):
+            st.page_link("pages/upload.py", label=i18n.t("nav.upload"), icon=":material/upload_file:")
+        _signed_in_as()
         st.divider()
 
 
 @st.cache_resource
-def store() -> Store:
-    """The store named by EVENTS_DSN / EVENTS_DB, else data/events.duckdb."""
+def shared_store() -> Store:
+    """The store named by EVENTS_DSN / EVENTS_DB, else data/events.duckdb,
+    shared by every session of the server."""
     return open_store()
+
+
+# The signed-in session: its token (what proves it) and, checked on this
+# run, its account.
+TOKEN_KEY, ACCOUNT_KEY, NOTE_KEY = "session_token", "account", "sign_in_note"
+
+
+def team() -> bool:
+    """Whether people sign in (access.team_mode: EVENTS_DSN or EVENTS_TEAM)."""
+    return access.team_mode()
+
+
+def store() -> Store:
+    """The store as this session may use it: in team mode guarded by the
+    signed-in account (its writes refused in the core when its role lacks
+    them, and recorded under its name); in single-user mode the store."""
+    if not team():
+        return shared_store()
+    return GuardedStore(shared_store(), st.session_state.get(ACCOUNT_KEY))
+
+
+def check_session() -> Account | None:
+    """The signed-in account, checked against the store (expiry, role as
+    stored now) on every run; None when no one is, or the session has
+    ended (then why is kept under NOTE_KEY for the sign-in page)."""
+    token = st.session_state.get(TOKEN_KEY)
+    if token:
+        try:
+            st.session_state[ACCOUNT_KEY] = accounts.signed_in(shared_store(), token)
+        except SignInRefused as err:
+            st.session_state[NOTE_KEY] = str(err)
+            st.session_state.pop(TOKEN_KEY, None)
+    if not st.session_state.get(TOKEN_KEY):
+        st.session_state.pop(ACCOUNT_KEY, None)
+    return st.session_state.get(ACCOUNT_KEY)
+
+
+def account() -> Account | None:
+    """The account checked on this run (check_session), or None."""
+    return st.session_state.get(ACCOUNT_KEY)
+
+
+def may(action: str) -> bool:
+    """Whether this session may do `action` (of events.access): in
+    single-user mode, anything."""
+    if not team():
+        return True
+    signed = account()
+    return signed is not None and access.may(signed.role, action)
+
+
+def sign_in(name: str, password: str) -> Account:
+    """Start a session for `name`; raises SignInRefused for a wrong name or password."""
+    session = accounts.sign_in(shared_store(), name, password)
+    st.session_state[TOKEN_KEY] = session.token
+    st.session_state[ACCOUNT_KEY] = session.account
+    st.session_state.pop(NOTE_KEY, None)
+    return session.account
+
+
+def sign_out() -> None:
+    accounts.sign_out(shared_store(), st.session_state.pop(TOKEN_KEY, None))
+    st.session_state.pop(ACCOUNT_KEY, None)
+    st.session_state[NOTE_KEY] = "You have signed out."
+
+
+# Each page's address (dashboard.py) and what it needs beyond reading (every
+# role may explore and export), by the title the page gives page_setup.
+PAGE_PATHS = {"Explore": "explore", "Areas and periods": "areas", "Code a report": "code", "Upload": "upload"}
+PAGE_NEEDS = {"Code a report": access.CODE, "Upload": access.UPLOAD}
+SIGN_IN = "Sign in"
+
+
+def _admit(title: str) -> None:
+    """Team mode, before a page draws anything: no one signed in goes to
+    the sign-in page (which comes back here after), and a page the role may
+    not use is refused with a sentence, whatever address reached it. The
+    core refuses the writes as well (events.access); this says so before a
+    form is filled in vain."""
+    if title == SIGN_IN:
+        return
+    try:
+        signed = check_session()
+    except EventsError as err:  # the store cannot be reached: said, not a traceback
+        st.error(f"Your session cannot be checked now: {plain(err)}")
+        st.stop()
+    if signed is None:
+        params = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.switch_page("pages/login.py", query_params={**params, "next": PAGE_PATHS.get(title, "explore")})
+    needed = PAGE_NEEDS.get(title)
+    if needed is not None and not access.may(signed.role if signed else None, needed):
+        try:
+            access.require(signed, needed)
+        except AccessDenied as err:
+            st.title(title, anchor=False)
+            st.error(plain(err))
+            st.stop()
+
+
+def _signed_in_as() -> None:
+    signed = account()
+    if team() and signed is not None:
+        st.caption(plain(f"Signed in as {signed.name} ({signed.role})"))
+        st.button("Sign out", on_click=sign_out, key="sign_out")
+
+
+def author() -> str | None:
+    """Who this session's writes are recorded as: the account in team
+    mode, else the name typed on the Code or Upload page, if any."""
+    signed = account()
+    if team():
+        return signed.name if signed else None
+    return st.session_state.get("coder_name") or None
 
 
 @st.cache_resource(max_entries=2)
@@ -257,7 +380,10 @@ def coder() -> str | None:
     """The coder's name, asked once in the sidebar and kept for the session:
     every write records it. Each page's input is a widget of its own, whose
     value Streamlit forgets on other pages, so the name is kept under a key
-    of its own and put back in the input."""
+    of its own and put back in the input. In team mode it is the account's
+    name, not asked."""
+    if team():
+        return author()
     if "coder_name" not in st.session_state:
         st.session_state.coder_name = st.session_state.get("coder") or ""
     st.session_state.coder = st.session_state.coder_name

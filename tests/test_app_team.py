@@ -1,0 +1,209 @@
+"""AppTests of team mode: signing in, pages by role, a viewer refused by
+page and by the core, a stale edit refused and applied again, marking
+reviewed; and the edit form in single-user mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from events import accounts
+from events.access import GuardedStore
+from events.coding import save_coded
+from events.default_data import load_default
+from events.duckdb_store import DuckDBStore
+from events.exc import AccessDenied
+from events.filters import EventQuery
+from events.store import Batch
+from tests.conftest import ROOT
+from tests.helpers import make_event
+from ui import plain
+
+ROLES = {"dana": "viewer", "rana": "coder", "lina": "reviewer"}
+
+
+def _store(tmp_path, monkeypatch, team: bool) -> DuckDBStore:
+    path = tmp_path / "events.duckdb"
+    store = DuckDBStore(path)
+    load_default(store)
+    monkeypatch.setenv("EVENTS_DB", str(path))
+    monkeypatch.delenv("EVENTS_DSN", raising=False)
+    monkeypatch.setenv("EVENTS_TEAM", "yes" if team else "no")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return store
+
+
+@pytest.fixture
+def team_store(tmp_path, monkeypatch) -> DuckDBStore:
+    store = _store(tmp_path, monkeypatch, team=True)
+    for name, role in ROLES.items():
+        accounts.add_account(store, name, role, f"{name}-password")
+    return store
+
+
+def _app(page: str = "explore.py") -> AppTest:
+    """The app, run at a page through dashboard.py as a browser's address
+    would (AppTest runs a page switched to before the first run without
+    the entry script)."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    if page != "explore.py":
+        at.switch_page(f"pages/{page}").run()
+    assert not at.exception
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_name").input(name)
+    at.text_input(key="sign_in_password").input(password)
+    _button(at, "Sign in").click().run()
+    assert not at.exception
+    return at
+
+
+def _signed_in(name: str, page: str = "explore.py") -> AppTest:
+    """Signed in as `name` on the way to `page`, and at it. AppTest keeps
+    running the page it was last switched to, so it is switched to the
+    sign-in page the app sent it to, then to `page` again once there."""
+    at = _app(page)
+    assert [t.value for t in at.title] == ["Sign in"] and at.query_params["next"] == page.removesuffix(".py")
+    at = _sign_in(at.switch_page("pages/login.py").run(), name, f"{name}-password")
+    assert "session_token" in at.session_state
+    return at.switch_page(f"pages/{page}").run()
+
+
+def test_no_one_signed_in_is_sent_to_sign_in_and_a_wrong_password_is_refused(team_store):
+    at = _app()
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert at.metric.len == 0  # no events shown before signing in
+    _sign_in(at, "rana", "wrong-password")
+    assert [e.value for e in at.error] == ["Wrong name or password\\."]
+    assert ui_token(at) is None
+    _sign_in(at, "nobody", "rana-password")
+    assert [e.value for e in at.error] == ["Wrong name or password\\."]
+
+
+def ui_token(at: AppTest) -> str | None:
+    try:
+        return at.session_state["session_token"]
+    except KeyError:
+        return None
+
+
+def test_signing_in_goes_on_to_the_page_asked_for(team_store):
+    at = _signed_in("rana", "upload.py")
+    assert [t.value for t in at.title] == ["Upload events"]
+    assert at.sidebar.caption[0].value == "Signed in as rana \\(coder\\)"
+    _button(at, "Sign out").click().run()
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert at.warning[0].value == "You have signed out\\."
+
+
+def test_a_viewer_is_offered_no_write_page_and_refused_one_by_address(team_store):
+    at = _signed_in("dana")
+    assert [m.value for m in at.metric] == ["2,401", "3,084"]
+    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert links == ["Explore", "Areas and periods"]
+    for page, sentence in (("upload.py", "upload files"), ("code.py", "code reports")):
+        at.switch_page(f"pages/{page}").run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [
+            f"Not allowed\\: dana is a viewer, and only a coder, reviewer or admin may {sentence}\\."]
+        assert at.text_area.len == 0 and at.get("file_uploader") == []
+
+
+def test_a_viewer_session_cannot_write_in_the_core(team_store):
+    at = _signed_in("dana")
+    event_id = next(team_store.iter_events(EventQuery()))["event_id"]
+    at.session_state["open_event"] = event_id
+    at.run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label in ("Save changes", "Mark reviewed")]
+    # The store this session's token opens, as ui.store builds it, refuses writes.
+    session_store = GuardedStore(team_store, accounts.signed_in(team_store, ui_token(at)))
+    read = session_store.stored(event_id)
+    assert read is not None
+    with pytest.raises(AccessDenied, match="dana is a viewer"):
+        session_store.edit_event(read, {"fatalities": 99}, "dana")
+    with pytest.raises(AccessDenied, match="dana is a viewer"):
+        session_store.insert([make_event(1)], Batch("b1", "native"))
+    assert team_store.summary(EventQuery()).count == 2401
+
+
+def _open(at: AppTest, event_id: str) -> AppTest:
+    at.session_state["open_event"] = event_id
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_a_stale_edit_is_refused_and_applied_again_on_the_current_version(team_store):
+    at = _signed_in("rana")
+    event_id = next(team_store.iter_events(EventQuery()))["event_id"]
+    read = team_store.stored(event_id)
+    assert read is not None
+    _open(at, event_id)
+    assert not [b for b in at.button if b.label == "Mark reviewed"]  # a coder's is no review
+    at.number_input(key=f"edit.{event_id}.1.fatalities").set_value(read.event["fatalities"] + 5)
+    # Meanwhile another coder edits the same event.
+    team_store.edit_event(read, {"notes": "Corrected by Sami"}, "sami")
+    _button(at, "Save changes").click().run()
+    assert not at.exception
+    [warning] = at.warning
+    # Shown as text (ui.plain escapes markdown).
+    assert warning.value.startswith(plain(f"Event {event_id} was changed since you opened it (by sami): notes: “"))
+    assert warning.value.endswith(plain(f"→ “Corrected by Sami”. Nothing of yours was saved. Your changes: "
+                                        f"fatalities → {read.event['fatalities'] + 5}."))
+    stored = team_store.stored(event_id)
+    assert stored is not None and (stored.version, stored.event["fatalities"]) == (2, read.event["fatalities"])
+    _button(at, "Apply my changes to the current version").click().run()
+    assert not at.exception
+    stored = team_store.stored(event_id)
+    assert stored is not None
+    assert (stored.version, stored.event["fatalities"], stored.event["notes"]) == (
+        3, read.event["fatalities"] + 5, "Corrected by Sami")
+    assert list(team_store.edits(event_id)["coder"]) == ["sami", "rana"]
+    assert at.success[0].value == plain(f"Saved: event {event_id} is at version 3 now.")
+    assert at.warning.len == 0
+
+
+def test_a_reviewer_marks_a_draft_reviewed(team_store):
+    save_coded(team_store, make_event(70, origin="coded", status="draft", event_date=dt.date(2024, 3, 20)),
+               coder="rana")
+    at = _open(_signed_in("lina"), "test:70")
+    _button(at, "Mark reviewed").click().run()
+    assert not at.exception
+    stored = team_store.stored("test:70")
+    assert stored is not None and (stored.event["status"], stored.version) == ("reviewed", 2)
+    assert team_store.edits("test:70")[["field", "saved", "coder"]].values.tolist() == [
+        ["status", "reviewed", "lina"]]
+    assert not [b for b in at.button if b.label == "Mark reviewed"]
+
+
+def test_an_expired_session_is_sent_to_sign_in_again(team_store):
+    session = accounts.sign_in(team_store, "rana", "rana-password", now=dt.datetime(2026, 1, 1, 8), hours=1)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.session_state["session_token"] = session.token
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Sign in"]
+    assert at.warning[0].value == "Your session expired at 2026\\-01\\-01 09\\:00 UTC\\: sign in again\\."
+
+
+def test_single_user_mode_asks_no_one_and_edits(tmp_path, monkeypatch):
+    store = _store(tmp_path, monkeypatch, team=False)
+    event_id = next(store.iter_events(EventQuery()))["event_id"]
+    at = _open(_app(), event_id)
+    assert [m.value for m in at.metric] == ["2,401", "3,084"]
+    at.number_input(key=f"edit.{event_id}.1.fatalities").set_value(40)
+    _button(at, "Save changes").click().run()
+    assert not at.exception
+    stored = store.stored(event_id)
+    assert stored is not None and (stored.version, stored.event["fatalities"]) == (2, 40)
