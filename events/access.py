@@ -114,8 +114,13 @@ class GuardedStore(Store):
     def insert(self, events: Events, batch: Batch, replace: Sequence[str] = (), edits: Sequence[dict] = ()) -> int:
         name = self._require(CODE if batch.origin == "coded" else UPLOAD)
         if batch.origin == "coded" and isinstance(events, Sequence):
-            # A coded event names its coder; an imported row keeps its source's.
-            events = [{**event, "coder": name} for event in events]
+            # A coded event names its coder (an imported row keeps its
+            # source's), and is reviewed only when a reviewer saves it: a
+            # coder's (the Code page's queue saves "reviewed") is a draft
+            # until a reviewer marks it.
+            reviewed = "reviewed" if may(self.account.role if self.account else None, REVIEW) else "draft"
+            events = [{**event, "coder": name, "status": reviewed if event.get("status") == "reviewed"
+                       else event.get("status")} for event in events]
         return self.inner.insert(events, dataclasses.replace(batch, coder=name), replace, edits)
 
     def undo_batch(self, batch_id: str, coder: str | None = None) -> int:

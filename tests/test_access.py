@@ -13,7 +13,7 @@ from events.exc import AccessDenied, ConfigurationError
 from events.filters import EventQuery
 from events.importer import commit, import_path, preview
 from events.native import native_csv
-from events.store import Batch, Summary
+from events.store import Batch, Stored, Summary
 from tests.helpers import make_event
 
 VIEWER, CODER = Account("dana", "viewer"), Account("rana", "coder")
@@ -119,6 +119,13 @@ def test_a_coder_may_not_review_or_undo(any_store):
     with pytest.raises(AccessDenied, match="only a reviewer or admin may undo imports"):
         store.undo_batch("b1")
     assert (any_store.stored("test:2") or read).event["status"] == "draft"
+
+
+def test_an_event_a_coder_saves_as_reviewed_is_a_draft_until_a_reviewer_marks_it(any_store):
+    save_coded(GuardedStore(any_store, CODER), make_event(5, origin="coded", status="reviewed"))
+    save_coded(GuardedStore(any_store, REVIEWER), make_event(6, origin="coded", status="reviewed"))
+    assert [(any_store.stored(f"test:{n}") or Stored({}, 0)).event["status"] for n in (5, 6)] == [
+        "draft", "reviewed"]
 
 
 def test_a_reviewer_marks_reviewed_and_undoes_but_manages_no_account(any_store):
