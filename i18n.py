@@ -103,6 +103,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "col.notes": "Notes", "col.status": "Status", "col.origin": "Origin", "col.event_id": "Event id",
         "col.source_url": "Link", "col.assoc_actor_1": "Associated actor 1", "col.assoc_actor_2": "Associated actor 2",
         "col.batch_id": "Batch", "col.coder": "Coder", "col.admin3": "Subdistrict",
+        "sep": ", ",
+        # Code a report (pages/code.py).
+        "code.title": "Code a report", "code.report": "Report text (Arabic or English)",
+        "code.report.placeholder": "Paste a news report here",
+        "code.most": "At most {count} characters a report; split a longer text.",
+        "code.published": "Published on", "code.draft": "Draft event", "code.paste_first": "Paste a report first.",
+        "code.evidence": "Evidence", "code.draft_event": "Draft event", "code.save": "Save event",
+        "code.not_saved": "The event was not saved: {error}",
+        "code.reviewing": "Reviewing {name} from the queue.",
+        "code.several": "This report tells of more than one event: code each",
+        "code.event_of": "Event {number} of {count}", "code.saved_already": "Saved already: {events}",
+        "code.event": "event {number}",
+        # Upload (pages/upload.py).
+        "upload.title": "Upload events", "upload.file": "An ACLED, UCDP GED, GDELT or native CSV file",
+        "upload.format": "Format", "upload.format.help": "auto: recognised from the header",
+        "upload.check": "Check the file", "upload.reading": "Reading",
+        "upload.unreadable": "The file cannot be imported: {error}",
+        "upload.rows_read": "Rows read", "upload.accepted": "Accepted", "upload.rejected": "Rejected",
+        "upload.skipped": "Skipped",
+        "upload.read_as": ("Format {format}, encoding {encoding}. {duplicates} rows are already stored and not "
+                           "newer; {replaced} will replace older versions."),
+        "upload.acled": ("These rows come from ACLED, whose terms of use forbid passing its raw data on. "
+                         "Keep them to yourself."),
+        "upload.rejected_rows": "Rejected rows", "upload.skipped_rows": "Skipped rows ({count})",
+        "upload.strict": "Strict: store nothing if any row is rejected", "upload.store": "Store {count} accepted rows",
+        "upload.storing": "Storing", "upload.not_stored": "Nothing was stored: {error}",
+        "upload.stored": "Stored {count} events as batch {batch}.",
+        "upload.imports": "Imports", "upload.undone_imports": "Undone imports ({count})",
+        "upload.undo": "Undo an import",
+        "upload.undo.help": "Removes the batch's events and brings back any it replaced",
+        "upload.undo_this": "Undo this import",
+        "upload.undo_ask": ("Undo {batch} ({file}, stored by {coder})? Its {count} events will be removed, and any it "
+                            "replaced brought back."),
+        "upload.undo_ask.one": ("Undo {batch} ({file}, stored by {coder})? Its {count} event will be removed, and any "
+                                "it replaced brought back."),
+        "upload.no_one": "no one named", "upload.cancel": "Cancel", "upload.yes_undo": "Yes, undo it",
+        "upload.not_undone": "Nothing was undone: {error}",
+        "upload.removed": "Removed {count} events of batch {batch}.",
+        "upload.removed.one": "Removed {count} event of batch {batch}.",
     },
     "ar": {
         "app": "أحداث النزاع",
@@ -186,6 +225,39 @@ STRINGS: dict[str, dict[str, str]] = {
         "col.event_id": "معرّف الحدث", "col.source_url": "الرابط", "col.assoc_actor_1": "فاعل مرافق أول",
         "col.assoc_actor_2": "فاعل مرافق ثانٍ", "col.batch_id": "الدفعة", "col.coder": "المرمِّز",
         "col.admin3": "الناحية",
+        "sep": "، ",
+        "code.title": "ترميز تقرير", "code.report": "نص التقرير (بالعربية أو بالإنجليزية)",
+        "code.report.placeholder": "الصق تقريراً إخبارياً هنا",
+        "code.most": "{count} حرفاً على الأكثر للتقرير الواحد؛ قسّم النص الأطول.",
+        "code.published": "تاريخ النشر", "code.draft": "صياغة مسودة حدث", "code.paste_first": "الصق تقريراً أولاً.",
+        "code.evidence": "الشواهد", "code.draft_event": "مسودة الحدث", "code.save": "حفظ الحدث",
+        "code.not_saved": "لم يُحفظ الحدث: {error}",
+        "code.reviewing": "مراجعة {name} من قائمة الانتظار.",
+        "code.several": "يروي هذا التقرير أكثر من حدث: رمّز كلاً منها",
+        "code.event_of": "الحدث {number} من {count}", "code.saved_already": "حُفظ من قبل: {events}",
+        "code.event": "الحدث {number}",
+        "upload.title": "رفع الأحداث", "upload.file": "ملف CSV من ACLED أو UCDP GED أو GDELT أو بصيغتنا",
+        "upload.format": "الصيغة", "upload.format.help": "auto: تُعرف من سطر العناوين",
+        "upload.check": "فحص الملف", "upload.reading": "القراءة",
+        "upload.unreadable": "لا يمكن استيراد الملف: {error}",
+        "upload.rows_read": "الصفوف المقروءة", "upload.accepted": "المقبولة", "upload.rejected": "المرفوضة",
+        "upload.skipped": "المتروكة",
+        "upload.read_as": ("الصيغة {format}، الترميز {encoding}. {duplicates} صفاً مخزّنة من قبل وليست أحدث؛ "
+                           "{replaced} ستحل محل نسخ أقدم."),
+        "upload.acled": "هذه الصفوف من ACLED، وشروط استخدامه تمنع تمرير بياناته الخام إلى غيرك. احتفظ بها لنفسك.",
+        "upload.rejected_rows": "الصفوف المرفوضة", "upload.skipped_rows": "الصفوف المتروكة ({count})",
+        "upload.strict": "صارم: لا يُخزَّن شيء إن رُفض أي صف", "upload.store": "تخزين {count} من الصفوف المقبولة",
+        "upload.storing": "جارٍ التخزين", "upload.not_stored": "لم يُخزَّن شيء: {error}",
+        "upload.stored": "خُزِّن {count} حدثاً في الدفعة {batch}.",
+        "upload.imports": "عمليات الاستيراد", "upload.undone_imports": "عمليات استيراد أُلغيت ({count})",
+        "upload.undo": "إلغاء استيراد", "upload.undo.help": "يزيل أحداث الدفعة ويعيد ما حلّت محله",
+        "upload.undo_this": "إلغاء هذا الاستيراد",
+        "upload.undo_ask": "إلغاء {batch} ({file}، خزّنه {coder})؟ ستُزال أحداثها ({count}) ويعود ما حلّت محله.",
+        "upload.undo_ask.one": "إلغاء {batch} ({file}، خزّنه {coder})؟ سيُزال حدثها ({count}) ويعود ما حلّ محله.",
+        "upload.no_one": "شخص غير مسمّى", "upload.cancel": "إلغاء الأمر", "upload.yes_undo": "نعم، ألغِه",
+        "upload.not_undone": "لم يُلغَ شيء: {error}",
+        "upload.removed": "أُزيل {count} حدثاً من الدفعة {batch}.",
+        "upload.removed.one": "أُزيل حدث واحد ({count}) من الدفعة {batch}.",
     },
 }
 
@@ -222,6 +294,15 @@ def seed() -> None:
     if LANG_KEY not in st.session_state:
         lang = st.query_params.get(LANG_KEY)
         st.session_state[LANG_KEY] = lang if lang in LANGUAGES else "en"
+
+
+def keep_in_address() -> None:
+    """The language in the address of a page that keeps nothing else there
+    (Explore writes it with its filters): `lang=ar`, or nothing for English."""
+    if language() == "en":
+        st.query_params.pop(LANG_KEY, None)
+    else:
+        st.query_params[LANG_KEY] = language()
 
 
 def language() -> str:
@@ -263,6 +344,11 @@ def names(options: Iterable[Any], name: Callable[[Any], str]) -> Callable[[Any],
     (AppTest formats a box's value outside the script run)."""
     table = {option: name(option) for option in options}
     return lambda option: table.get(option, str(option))
+
+
+def counted(key: str, count: int, **values: object) -> str:
+    """`t` of a sentence naming `count` things: `key.one` for one of them."""
+    return t(f"{key}.one" if count == 1 else key, count=number(count), **values)
 
 
 def number(value: int) -> str:

@@ -7,6 +7,7 @@ import streamlit as st
 import code_form
 import code_queue
 import code_save
+import i18n
 import ui
 from events.exc import EventsError
 from extract.draft import MAX_REPORT_CHARS, ReportTooLongError, draft_events
@@ -39,27 +40,29 @@ def _draft_choice() -> None:
     drafts = st.session_state.get("drafts") or []
     if len(drafts) < 2 or st.session_state.get("reviewing") is not None:
         return
-    st.radio("This report tells of more than one event: code each", range(len(drafts)), key="draft_choice",
-             format_func=lambda i: f"Event {i + 1} of {len(drafts)}", on_change=_choose_draft, horizontal=True)
+    st.radio(i18n.t("code.several"), range(len(drafts)), key="draft_choice", on_change=_choose_draft,
+             format_func=i18n.names(range(len(drafts)), lambda i: i18n.t("code.event_of", number=i + 1,
+                                                                          count=len(drafts))), horizontal=True)
     done = st.session_state.get("drafts_saved") or []
     if done:
-        st.caption("Saved already: " + ", ".join(f"event {i + 1}" for i in sorted(done)))
+        st.caption(i18n.t("code.saved_already", events=i18n.t("sep").join(
+            i18n.t("code.event", number=i + 1) for i in sorted(done))))
 
 
 def page() -> None:
     code_save.move_on()
     ui.page_setup("Code a report")
+    i18n.keep_in_address()
     coder = ui.coder()
-    st.title("Code a report")
-    st.text_area("Report text (Arabic or English)", height=220, key="report_text",
-                 placeholder="Paste a news report here")
-    st.caption(f"At most {MAX_REPORT_CHARS:,} characters a report; split a longer text.")
-    st.date_input("Published on", key="published", value=dt.date.today())
+    st.title(i18n.t("code.title"))
+    st.text_area(i18n.t("code.report"), height=220, key="report_text", placeholder=i18n.t("code.report.placeholder"))
+    st.caption(i18n.t("code.most", count=i18n.number(MAX_REPORT_CHARS)))
+    st.date_input(i18n.t("code.published"), key="published", value=dt.date.today())
     # Never disabled: a pasted report reaches the server only when the text
     # box loses focus, which is the click on this very button.
-    st.button("Draft event", type="primary", on_click=_start_draft)
+    st.button(i18n.t("code.draft"), type="primary", on_click=_start_draft)
     if st.session_state.get("draft_refused"):
-        st.warning("Paste a report first.")
+        st.warning(i18n.t("code.paste_first"))
     if st.session_state.get("draft_too_long"):
         st.error(ui.plain(st.session_state.draft_too_long))
     code_queue.queue()
@@ -71,20 +74,20 @@ def page() -> None:
 
     for flag in draft.get("flags") or []:
         st.warning(ui.plain(flag))
-    st.subheader("Evidence")
+    st.subheader(i18n.t("code.evidence"))
     spans = [(s["start"], s["end"]) for field in draft["evidence"].values() for s in field]
     st.html(ui.highlighted(st.session_state.report_text, spans))
-    st.subheader("Draft event")
+    st.subheader(i18n.t("code.draft_event"))
     _draft_choice()
     reviewing = st.session_state.get("reviewing")
     if reviewing is not None:
-        st.info(ui.plain(f"Reviewing {st.session_state.queue[reviewing]['name']} from the queue."))
+        st.info(ui.plain(i18n.t("code.reviewing", name=st.session_state.queue[reviewing]["name"])))
     values = code_form.form(draft, coder)
-    if st.button("Save event", type="primary"):
+    if st.button(i18n.t("code.save"), type="primary"):
         try:
             st.session_state.similar = ui.store().similar(values)
         except EventsError as err:
-            st.error(f"The event was not saved: {ui.plain(err)}")
+            st.error(i18n.t("code.not_saved", error=ui.plain(err)))
             return
         if not st.session_state.similar:
             code_save.save(values, draft, coder)

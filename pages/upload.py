@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+import i18n
 import ui
 from events.exc import EventsError
 from events.formats import FORMATS
@@ -10,84 +11,83 @@ from events.importer import StrictImportRefused, commit, preview
 
 
 def _check(upload, format: str) -> None:
-    bar = st.progress(0.0, text="Reading")
+    bar = st.progress(0.0, text=i18n.t("upload.reading"))
     try:
         st.session_state.preview = preview(upload.getvalue(), upload.name, ui.store(), format=format,
                                            progress=lambda fraction, message: bar.progress(fraction, text=message))
     except EventsError as err:
         st.session_state.preview = None
-        st.error(f"The file cannot be imported: {ui.plain(err)}")
+        st.error(i18n.t("upload.unreadable", error=ui.plain(err)))
     bar.empty()
 
 
 def _report(result) -> None:
     left, middle, right, last = st.columns(4)
-    left.metric("Rows read", f"{result.rows_read:,}")
-    middle.metric("Accepted", f"{result.accepted_count:,}")
-    right.metric("Rejected", f"{len({p.line for p in result.rejected}):,}")
-    last.metric("Skipped", f"{len(result.skipped):,}")
-    st.caption(ui.plain(f"Format {result.format}, encoding {result.encoding}. "
-                        f"{result.duplicates:,} rows are already stored and not newer; "
-                        f"{len(result.replaced_ids):,} will replace older versions."))
+    left.metric(i18n.t("upload.rows_read"), i18n.number(result.rows_read))
+    middle.metric(i18n.t("upload.accepted"), i18n.number(result.accepted_count))
+    right.metric(i18n.t("upload.rejected"), i18n.number(len({p.line for p in result.rejected})))
+    last.metric(i18n.t("upload.skipped"), i18n.number(len(result.skipped)))
+    st.caption(ui.plain(i18n.t("upload.read_as", format=result.format, encoding=result.encoding,
+                               duplicates=i18n.number(result.duplicates),
+                               replaced=i18n.number(len(result.replaced_ids)))))
     for notice in result.notices:
         st.info(ui.plain(notice))
     if result.restricted:
-        st.warning("These rows come from ACLED, whose terms of use forbid passing its raw data on. "
-                   "Keep them to yourself.")
+        st.warning(i18n.t("upload.acled"))
     if result.rejected:
-        st.subheader("Rejected rows")
+        st.subheader(i18n.t("upload.rejected_rows"))
         st.dataframe(pd.DataFrame([{"line": p.line, "column": p.column, "reason": p.reason.value,
                                     "message": p.message, "raw line": p.raw} for p in result.rejected]),
                      hide_index=True, width="stretch")
     if result.skipped:
-        with st.expander(f"Skipped rows ({len(result.skipped):,})"):
+        with st.expander(i18n.t("upload.skipped_rows", count=i18n.number(len(result.skipped)))):
             st.dataframe(pd.DataFrame([{"line": s.line, "reason": s.reason.value, "message": s.message}
                                        for s in result.skipped]), hide_index=True, width="stretch")
 
 
 def _commit(result, strict: bool, coder: str | None) -> None:
     try:
-        with st.spinner("Storing"):
+        with st.spinner(i18n.t("upload.storing")):
             batch = commit(ui.store(), result, coder=coder, strict=strict)
     except StrictImportRefused as err:
         st.error(ui.plain(err))
         return
     except EventsError as err:
-        st.error(f"Nothing was stored: {ui.plain(err)}")
+        st.error(i18n.t("upload.not_stored", error=ui.plain(err)))
         return
     ui.invalidate()
     st.session_state.preview = None
-    st.session_state.imported = f"Stored {result.accepted_count:,} events as batch {batch.batch_id}."
+    st.session_state.imported = i18n.t("upload.stored", count=i18n.number(result.accepted_count),
+                                       batch=batch.batch_id)
     st.rerun()
 
 
 def _undo(batches, coder: str | None) -> None:
     """Undo the chosen import, once the user has said yes."""
-    choice = st.selectbox("Undo an import", [""] + list(batches["batch_id"]), key="undo_choice",
-                          help="Removes the batch's events and brings back any it replaced")
-    if choice and st.button("Undo this import", type="secondary"):
+    choice = st.selectbox(i18n.t("upload.undo"), [""] + list(batches["batch_id"]), key="undo_choice",
+                          help=i18n.t("upload.undo.help"))
+    if choice and st.button(i18n.t("upload.undo_this"), type="secondary"):
         st.session_state.undo_asked = choice
     if not choice or st.session_state.get("undo_asked") != choice:
         return
     batch = batches[batches["batch_id"] == choice].iloc[0]
     rows = int(batch["rows"])
-    st.warning(ui.plain(f"Undo {choice} ({batch['file_name']}, stored by {batch['coder'] or 'no one named'})? "
-                        f"Its {rows:,} event{'' if rows == 1 else 's'} will be removed, and any it replaced "
-                        "brought back."))
+    st.warning(ui.plain(i18n.counted("upload.undo_ask", rows, batch=choice, file=batch["file_name"],
+                                     coder=batch["coder"] or i18n.t("upload.no_one"))))
     yes, no = st.columns(2)
-    if no.button("Cancel"):
+    if no.button(i18n.t("upload.cancel")):
         st.session_state.undo_asked = None
         st.rerun()
-    if not yes.button("Yes, undo it", type="primary"):
+    if not yes.button(i18n.t("upload.yes_undo"), type="primary"):
         return
     st.session_state.undo_asked = None
     try:
         removed = ui.store().undo_batch(choice, coder=coder)
     except EventsError as err:
-        st.error(f"Nothing was undone: {ui.plain(err)}")
+        st.error(i18n.t("upload.not_undone", error=ui.plain(err)))
         return
     ui.invalidate()
-    st.session_state.imported = f"Removed {removed:,} event{'' if removed == 1 else 's'} of batch {choice}."
+    st.session_state.imported = i18n.counted("upload.removed", removed, batch=choice)
     st.rerun()
 
 
@@ -96,32 +96,33 @@ def _batches(coder: str | None) -> None:
     store = ui.store()
     batches, undone = store.imports(), store.undone()
     if not batches.empty:
-        st.subheader("Imports")
+        st.subheader(i18n.t("upload.imports"))
         st.dataframe(batches[["batch_id", "file_name", "origin", "rows", "rejected", "skipped", "coder",
                               "created_at"]], hide_index=True, width="stretch")
         _undo(batches, coder)
     if not undone.empty:
-        with st.expander(f"Undone imports ({len(undone):,})"):
+        with st.expander(i18n.t("upload.undone_imports", count=i18n.number(len(undone)))):
             st.dataframe(undone[["batch_id", "file_name", "rows", "coder", "created_at", "undone_by", "undone_at"]],
                          hide_index=True, width="stretch")
 
 
 def page() -> None:
     ui.page_setup("Upload")
+    i18n.keep_in_address()
     coder = ui.coder()
-    st.title("Upload events")
+    st.title(i18n.t("upload.title"))
     if st.session_state.get("imported"):
         st.success(ui.plain(st.session_state.imported))
-    upload = st.file_uploader("An ACLED, UCDP GED, GDELT or native CSV file", type=["csv", "tsv", "txt"])
-    format = st.selectbox("Format", ["auto", *FORMATS], help="auto: recognised from the header")
-    if upload is not None and st.button("Check the file", type="primary"):
+    upload = st.file_uploader(i18n.t("upload.file"), type=["csv", "tsv", "txt"])
+    format = st.selectbox(i18n.t("upload.format"), ["auto", *FORMATS], help=i18n.t("upload.format.help"))
+    if upload is not None and st.button(i18n.t("upload.check"), type="primary"):
         st.session_state.imported = None
         _check(upload, format)
     result = st.session_state.get("preview")
     if result is not None:
         _report(result)
-        strict = st.checkbox("Strict: store nothing if any row is rejected")
-        label = f"Store {result.accepted_count:,} accepted rows"
+        strict = st.checkbox(i18n.t("upload.strict"))
+        label = i18n.t("upload.store", count=i18n.number(result.accepted_count))
         if st.button(label, type="primary", disabled=result.accepted_count == 0):
             _commit(result, strict, coder)
     _batches(coder)

@@ -292,6 +292,22 @@ def test_6_switching_to_arabic_lays_the_page_right_to_left(page, app_url):
     _shot(page, "6_arabic")
 
 
+@pytest.mark.parametrize("path, heading, words", [
+    ("code", "ترميز تقرير", ("نص التقرير (بالعربية أو بالإنجليزية)", "تاريخ النشر", "صياغة مسودة حدث")),
+    ("upload", "رفع الأحداث", ("ملف CSV من ACLED أو UCDP GED أو GDELT أو بصيغتنا", "الصيغة")),
+])
+def test_6_the_code_and_upload_pages_switch_to_arabic_too(page, app_url, path, heading, words):
+    page.goto(f"{app_url}/{path}")
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(heading)
+    page.get_by_role("radio", name="العربية").click()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    for word in words:
+        expect(page.get_by_text(word, exact=True).first).to_be_visible()
+    assert page.get_by_test_id("stMain").evaluate("m => getComputedStyle(m).direction") == "rtl"
+    assert parse_qs(urlsplit(page.url).query) == {"lang": ["ar"]}
+    _shot(page, f"6_arabic_{path}")
+
+
 def test_7_the_grid_and_heatmap_are_drawn_and_a_cell_says_its_count(page, app_url):
     # That the cells and the shaded regions add up to the count is asserted
     # on the deck itself in tests/test_app.py (AppTest holds the JSON sent);
