@@ -17,7 +17,7 @@ from events.default_data import load_default
 from events.duckdb_store import DuckDBStore
 from events.exc import AccessDenied
 from events.filters import EventQuery
-from events.store import Batch
+from events.store import Batch, Store
 from tests.conftest import ROOT
 from tests.helpers import make_event
 from ui import plain
@@ -37,9 +37,22 @@ def _store(tmp_path, monkeypatch, team: bool) -> DuckDBStore:
     return store
 
 
-@pytest.fixture
-def team_store(tmp_path, monkeypatch) -> DuckDBStore:
-    store = _store(tmp_path, monkeypatch, team=True)
+@pytest.fixture(params=["duckdb", pytest.param("postgresql", marks=pytest.mark.database)])
+def team_store(request, tmp_path, monkeypatch) -> Store:
+    """The demo data with three accounts, in a DuckDB file shared by a team
+    (EVENTS_TEAM=yes), then on PostgreSQL (EVENTS_DSN: team mode itself)."""
+    if request.param == "duckdb":
+        store: Store = _store(tmp_path, monkeypatch, team=True)
+    else:
+        from events.postgres_store import PostgresStore
+
+        dsn = request.getfixturevalue("postgres_dsn")
+        store = PostgresStore(dsn)
+        load_default(store)
+        monkeypatch.setenv("EVENTS_DSN", dsn)
+        monkeypatch.delenv("EVENTS_TEAM", raising=False)
+        st.cache_data.clear()
+        st.cache_resource.clear()
     for name, role in ROLES.items():
         accounts.add_account(store, name, role, f"{name}-password")
     return store
