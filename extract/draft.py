@@ -267,8 +267,10 @@ def _most_precise(places: list[rules.Finding[Location]]) -> rules.Finding[Locati
         part_of = _PART_OF.match(normalise(place.spans[0].text)) and canonical_admin1(place.value.address)
         # "Tayyana town in Deir ez Zor", "Al Ghab Plain in Hama": a capital's name given beside a
         # place of its governorate is the governorate, unless the text calls it the city.
-        area_of = (_capital(place) and raw["admin1"] in with_places
-                   and not _CITY.search(normalise(place.spans[0].text)))
+        # A direction from it ("غربي الرقة", west of Raqqa) is near the city still.
+        text = normalise(place.spans[0].text)
+        area_of = (_capital(place) and raw["admin1"] in with_places and not _CITY.search(text)
+                   and not _DIRECTION.match(text))
         return 3 if part_of or area_of else raw["geo_precision"]
 
     # Where someone came from ("deployed from Damascus to Al-Bukamal") goes after the places named

@@ -5,8 +5,8 @@ a sub-event type outright ("shelled", "اشتباكات", "kidnapped") and cues 
 the definitions weigh (`@attack`, `@kill`: someone was attacked or killed;
 `@armed` / `@civilian`: who the target was; `@intervention`, `@lethal`,
 `@riot`, `@burn`, `@crowd`: what happened at a demonstration; `@take`,
-`@peaceful`: territory changing hands; `@context`: what a protest was
-about). The rules, in ACLED's terms:
+`@peaceful`: territory changing hands, `@attempt`: a taking only tried;
+`@repel`: an attack repelled; `@context`: what a protest was about). The rules, in ACLED's terms:
 
 - a demonstration (the first event word of the report, or the others
   only what it was about: "protested against the shelling") is a protest:
@@ -34,6 +34,8 @@ from . import fatalities, lexicons
 from .text import Finding, Hit, Report, Span
 
 _PROTESTS = ("Peaceful protest",)
+_SUBJECT_GAP = 8  # characters between an Arabic subject and its verb: "الأهالي بضرب", "الشبان وهاجموا"
+_ATTEMPT_GAP = 4  # characters between an attempt word and the taking it was: "محاولة تقدم", "attempted to take"
 _SENTENCE_END = (".", "؛", ";", "!", "?", "؟")
 
 
@@ -136,6 +138,10 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
             derived.setdefault("Armed clash" if armed else "Attack", []).extend([attack] + ([target] if target else []))
         for value, evidence in derived.items():
             results.setdefault(value, evidence)  # words naming the type outright are its evidence
+    if cues.get("@repel") and not any(_explosive(v) for v in results) and "Disrupted weapons use" not in results:
+        # Forces that repelled an attack fought it (تصدت الفصائل لمحاولة تقدم); repelling an air raid
+        # or missiles is their interception, weighed above.
+        results.setdefault("Armed clash", cues["@repel"])
     if "Disrupted weapons use" in results and not casualties:
         # An interception or a defusal stops the weapons it names.
         for weapon in [v for v in results if _explosive(v)]:
@@ -154,6 +160,11 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
         results.setdefault(taken, cues["@seize"] + cues.get("@weapon", [])[:1])
     if not results and cues.get("@burn"):
         results["Looting/property destruction"] = cues["@burn"]
+    if "Agreement" in results and "Non-violent transfer of territory" in results and (
+            results["Non-violent transfer of territory"][0].span.start < results["Agreement"][0].span.start):
+        # A place handed over "under an agreement" is the handover; an agreement "on the withdrawal" is
+        # the agreement: the one told first is the event, the other how or what.
+        del results["Agreement"]
     ranked = sorted(results.items(), key=lambda item: (_rank()[item[0]], item[1][0].span.start))
     return [_finding(value, spans, 0.9 if len(spans) > 1 else 0.75) for value, spans in ranked]
 
@@ -231,8 +242,10 @@ def _mob(report: Report, cues: dict[str, list[Hit[str]]], events: list[Hit[str]]
     supporters) attacking or fighting, where no armed side is named: mob
     violence ("residents beat up a man", "a clash between two groups of villagers")."""
     people = cues.get("@people", [])
+    # A body found is what an act left, not an act of the people who found it.
+    bodies = lexicons.death_words().values
     violence = [h for h in attacks + cues.get("Armed clash", []) + cues.get("@burn", [])
-                if not h.term.isascii() or h.term in _ACTS_OF_CROWDS]
+                if (not h.term.isascii() or h.term in _ACTS_OF_CROWDS) and bodies.get(h.term) != "body"]
     if not people or not violence or cues.get("@armed") or any(_explosive(h.value) for h in events):
         return None
     if any(inter not in ("Civilians", "Protesters") for _, inter in
@@ -240,15 +253,21 @@ def _mob(report: Report, cues: dict[str, list[Hit[str]]], events: list[Hit[str]]
         return None
     first = min(violence, key=lambda h: h.span.start)
     # Who did it is written before the verb in English, after it in Arabic ("اعتدى عدد من الأهالي").
+    # An Arabic subject before its verb stands right before it ("الأهالي اعتدوا"); people further
+    # before did something else ("عثر الأهالي على جثة شاب مقتولاً": they found him).
     doers = [p for p in people if _same_sentence(report, p.span, first.span) and (
-        p.span.end <= first.span.start or first.value == "Armed clash"
+        first.value == "Armed clash"
+        or (0 <= first.span.start - p.span.end <= _SUBJECT_GAP if not first.term.isascii()
+            else p.span.end <= first.span.start)
         or not first.term.isascii() and 0 <= p.span.start - first.span.end <= 20)]
     return _finding("Mob violence", [doers[0], first], 0.6) if doers else None
 
 
 def _territory(cues: dict[str, list[Hit[str]]], events: list[Hit[str]], attacks: list[Hit[str]]
                ) -> Finding[str] | None:
-    takes = cues.get("@take", [])
+    # An attempt to take a place ("حاولت التقدم", "attempted to take control") took nothing.
+    takes = [t for t in cues.get("@take", []) if not any(
+        0 <= t.span.start - a.span.end <= _ATTEMPT_GAP for a in cues.get("@attempt", []))]
     if not takes:
         return None
     # Fighting: a clash, or attacks and killings when no bombardment accounts for them.

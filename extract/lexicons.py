@@ -38,6 +38,11 @@ def _event_word_entries() -> list[tuple[str, str]]:
     for row in _rows("triggers.csv"):
         surfaces = english_forms(row["surface"]) if row["inflect"] == "verb" else {row["surface"]}
         entries += [(surface, row["value"]) for surface in sorted(surfaces)]
+    # An Arabic word written out comes with its article, or without it (اعتقالات / الاعتقالات,
+    # الهراوات / هراوات), and a phrase with the article on its last word (أعمال الشغب) or on each
+    # (الوقفة الاحتجاجية); after every word written or generated, so that none is overridden.
+    articled = [(form, row["value"]) for row in _rows("triggers.csv") if row["lang"] == "ar"
+                for form in _article_forms(row["surface"])]
     for row in _rows("arabic_roots.csv"):
         verbs = []
         for verb in _split(row["verbs"]):
@@ -46,6 +51,7 @@ def _event_word_entries() -> list[tuple[str, str]]:
         forms = arabic_forms(row["root"], _split(row["forms"]), _split(row["nouns"]), verbs)
         after = f" {row['after']}" if row["after"] else ""
         entries += [(form + after, row["value"]) for form in sorted(forms)]
+    entries += articled
     # Actors' names are read whole, so that no word inside one is an event
     # word: the تحرير of هيئة تحرير الشام liberates nothing.
     # A name holding an event word ("government artillery") is not read whole.
@@ -53,6 +59,20 @@ def _event_word_entries() -> list[tuple[str, str]]:
     entries += [(row["surface"], "@name") for row in _rows("actors.csv") if " " in row["surface"].strip()
                 and not events & set(normalise(row["surface"]).split())]
     return entries
+
+
+def _article_forms(surface: str) -> list[str]:
+    """An Arabic trigger with the article put on or taken off: its first
+    word without it, or its last word or every word with it."""
+    words = surface.split()
+    if words[0].startswith("ال") and len(words) == 1:
+        return [words[0][2:]] if len(words[0]) > 4 else []
+
+    def article(word: str) -> str:
+        return word if word.startswith(("ال", "لل")) or len(word) < 2 else "ال" + word
+
+    forms = [" ".join([*words[:-1], article(words[-1])]), " ".join(article(w) for w in words)]
+    return [form for form in dict.fromkeys(forms) if form != surface]
 
 
 @cache

@@ -93,6 +93,22 @@ def test_every_summed_span_is_evidence(geocoder):
     ("أقام الجيش التركي نقطة عسكرية جديدة قرب قرية تقاد", "Headquarters or base established"),
     ("A suicide car bomber struck a checkpoint, killing four soldiers.", "Suicide bomb"),
     ("The weather was pleasant today.", None),
+    # A written word comes with the article, or without it: الاعتقالات is اعتقالات.
+    ("نظم الأهالي وقفة للتنديد بالاعتقالات في بلدة الكرك", "Peaceful protest"),
+    ("فضت قوات الأمن بالهراوات اعتصاماً للطلاب أمام الجامعة", "Protest with intervention"),
+    # Ordnance left from earlier shelling is a remnant, not shelling.
+    ("انفجر جسم من مخلفات القصف بأطفال في بلدة سرمين", "Remote explosive/landmine/IED"),
+    # An attack repelled is a fight.
+    ("تصدت الفصائل لهجوم قوات النظام على محور الفطيرة", "Armed clash"),
+    # An attempt to advance took nothing.
+    ("قتل عنصران في اشتباكات مع قوات النظام التي حاولت التقدم على محور الكبينة", "Armed clash"),
+    # A place handed over under an agreement is the handover.
+    ("تسلمت قوات النظام مواقع من قسد بموجب اتفاق دون قتال", "Non-violent transfer of territory"),
+    ("توصل الطرفان إلى اتفاق يقضي بانسحاب المقاتلين", "Agreement"),
+    # A weapons cache found is a change to the group's activity.
+    ("عثرت قوى الأمن على مستودع أسلحة في بلدة الشدادي", "Change to group/activity"),
+    # People who found a body did not kill him.
+    ("عثر الأهالي على جثة شاب مقتولاً بالرصاص قرب الصنمين", "Attack"),
 ])
 def test_the_sub_event_type_follows_the_definitions(text, sub_event_type, geocoder):
     assert _draft(text, geocoder)["sub_event_type"] == sub_event_type
