@@ -14,6 +14,7 @@ import datetime as dt
 
 import streamlit as st
 
+import i18n
 import ui
 from events import access
 from events.coding import edit_stored, mark_reviewed
@@ -22,6 +23,25 @@ from events.schema import GEO_PRECISIONS
 from events.store import Stored
 
 READ_KEY, STALE_KEY, NOTE_KEY = "edit_read", "edit_stale", "edit_note"
+# This form's own words in both languages (the fields are named by i18n's
+# column labels); what the core says (a refusal, a problem) is English.
+_WORDS = {
+    "en": {"edit": "Edit this event", "save": "Save changes", "review": "Mark reviewed",
+           "reapply": "Apply my changes to the current version", "discard": "Discard my changes",
+           "latitude": "Latitude", "longitude": "Longitude", "not_changed": "The event was not changed",
+           "version": "Version {version}, status {status}",
+           "saved": "Saved: event {event_id} is at version {version} now.",
+           "unreadable": "The event cannot be read for editing now"},
+    "ar": {"edit": "تعديل هذا الحدث", "save": "حفظ التعديلات", "review": "اعتماد المراجعة",
+           "reapply": "طبّق تعديلاتي على النسخة الحالية", "discard": "تجاهل تعديلاتي",
+           "latitude": "خط العرض", "longitude": "خط الطول", "not_changed": "لم يُعدَّل الحدث",
+           "version": "النسخة {version}، الحالة {status}", "saved": "حُفظ: الحدث {event_id} في النسخة {version} الآن.",
+           "unreadable": "تعذّرت قراءة الحدث لتعديله الآن"},
+}
+
+
+def _w(key: str, **values: object) -> str:
+    return _WORDS.get(i18n.language(), _WORDS["en"])[key].format(**values)
 # The fields a coder corrects most, in the order the details show them.
 TEXTS = ("event_type", "sub_event_type", "actor1", "actor2", "admin1", "admin2", "location", "source",
          "source_url")
@@ -46,15 +66,15 @@ def _apply(write, *args) -> None:
         st.session_state[STALE_KEY] = err
         st.rerun()
     except CodedEventError as err:
-        st.error("The event was not changed:\n" + "\n".join(f"- **{p.column}**: {ui.plain(p.message)}"
+        st.error(f"{_w('not_changed')}:\n" + "\n".join(f"- **{p.column}**: {ui.plain(p.message)}"
                                                             for p in err.problems))
         return
     except EventsError as err:  # not allowed, nothing changed, the store unreachable
-        st.error(f"The event was not changed: {ui.plain(err)}")
+        st.error(f"{_w('not_changed')}: {ui.plain(err)}")
         return
     st.session_state[READ_KEY] = stored
     st.session_state.pop(STALE_KEY, None)
-    st.session_state[NOTE_KEY] = f"Saved: event {stored.event_id} is at version {stored.version} now."
+    st.session_state[NOTE_KEY] = _w("saved", event_id=stored.event_id, version=stored.version)
     ui.invalidate()
     st.rerun()
 
@@ -66,9 +86,9 @@ def _stale(event_id: str) -> None:
         return
     st.warning(ui.plain(err))
     left, right = st.columns(2)
-    if err.current is not None and left.button("Apply my changes to the current version", key="edit_reapply"):
+    if err.current is not None and left.button(_w("reapply"), key="edit_reapply"):
         _apply(edit_stored, err.current, err.changes)
-    if right.button("Discard my changes", key="edit_discard"):
+    if right.button(_w("discard"), key="edit_discard"):
         st.session_state.pop(STALE_KEY, None)
         st.session_state.pop(READ_KEY, None)
         st.rerun()
@@ -77,25 +97,28 @@ def _stale(event_id: str) -> None:
 def _form(read: Stored) -> None:
     event = read.event
     prefix = f"edit.{read.event_id}.{read.version}"
-    with st.expander("Edit this event"), st.form(prefix):
+    with st.expander(_w("edit")), st.form(prefix):
         values: dict[str, object] = {
-            "event_date": st.date_input("Event date", value=event["event_date"], key=f"{prefix}.event_date",
-                                        min_value=dt.date(1900, 1, 1)),
+            "event_date": st.date_input(i18n.t("col.event_date"), value=event["event_date"],
+                                        key=f"{prefix}.event_date", min_value=dt.date(1900, 1, 1)),
         }
         for name in TEXTS:
-            values[name] = st.text_input(name.replace("_", " ").capitalize(), value=event.get(name) or "",
+            values[name] = st.text_input(i18n.t(f"col.{name}"), value=event.get(name) or "",
                                          key=f"{prefix}.{name}") or None
-        values["latitude"] = st.number_input("Latitude", value=event.get("latitude"), format="%.5f",
+        values["latitude"] = st.number_input(_w("latitude"), value=event.get("latitude"), format="%.5f",
                                              key=f"{prefix}.latitude")
-        values["longitude"] = st.number_input("Longitude", value=event.get("longitude"), format="%.5f",
+        values["longitude"] = st.number_input(_w("longitude"), value=event.get("longitude"), format="%.5f",
                                               key=f"{prefix}.longitude")
-        values["geo_precision"] = st.selectbox("Geo precision", GEO_PRECISIONS, key=f"{prefix}.geo_precision",
+        values["geo_precision"] = st.selectbox(i18n.t("col.geo_precision"), GEO_PRECISIONS,
+                                               key=f"{prefix}.geo_precision",
+                                               format_func=lambda p: i18n.value_name(p, "precision"),
                                                index=GEO_PRECISIONS.index(event["geo_precision"])
                                                if event.get("geo_precision") in GEO_PRECISIONS else None)
-        values["fatalities"] = st.number_input("Fatalities", value=event.get("fatalities"), min_value=0, step=1,
-                                               key=f"{prefix}.fatalities")
-        values["notes"] = st.text_area("Notes", value=event.get("notes") or "", key=f"{prefix}.notes") or None
-        if st.form_submit_button("Save changes", type="primary"):
+        values["fatalities"] = st.number_input(i18n.t("col.fatalities"), value=event.get("fatalities"), min_value=0,
+                                               step=1, key=f"{prefix}.fatalities")
+        values["notes"] = st.text_area(i18n.t("col.notes"), value=event.get("notes") or "",
+                                       key=f"{prefix}.notes") or None
+        if st.form_submit_button(_w("save"), type="primary"):
             _apply(edit_stored, read, values)
 
 
@@ -107,7 +130,7 @@ def editor(event_id: str) -> None:
     try:
         read = _read(event_id)
     except EventsError as err:
-        st.error(f"The event cannot be read for editing now: {ui.plain(err)}")
+        st.error(f"{_w('unreadable')}: {ui.plain(err)}")
         return
     if read is None:
         return
@@ -115,8 +138,9 @@ def editor(event_id: str) -> None:
     if note:
         st.success(ui.plain(note))
     _stale(event_id)
-    st.caption(ui.plain(f"Version {read.version}, status {read.event.get('status')}"))
-    if can_review and read.event.get("status") == "draft" and st.button("Mark reviewed", key="mark_reviewed"):
+    status = i18n.value_name(read.event.get("status"), "status")
+    st.caption(ui.plain(_w("version", version=read.version, status=status)))
+    if can_review and read.event.get("status") == "draft" and st.button(_w("review"), key="mark_reviewed"):
         _apply(mark_reviewed, read)
     if can_edit:
         _form(read)

@@ -220,3 +220,13 @@ def test_single_user_mode_asks_no_one_and_edits(tmp_path, monkeypatch):
     assert not at.exception
     stored = store.stored(event_id)
     assert stored is not None and (stored.version, stored.event["fatalities"]) == (2, 40)
+
+
+def test_the_edit_form_speaks_arabic_too(tmp_path, monkeypatch):
+    store = _store(tmp_path, monkeypatch, team=False)
+    event_id = next(store.iter_events(EventQuery()))["event_id"]
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = "ar"
+    at = _open(at.run(), event_id)
+    assert {"حفظ التعديلات"} <= {b.label for b in at.button}
+    assert at.number_input(key=f"edit.{event_id}.1.fatalities").label == "القتلى"
