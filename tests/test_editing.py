@@ -175,6 +175,23 @@ def test_two_threads_editing_one_version_one_wins(any_store):
     assert len(any_store.edits("test:1")) == 1
 
 
+def _lock_waited_for(dsn: str) -> str:
+    """The lock a backend of the database waits for, once one does (the
+    server's own view of it, not a guess from the clock)."""
+    import time
+
+    import psycopg
+
+    with psycopg.connect(dsn, autocommit=True) as watcher:
+        for _ in range(600):
+            rows = watcher.execute("SELECT wait_event FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                   " AND datname = current_database()").fetchall()
+            if rows:
+                return rows[0][0]
+            time.sleep(0.05)
+    raise AssertionError("no backend waited for a lock within 30 s")
+
+
 @pytest.mark.database
 def test_on_postgresql_an_editor_waiting_for_another_is_refused_once_it_commits(postgres_dsn, monkeypatch):
     """Two connections: the first has updated the row and not committed yet
@@ -206,8 +223,7 @@ def test_on_postgresql_an_editor_waiting_for_another_is_refused_once_it_commits(
     first.start()
     assert updated.wait(30)
     second.start()
-    second.join(0.5)
-    assert second.is_alive()  # waiting for the first editor's transaction
+    assert _lock_waited_for(postgres_dsn) == "advisory"  # the second waits for the first's transaction
     release.set()
     first.join(30)
     second.join(30)
@@ -215,6 +231,38 @@ def test_on_postgresql_an_editor_waiting_for_another_is_refused_once_it_commits(
     refused = results["second"]
     assert isinstance(refused, StaleEditError)
     assert "(by first): fatalities: 10 → 12" in str(refused)
+    stored = store.stored("test:1")
+    assert stored is not None and (stored.version, stored.event["fatalities"]) == (2, 12)
+
+
+@pytest.mark.database
+def test_on_postgresql_the_conditional_update_alone_lets_one_of_two_editors_win(postgres_dsn):
+    """The edit's statement itself, without the writers' lock: the second
+    UPDATE waits for the first one's row lock and, once it commits, finds
+    the version gone (PostgreSQL evaluates the condition again on the
+    row as committed) and changes nothing."""
+    import datetime as dt
+
+    import psycopg
+
+    from events import editing
+    from events.filters import POSTGRESQL
+
+    store = postgres_store.PostgresStore(postgres_dsn)
+    read = _stored_one(store)
+    now = dt.datetime(2026, 5, 1, 12)
+    with psycopg.connect(postgres_dsn) as first, psycopg.connect(postgres_dsn) as second:
+        assert first.execute(*editing.update_sql(read, {"fatalities": 12}, now, POSTGRESQL)).fetchall() == [(2,)]
+        outcome: list[list[tuple]] = []
+        waiting = threading.Thread(target=lambda: outcome.append(
+            second.execute(*editing.update_sql(read, {"fatalities": 13}, now, POSTGRESQL)).fetchall()))
+        waiting.start()
+        assert _lock_waited_for(postgres_dsn) == "transactionid"  # blocked on the first editor's row
+        assert outcome == []
+        first.commit()
+        waiting.join(30)
+        second.commit()
+    assert outcome == [[]]
     stored = store.stored("test:1")
     assert stored is not None and (stored.version, stored.event["fatalities"]) == (2, 12)
 
