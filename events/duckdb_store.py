@@ -292,6 +292,8 @@ class DuckDBStore(Store):
         changes = editing.checked_changes(changes)
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         done: list[tuple] = []
+        # Leaving the block without a commit (stale, or failed) rolls the
+        # edit back: closing the connection does.
         with self._connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
@@ -300,19 +302,12 @@ class DuckDBStore(Store):
                     con.executemany(editing.insert_edits_sql(DUCKDB),
                                     editing.edit_rows(read, changes, user, now, int(done[0][0])))
                     _commit(con)
-                else:
-                    con.execute("ROLLBACK")
             except duckdb.TransactionException:
                 # Another connection of this process changed the row first
                 # (DuckDB's optimistic concurrency): as stale as a lost race.
-                con.execute("ROLLBACK")
                 done = []
             except duckdb.ConversionException as err:
-                con.execute("ROLLBACK")
                 raise ValidationError(f"event {read.event_id} was not changed: {err}") from err
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
         if not done:
             raise editing.refusal(self, read, changes)
         # Read afresh; should an undo have removed it meanwhile, what was written.

@@ -125,6 +125,31 @@ def test_an_edit_of_no_field_or_of_the_stores_own_fields_is_refused(any_store, c
     assert stored is not None and stored.version == 1
 
 
+def test_an_edit_failing_at_its_commit_changes_nothing(any_store, monkeypatch):
+    from events import duckdb_store
+
+    module = duckdb_store if isinstance(any_store, DuckDBStore) else postgres_store
+    read = _stored_one(any_store)
+
+    def failing(con):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(module, "_commit", failing)
+    with pytest.raises(OSError, match="disk full"):
+        any_store.edit_event(read, {"fatalities": 12}, "rana")
+    stored = any_store.stored("test:1")
+    assert stored is not None and (stored.version, stored.event["fatalities"]) == (1, 10)
+    assert any_store.edits("test:1").empty
+
+
+def test_a_value_the_field_cannot_hold_is_refused(any_store):
+    read = _stored_one(any_store)
+    with pytest.raises(ValidationError, match="event test:1 was not changed"):
+        any_store.edit_event(read, {"fatalities": "many"}, "rana")
+    stored = any_store.stored("test:1")
+    assert stored is not None and stored.version == 1
+
+
 def test_edit_stored_validates_and_stores_only_what_differs(any_store):
     read = _stored_one(any_store)
     with pytest.raises(CodedEventError, match="sub_event_type"):
