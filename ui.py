@@ -144,7 +144,7 @@ def sign_out() -> None:
 
 # Each page's address (dashboard.py) and what it needs beyond reading (every
 # role may explore and export), by the title the page gives page_setup.
-PAGE_PATHS = {"Explore": "explore", "Areas and periods": "areas", "Code a report": "code", "Upload": "upload"}
+PAGE_PATHS = {"Explore": "explore", "Areas": "areas", "Code a report": "code", "Upload": "upload"}
 PAGE_NEEDS = {"Code a report": access.CODE, "Upload": access.UPLOAD}
 SIGN_IN = "Sign in"
 

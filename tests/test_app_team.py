@@ -230,3 +230,11 @@ def test_the_edit_form_speaks_arabic_too(tmp_path, monkeypatch):
     at = _open(at.run(), event_id)
     assert {"حفظ التعديلات"} <= {b.label for b in at.button}
     assert at.number_input(key=f"edit.{event_id}.1.fatalities").label == "القتلى"
+
+
+@pytest.mark.parametrize("page", ["areas.py", "code.py", "upload.py"])
+def test_each_page_asks_for_sign_in_and_comes_back_to_itself(tmp_path, monkeypatch, page):
+    store = _store(tmp_path, monkeypatch, team=True)
+    accounts.add_account(store, "rana", "coder", "rana-password")
+    at = _signed_in("rana", page)  # it checks the sign-in page was asked to come back to `page`
+    assert at.title.len == 1 and at.title[0].value != "Sign in"
