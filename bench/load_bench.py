@@ -32,7 +32,10 @@ load work, in turn with the store as it is: `connect` opens a connection
 per read (no pool), `old-indexes` reads a copy of the database (made from
 it as a template) with the indexes it had then. After filling, both
 databases are vacuumed (as autovacuum does a minute after a large import),
-so that index-only scans can skip the rows.
+so that index-only scans can skip the rows. `cursor` measures DuckDB as
+its rule has it, not as its store does today: one connection per process,
+a cursor of it per call (`OneConnection`, held only during its own runs,
+threads and alone: no other process could open the file meanwhile).
 
 All clients start together (a barrier; processes say when they are ready
 and are told to go). The runs take turns, their order rotating from one
@@ -57,6 +60,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -72,12 +76,32 @@ from events.store import Batch, Store
 CACHE = Path("/tmp/load-bench")
 BACKENDS = ("duckdb", "postgresql")
 KINDS = ("threads", "processes", "alone")
-VARIANTS = ("connect", "old-indexes")
+VARIANTS = ("connect", "old-indexes", "cursor")
 # The explore indexes events/postgres_store.py made before issue 19's load work, and the ones after.
 OLD_INDEXES = ("CREATE INDEX events_event_date ON events (event_date DESC, event_id)",
                "CREATE INDEX events_event_type ON events (event_type)",
                "CREATE INDEX events_admin1 ON events (admin1)")
 NEW_INDEXES = ("events_page_order", "events_date_cover", "events_admin1_date", "events_type_date")
+
+
+class OneConnection(DuckDBStore):
+    """A DuckDB store on one connection per process, a cursor of it per call
+    (DuckDBStore opens a connection per call). `close` lets the file go."""
+
+    def __init__(self, path: Path):
+        self._con = duckdb.connect(str(path))
+        super().__init__(path)
+
+    @contextmanager
+    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cursor = self._con.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+
+    def close(self) -> None:
+        self._con.close()
 
 
 class ConnectPerRead(PostgresStore):
@@ -129,6 +153,8 @@ def open_backend(backend: str, target: str) -> Store:
     """`backend` is duckdb, postgresql, or postgresql+VARIANT."""
     if backend == "duckdb":
         return DuckDBStore(Path(target))
+    if backend == "duckdb+cursor":
+        return OneConnection(Path(target))
     return ConnectPerRead(target) if backend == "postgresql+connect" else PostgresStore(target)
 
 
@@ -259,7 +285,8 @@ def main() -> None:
     parser.add_argument("--backend", action="append", choices=BACKENDS, help="repeatable; default both")
     parser.add_argument("--kind", action="append", choices=KINDS, help="repeatable; default all")
     parser.add_argument("--variant", action="append", choices=VARIANTS, default=[],
-                        help="also PostgreSQL as before: without the pool, or with the old indexes (repeatable)")
+                        help="also PostgreSQL as before (without the pool, with the old indexes), DuckDB on one"
+                             " connection (repeatable)")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -275,16 +302,22 @@ def main() -> None:
         targets = {}
         if "duckdb" in backends:
             targets["duckdb"] = str(duckdb_file(args.rows))
+            if "cursor" in args.variant:
+                targets["duckdb+cursor"] = targets["duckdb"]
         if "postgresql" in backends:
             targets.update(postgres_databases(cluster, args.rows, args.variant))
         backends = list(targets)
-        stores = {backend: open_backend(backend, target) for backend, target in targets.items()}
+        stores = {backend: open_backend(backend, target) for backend, target in targets.items()
+                  if backend != "duckdb+cursor"}
         states = client_states(args.clients, args.interactions)
-        plan = [(backend, kind) for kind in kinds for backend in backends]
+        plan = [(backend, kind) for kind in kinds for backend in backends
+                if (backend, kind) != ("duckdb+cursor", "processes")]
         runs: dict[tuple[str, str], list[Run]] = {step: [] for step in plan}
         loads = []
         for number in range(args.repeat):
             for backend, kind in plan[number % len(plan):] + plan[:number % len(plan)]:
+                if backend == "duckdb+cursor":
+                    stores[backend] = open_backend(backend, targets[backend])
                 forget(stores[backend])
                 if kind == "threads":
                     run = in_threads(stores[backend], states)
@@ -292,6 +325,10 @@ def main() -> None:
                     run = in_processes(backend, targets[backend], args.clients, args.interactions)
                 else:
                     run = in_threads(stores[backend], states[:1])
+                one = stores[backend]
+                if isinstance(one, OneConnection):
+                    one.close()
+                    del stores[backend]
                 runs[(backend, kind)].append(run)
                 loads.append(os.getloadavg()[0])
                 print(f"  run {number + 1}, {backend} {kind}: {len(run.times)} interactions in "
