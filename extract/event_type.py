@@ -35,6 +35,11 @@ from .text import Finding, Hit, Report, Span
 
 _PROTESTS = ("Peaceful protest",)
 _SUBJECT_GAP = 8  # characters between an Arabic subject and its verb: "الأهالي بضرب", "الشبان وهاجموا"
+_BUILDINGS = frozenset(("منزل", "منازل", "المنازل", "بيوت", "البيوت", "مبنى", "مباني", "house", "houses", "home",
+                        "homes", "building", "buildings"))
+_OBJECT_GAP = 25  # characters between a verb of blowing up and its object, its subject between them
+_VICTIM_GAP = 12  # characters between a death word and the protester it names: "مقتل أحد المتظاهرين"
+_ACCUSED_GAP = 6  # characters between an accusation and what it is of: "بتهمة القتل", "accused of killing"
 _ATTEMPT_GAP = 4  # characters between an attempt word and the taking it was: "محاولة تقدم", "attempted to take"
 _SENTENCE_END = (".", "؛", ";", "!", "?", "؟")
 
@@ -104,10 +109,31 @@ def _finding(value: str, hits: list[Hit[str]], confidence: float) -> Finding[str
     return Finding[str](value, tuple(sorted({h.span for h in hits}, key=lambda s: s.start)), confidence)
 
 
+_DETAINING = ("Arrests", "Abduction/forced disappearance")
+_ARTICLE = ("لل", "ال")
+
+
+def _person(hit: Hit[str]) -> bool:
+    """An Arabic participle of detaining names the person, not the act: المعتقلين, مختطف (detainees,
+    the abducted) begin with م, where the verb and its verbal noun do not (اعتقل, اعتقال, خطف)."""
+    term = hit.term
+    for article in _ARTICLE:
+        term = term.removeprefix(article)
+    return not hit.term.isascii() and term.startswith("م") and " " not in term
+
+
+def _acts(hits: list[Hit[str]]) -> list[Hit[str]]:
+    """The event words that tell what happened: not what someone was accused of ("متهماً بالتحرش",
+    "arrested on charges of murder"), nor the detained named as people ("أهالي المعتقلين")."""
+    accusations = [h for h in hits if h.value == "@accused"]
+    return [h for h in hits if not (h.value in _DETAINING and _person(h)) and not any(
+        0 <= h.span.start - a.span.end <= _ACCUSED_GAP for a in accusations)]
+
+
 def find_sub_event_type(report: Report) -> list[Finding[str]]:
     """The sub-event types the report's words support, the one ACLED would
     code first; [] when no event word is found."""
-    hits = report.find(lexicons.triggers())
+    hits = _acts(report.find(lexicons.triggers()))
     cues: dict[str, list[Hit[str]]] = {}
     for hit in hits:
         cues.setdefault(hit.value, []).append(hit)
@@ -126,6 +152,11 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
         for weapon in [v for v in results if _explosive(v)]:
             del results[weapon]
         results["Remote explosive/landmine/IED"] = cues["@remnant"]
+    blown_up = [b for b in hits if b.term in _BUILDINGS and any(
+        0 < b.span.start - e.span.end <= _OBJECT_GAP for e in cues.get("@explosion", []))]
+    if blown_up and not casualties and not any(_explosive(v) for v in results):
+        # "فجرت قوات النظام منازل المدنيين": houses blown up are property destroyed.
+        results.setdefault("Looting/property destruction", cues["@explosion"][:1] + blown_up[:1])
     if not any(_explosive(v) for v in results) and cues.get("@explosion") and (
             casualties or "Looting/property destruction" not in results):
         # A blast of no named kind is a bomb set off where it lay (houses blown up are property destroyed).
@@ -154,6 +185,10 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
         # Reinforcements "with tanks and rocket launchers": weapons named are carried, not fired.
         for weapon in [v for v, found in results.items() if _explosive(v) and not any(_fires(h) for h in found)]:
             del results[weapon]
+    if cues.get("@seize") and not casualties and not attacks:
+        # Rockets seized on their way were never fired: the weapons kept from use, not a shelling.
+        for weapon in [v for v, found in results.items() if _explosive(v) and not any(_fires(h) for h in found)]:
+            results.setdefault("Disrupted weapons use", cues["@seize"] + results.pop(weapon)[:1])
     if cues.get("@seize") and not results.get("Disrupted weapons use"):
         # Weapons seized are weapons kept from use; anything else seized is looted.
         taken = "Disrupted weapons use" if cues.get("@weapon") else "Looting/property destruction"
@@ -199,7 +234,9 @@ def _protest(report: Report, hits: list[Hit[str]], cues: dict[str, list[Hit[str]
     negated = [report.span(*m.span()) for m in fatalities.NEGATED.finditer(report.key)]  # "no one was killed"
     lethal = [h for h in cues.get("@lethal", []) + [
         h for h in cues.get("@kill", []) + cues.get("@attack", [])
-        if h.span.start > first.span.start and deaths.get(h.term) in ("death", "died")
+        # After the demonstration's word, or right before the protester it names ("قتل متظاهر").
+        if (h.span.start > first.span.start or 0 <= first.span.start - h.span.end <= _VICTIM_GAP)
+        and deaths.get(h.term) in ("death", "died")
         and not any(n.start <= h.span.start < n.end for n in negated)]
         if not _about(report, h, contexts)]  # "to demand justice for the killing of ..." is what it was about
     riot = cues.get("Violent demonstration", []) + cues.get("@riot", []) + cues.get("@burn", [])

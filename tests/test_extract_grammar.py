@@ -109,6 +109,24 @@ def test_every_summed_span_is_evidence(geocoder):
     ("عثرت قوى الأمن على مستودع أسلحة في بلدة الشدادي", "Change to group/activity"),
     # People who found a body did not kill him.
     ("عثر الأهالي على جثة شاب مقتولاً بالرصاص قرب الصنمين", "Attack"),
+    # What someone was accused of is not what happened to him.
+    ("تجمع عدد من الأهالي وضربوا لصاً متهماً بالتحرش حتى الموت", "Mob violence"),
+    # The detained named as people are not an arrest (أهالي المعتقلين).
+    ("تجمع ذوو المعتقلين أمام القصر العدلي مطالبين بالكشف عن مصير أبنائهم", "Peaceful protest"),
+    # A protester killed, named right after the death word.
+    ("قتل متظاهر برصاص قوات الأمن خلال مظاهرة في بلدة نوى", "Excessive force against protesters"),
+    # A bomb thrown by hand is a grenade.
+    ("أصيب شخصان إثر إلقاء قنبلة على محل في مدينة جاسم", "Grenade"),
+    # Rockets seized were never fired.
+    ("صادرت قوى الأمن شحنة صواريخ في طريقها إلى البادية", "Disrupted weapons use"),
+    # Houses blown up are property destroyed.
+    ("فجرت قوات النظام منازل المهجرين في بلدة الكرك", "Looting/property destruction"),
+    # A brawl between families is a crowd's violence.
+    ("اندلع شجار بين عائلتين في بلدة المسيفرة", "Mob violence"),
+    # A release in exchange for a release is a prisoner exchange.
+    ("أفرجت الفصائل عن ثلاثة جنود مقابل إطلاق سراح معتقلين", "Agreement"),
+    # The defence ministry speaks for the state's forces.
+    ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
 def test_the_sub_event_type_follows_the_definitions(text, sub_event_type, geocoder):
     assert _draft(text, geocoder)["sub_event_type"] == sub_event_type
