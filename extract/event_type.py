@@ -85,6 +85,7 @@ def _target(report: Report, attack: Hit[str], cues: dict[str, list[Hit[str]]]) -
     return armed[-1] if armed and (passive or arabic) else None
 
 
+_BASE_GAP = 60  # characters from a word of establishing to its base: "حولت ... مبنى المدرسة في بلدة حطلة إلى مقر"
 _BASES = {"مقر", "مقرا", "مقرات", "قاعده", "نقطه عسكريه", "نقطه", "base", "military base", "headquarters", "outpost",
           "military post", "military point", "position"}
 
@@ -94,7 +95,7 @@ def _base_established(cues: dict[str, list[Hit[str]]]) -> list[Hit[str]]:
     few words on ("أقام ... نقطة عسكرية جديدة")."""
     for establish in cues.get("@establish", []):
         for base in cues.get("@armed", []):
-            if base.term in _BASES and 0 < base.span.start - establish.span.end <= 40:
+            if base.term in _BASES and 0 < base.span.start - establish.span.end <= _BASE_GAP:
                 return [establish, base]
     return []
 
@@ -124,10 +125,23 @@ def _person(hit: Hit[str]) -> bool:
 
 def _acts(hits: list[Hit[str]]) -> list[Hit[str]]:
     """The event words that tell what happened: not what someone was accused of ("متهماً بالتحرش",
-    "arrested on charges of murder"), nor the detained named as people ("أهالي المعتقلين")."""
+    "arrested on charges of murder"), nor what did not happen ("دون أي اشتباكات"), nor the
+    detained named as people ("أهالي المعتقلين")."""
     accusations = [h for h in hits if h.value == "@accused"]
-    return [h for h in hits if not (h.value in _DETAINING and _person(h)) and not any(
-        0 <= h.span.start - a.span.end <= _ACCUSED_GAP for a in accusations)]
+    negations = [h for h in hits if h.value == "@without"]
+    acts = []
+    for hit in hits:
+        if hit.value in _DETAINING and _person(hit) or any(
+                0 <= hit.span.start - a.span.end <= _ACCUSED_GAP for a in accusations):
+            continue
+        if any(0 <= hit.span.start - n.span.end <= 1 for n in negations):
+            # "دون أي اشتباكات", "without any fighting": no fight, so a peaceful handover; any other
+            # event word so denied did not happen.
+            if hit.value == "Armed clash":
+                acts.append(Hit(hit.span, hit.term, "@peaceful"))
+            continue
+        acts.append(hit)
+    return acts
 
 
 def find_sub_event_type(report: Report) -> list[Finding[str]]:
@@ -214,7 +228,8 @@ def _fires(hit: Hit[str]) -> bool:
 
 
 def _protest(report: Report, hits: list[Hit[str]], cues: dict[str, list[Hit[str]]]) -> Finding[str] | None:
-    contexts = cues.get("@context", [])
+    # What a protest was against: "احتجاجاً على مقتل ثلاثة مدنيين" names deaths it was about.
+    contexts = cues.get("@context", []) + cues.get("@protesting", [])
     # People gathering, marching or blocking a road to demand, oppose or complain about something protest.
     gatherings = [g for g in cues.get("@gather", []) if any(
         c.span.start > g.span.end and _same_sentence(report, g.span, c.span) for c in contexts)]
@@ -283,12 +298,15 @@ def _mob(report: Report, cues: dict[str, list[Hit[str]]], events: list[Hit[str]]
     bodies = lexicons.death_words().values
     violence = [h for h in attacks + cues.get("Armed clash", []) + cues.get("@burn", [])
                 if (not h.term.isascii() or h.term in _ACTS_OF_CROWDS) and bodies.get(h.term) != "body"]
-    if not people or not violence or cues.get("@armed") or any(_explosive(h.value) for h in events):
-        return None
-    if any(inter not in ("Civilians", "Protesters") for _, inter in
-           (hit.value for hit in report.find(lexicons.actors()))):
+    if not people or not violence or any(_explosive(h.value) for h in events):
         return None
     first = min(violence, key=lambda h: h.span.start)
+    # An armed side named before the violence did it; one named after it is whom the crowd beat
+    # ("أقدم عدد من الأهالي على ضرب عنصر من الشرطة").
+    if any(h.span.start < first.span.start for h in cues.get("@armed", [])) or any(
+            inter not in ("Civilians", "Protesters") and hit.span.start < first.span.start
+            for hit in report.find(lexicons.actors()) for _, inter in (hit.value,)):
+        return None
     # Who did it is written before the verb in English, after it in Arabic ("اعتدى عدد من الأهالي").
     # An Arabic subject before its verb stands right before it ("الأهالي اعتدوا"); people further
     # before did something else ("عثر الأهالي على جثة شاب مقتولاً": they found him).

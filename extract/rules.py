@@ -223,7 +223,10 @@ def said_when(report: Report, span: Span) -> bool:
 # Words that open the account of another event ("..., فيما قصفت ...").
 _NEXT_EVENT = re.compile("|".join(
     [rf"(?:[،,.؛;]\s*|\s)(?={re.escape(normalise(w))} )" for w in ("فيما", "بينما", "في حين", "وفي سياق متصل",
-                                                                   "وفي سياق اخر", "من جهة اخرى", "كما")]
+                                                                   "وفي سياق اخر", "من جهة اخرى", "كما",
+                                                                   "وفي حادثه منفصله", "في حادثه منفصله",
+                                                                   "وفي حادثه اخرى", "في حادثه اخرى",
+                                                                   "وفي حادث منفصل", "الى ذلك")]
     + [rf"(?:[.;]\s*|,\s*|\s)(?={w}\b)" for w in ("meanwhile", "elsewhere", "separately", "in a separate",
                                                    "in another", "while")]))
 

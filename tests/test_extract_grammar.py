@@ -125,6 +125,14 @@ def test_every_summed_span_is_evidence(geocoder):
     ("اندلع شجار بين عائلتين في بلدة المسيفرة", "Mob violence"),
     # A release in exchange for a release is a prisoner exchange.
     ("أفرجت الفصائل عن ثلاثة جنود مقابل إطلاق سراح معتقلين", "Agreement"),
+    # What did not happen is no event: a handover "without any clashes".
+    ("سلمت قسد عدداً من القرى لقوات النظام بموجب تفاهمات، دون أي اشتباكات", "Non-violent transfer of territory"),
+    # Deaths a protest was against are what it was about.
+    ("خرجت مظاهرة في مدينة الأتارب احتجاجاً على مقتل ثلاثة مدنيين بغارة", "Peaceful protest"),
+    # A crowd beating a policeman: the armed man after the verb is whom they beat.
+    ("أقدم عدد من الأهالي على ضرب عنصر من الشرطة وطرده من البلدة", "Mob violence"),
+    ("وثقت منظمة تعرض نساء لاعتداءات جنسية في مركز احتجاز", "Sexual violence"),
+    ("حولت الميليشيات مبنى المدرسة في بلدة حطلة إلى مقر عسكري لها", "Headquarters or base established"),
     # The defence ministry speaks for the state's forces.
     ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
@@ -195,6 +203,12 @@ def test_an_unknown_village_in_english_is_flagged_with_its_area(text, village, a
     assert (draft["location"], draft["admin1"], draft["geo_precision"]) == (area, area, 3)
     [flag] = draft["flags"]
     assert f"'{village}' is not in the gazetteer" in flag
+
+
+def test_a_separate_incident_is_an_event_of_its_own(geocoder):
+    text = "قتل مدني برصاص مجهولين في مدينة الميادين، وفي حادثة منفصلة انفجر لغم أرضي بسيارة في بادية البوكمال."
+    assert [d["sub_event_type"] for d in draft_events(text, PUBLISHED, geocoder)] == [
+        "Attack", "Remote explosive/landmine/IED"]
 
 
 def test_a_death_later_of_wounds_stays_with_its_event(geocoder):
