@@ -25,6 +25,8 @@ OPEN_KEY = "open_event"
 def open_event(event_id: str | None) -> None:
     if event_id:
         st.session_state[OPEN_KEY] = event_id
+        # Opened (again): its edit form starts from the event as stored now.
+        st.session_state.pop(explore_edit.READ_KEY, None)
 
 
 def close() -> None:
