@@ -58,6 +58,9 @@ STATEMENTS = {
     "end_expired": "DELETE FROM sessions WHERE expires_at <= {now} RETURNING name",
 }
 
+# The statements that only read: a backend may run them on a read connection.
+READS = frozenset({"account", "list", "session"})
+
 
 class _Placeholders(dict):
     def __init__(self, dialect: Dialect):

@@ -111,6 +111,11 @@ _DDL = [
     "CREATE TABLE IF NOT EXISTS undone_batches (batch_id TEXT, origin TEXT, file_name TEXT,"
     " file_hash TEXT, coder TEXT, created_at TIMESTAMP, rows BIGINT, rejected BIGINT, skipped BIGINT,"
     " undone_by TEXT, undone_at TIMESTAMP)",
+    *accounts.DDL,
+    # Version 6 to 7 (as duckdb_store._VERSIONED): a row kept before edits existed is its first version.
+    "ALTER TABLE events ADD COLUMN IF NOT EXISTS version BIGINT DEFAULT 1",
+    "ALTER TABLE replaced_events ADD COLUMN IF NOT EXISTS version BIGINT",
+    "ALTER TABLE edits ADD COLUMN IF NOT EXISTS version BIGINT",
     # Indexes that fit the filters and the page's order, and what undo looks up.
     # The first page in the page's own order (NULLS LAST: the index before,
     # DESC alone, is NULLS FIRST and went unused for it).
@@ -128,11 +133,6 @@ _DDL = [
     _covering("events_type_date", "event_type", "event_date"),
     "CREATE INDEX IF NOT EXISTS events_batch_id ON events (batch_id)",
     "CREATE INDEX IF NOT EXISTS replaced_events_superseded_by ON replaced_events (superseded_by)",
-    *accounts.DDL,
-    # Version 6 to 7 (as duckdb_store._VERSIONED): a row kept before edits existed is its first version.
-    "ALTER TABLE events ADD COLUMN IF NOT EXISTS version BIGINT DEFAULT 1",
-    "ALTER TABLE replaced_events ADD COLUMN IF NOT EXISTS version BIGINT",
-    "ALTER TABLE edits ADD COLUMN IF NOT EXISTS version BIGINT",
     "CREATE INDEX IF NOT EXISTS edits_event_id ON edits (event_id)",
 ]
 # The Latin text filter is ILIKE '%...%' on these columns: trigram indexes
@@ -435,6 +435,10 @@ class PostgresStore(Store):
 
     def account_rows(self, statement: str, params: Mapping[str, object]) -> list[tuple]:
         sql = accounts.statement(statement, POSTGRESQL)
+        if statement in accounts.READS:
+            # Checking a session is every page run's first query: a pooled connection.
+            with self._reading() as con:
+                return con.execute(sql, dict(params)).fetchall()
         with self._connect() as con, self._translated():
             try:
                 cursor = con.execute(sql, dict(params))
