@@ -27,7 +27,8 @@ end of the rerun:
 Bytes: every websocket message the page received from the key press to
 that script_finished (counted by a wrapper of the page's WebSocket: through
 Playwright's `framereceived`, its driver copied every frame and ran out of
-memory on the naive page's); not the app's static files. The
+memory on the naive page's); not the app's static files. A rerun that ends
+without its map (Streamlit refuses a message over 200 MB) fails. The
 naive page has `--timeout` seconds; a round it does not finish counts as
 "> timeout" (a median of those is a bound, and so is the ratio), and its
 server is restarted, since a script stuck serialising points would slow
@@ -69,13 +70,16 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 START_FLOOR = 40
-# Largest first, so that no size gets the quiet machine alone; Quneitra warms up.
+# One a round, largest first; Quneitra, the smallest, warms up.
 GOVERNORATES = ("Aleppo", "Rural Damascus", "Homs", "Hama", "Dar'a", "Idleb", "Al-Hasakeh", "Damascus",
                 "Deir-ez-Zor", "Lattakia", "Tartous", "Ar-Raqqa", "As-Sweida")
 WARM_UP = "Quneitra"
 FLOORS = (1, 2, 3)
-# --scope country: all of Syria, the floor lowered from 40 to 1, 2, 3, ...
+# --scope country: all of Syria, the floor lowered from 40 to 3, 4, 5, ...
+# (at 1M: 107k, 75k, 53k events; floors 1 and 2 make the naive page's
+# message 80-200 MB).
 COUNTRY_WARM_UP = 30
+COUNTRY_FLOOR = 3
 FINISHED = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_SUCCESSFULLY")
 # A script_finished message is a few bytes; larger frames are not parsed.
 SMALL_FRAME = 1_000
@@ -91,9 +95,10 @@ QUIET_SECONDS = 0.1
 @dataclass
 class Rerun:
     seconds: float | None  # None: not finished within the timeout
-    received: float | None  # from the key press to the script_finished message
+    received: float | None  # from the Enter key's event to the script_finished message
     bytes: int  # received from the key press to the end (or to the timeout)
     load_bytes: int  # received for the page's first run, before the change
+    failed: str = ""  # why a rerun that ended did not count (no map drawn)
 
 
 class Server:
@@ -251,6 +256,10 @@ def one_rerun(browser: Browser, url: str, path: str, governorate: str | None, fl
         seconds = drawn - enter
         if seconds > timeout:
             return Rerun(None, None, frames.bytes(mark, end + 1), frames.bytes(0, loaded + 1))
+        if page.get_by_test_id("stException").count() or not page.locator(
+                "[data-testid=stDeckGlJsonChart] canvas").count():
+            return Rerun(None, None, frames.bytes(mark, end + 1), frames.bytes(0, loaded + 1),
+                         "the run ended without its map (an error shown instead)")
         if shot is not None:
             page.wait_for_timeout(2_000)  # WebGL draws a few frames after the data
             page.screenshot(path=shot)
@@ -272,7 +281,7 @@ def filter_states(scope: str, rounds: int) -> list[tuple[str | None, int]]:
     states: list[tuple[str | None, int]]
     if scope == "country":
         states = [(None, COUNTRY_WARM_UP)]
-        states += [(None, floor) for floor in range(1, rounds + 1)]
+        states += [(None, floor) for floor in range(COUNTRY_FLOOR, COUNTRY_FLOOR + rounds)]
     else:
         states = [(WARM_UP, FLOORS[0])]
         states += [(GOVERNORATES[i % len(GOVERNORATES)], FLOORS[i % len(FLOORS)]) for i in range(rounds)]
@@ -293,8 +302,10 @@ def bench(browser: Browser, rows: int, rounds: int, timeout: float, scope: str) 
     naive_db = folder / "naive.duckdb"
     shutil.copyfile(one.path, naive_db)
     app = Server("dashboard.py", one.path, folder / "app.log")
-    # The naive page may send more than Streamlit's 200 MB a message: let it try.
-    naive = Server("bench/naive_explore.py", naive_db, folder / "naive.log", ("--server.maxMessageSize", "4000"))
+    # Streamlit refuses a message over 200 MB (the naive page then shows an
+    # error, which counts as a failure): Playwright's driver, which receives
+    # every websocket frame from Chromium, runs out of memory on larger ones.
+    naive = Server("bench/naive_explore.py", naive_db, folder / "naive.log")
     results: dict[str, list[Rerun]] = {"app": [], "naive": []}
     print(f"\n{rows:,} events, {scope}; load at the start: {_load()}", flush=True)
     try:
@@ -310,7 +321,7 @@ def bench(browser: Browser, rows: int, rounds: int, timeout: float, scope: str) 
                     server.restart()
                 if number:
                     results[side].append(rerun)
-                shown = ("timeout" if rerun.seconds is None or rerun.received is None
+                shown = (rerun.failed or "timeout" if rerun.seconds is None or rerun.received is None
                          else f"{rerun.seconds:.2f} s (run ended at {rerun.received:.2f} s)")
                 print(f"  {'warm-up' if not number else f'round {number}'} {side:5} {governorate or 'Syria'} ≥{floor} "
                       f"({counts[governorate, floor][1]} events): {shown}, {rerun.bytes:,} bytes"
