@@ -26,6 +26,7 @@ the definitions weigh (`@attack`, `@kill`: someone was attacked or killed;
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from events import taxonomy
@@ -38,6 +39,8 @@ _SUBJECT_GAP = 8  # characters between an Arabic subject and its verb: "الأه
 _BUILDINGS = frozenset(("منزل", "منازل", "المنازل", "بيوت", "البيوت", "مبنى", "مباني", "house", "houses", "home",
                         "homes", "building", "buildings"))
 _OBJECT_GAP = 25  # characters between a verb of blowing up and its object, its subject between them
+# Fire opened on the demonstration named next: "النار على مظاهرة", "fire on protesters".
+_FIRED_ON = re.compile(r"(?:النار|الرصاص|الرصاص الحي|fire|shots|live ammunition) (?:على|باتجاه|on|at) (?:the )?$")
 _VICTIM_GAP = 12  # characters between a death word and the protester it names: "مقتل أحد المتظاهرين"
 _ACCUSED_GAP = 6  # characters between an accusation and what it is of: "بتهمة القتل", "accused of killing"
 _ATTEMPT_GAP = 4  # characters between an attempt word and the taking it was: "محاولة تقدم", "attempted to take"
@@ -240,21 +243,28 @@ def _protest(report: Report, hits: list[Hit[str]], cues: dict[str, list[Hit[str]
     first = protests[0]
     violent = [h for h in hits if not h.value.startswith("@") and h.value not in _PROTESTS
                and h.value not in ("Arrests", "Abduction/forced disappearance", "Violent demonstration")]
+    # Demonstrators who clash (اشتبك متظاهرون بالحجارة مع الشرطة) riot: the clash's subject, right
+    # after its verb, is the demonstration's word.
+    clashing = [h for h in violent if h.value == "Armed clash" and 0 <= first.span.start - h.span.end <= 1]
     # Other event words before the demonstration's own, not what it was about, make it another event.
-    earlier = [h for h in violent if h.span.start < first.span.start
+    earlier = [h for h in violent if h.span.start < first.span.start and h not in clashing
                and not any(c.span.end <= h.span.start and c.span.start >= first.span.start - 200 for c in contexts)]
     if earlier:
         return None
     deaths = lexicons.death_words().values
     negated = [report.span(*m.span()) for m in fatalities.NEGATED.finditer(report.key)]  # "no one was killed"
+    start = first.span.start - report.base
+    fired_on = bool(_FIRED_ON.search(report.raw, max(0, start - 20), start))
     lethal = [h for h in cues.get("@lethal", []) + [
         h for h in cues.get("@kill", []) + cues.get("@attack", [])
-        # After the demonstration's word, or right before the protester it names ("قتل متظاهر").
-        if (h.span.start > first.span.start or 0 <= first.span.start - h.span.end <= _VICTIM_GAP)
+        # After the demonstration's word, right before the protester it names ("قتل متظاهر"), or
+        # anywhere in the sentence of fire opened on it ("قتل شاب ... بعد أن فتح عناصر النار على مظاهرة").
+        if (h.span.start > first.span.start or 0 <= first.span.start - h.span.end <= _VICTIM_GAP
+            or fired_on and _same_sentence(report, h.span, first.span))
         and deaths.get(h.term) in ("death", "died")
         and not any(n.start <= h.span.start < n.end for n in negated)]
         if not _about(report, h, contexts)]  # "to demand justice for the killing of ..." is what it was about
-    riot = cues.get("Violent demonstration", []) + cues.get("@riot", []) + cues.get("@burn", [])
+    riot = cues.get("Violent demonstration", []) + cues.get("@riot", []) + cues.get("@burn", []) + clashing
     # What a protest demands (the release of detainees) is not what was done to it.
     stopped = [h for h in cues.get("@intervention", []) + cues.get("Arrests", [])
                + cues.get("Abduction/forced disappearance", []) if not _about(report, h, contexts)]

@@ -11,6 +11,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from geo.gazetteer import GAZETTEER_DIR
 from geo.normalise import normalise
 
 from .morphology import arabic_forms, english_forms
@@ -48,7 +49,8 @@ def _event_word_entries() -> list[tuple[str, str]]:
         for verb in _split(row["verbs"]):
             perfect, _, imperfect = verb.partition(":")
             verbs.append((perfect, imperfect[1:] if imperfect.startswith(("ي", "ت")) else imperfect))
-        forms = arabic_forms(row["root"], _split(row["forms"]), _split(row["nouns"]), verbs)
+        # A generated form that is a town's name is the town: تدمر (she destroys) is Tadmur.
+        forms = arabic_forms(row["root"], _split(row["forms"]), _split(row["nouns"]), verbs) - _town_names()
         after = f" {row['after']}" if row["after"] else ""
         entries += [(form + after, row["value"]) for form in sorted(forms)]
     entries += articled
@@ -59,6 +61,13 @@ def _event_word_entries() -> list[tuple[str, str]]:
     entries += [(row["surface"], "@name") for row in _rows("actors.csv") if " " in row["surface"].strip()
                 and not events & set(normalise(row["surface"]).split())]
     return entries
+
+
+@cache
+def _town_names() -> frozenset[str]:
+    """The Arabic names of the gazetteer's towns (places.csv), normalised."""
+    with open(GAZETTEER_DIR / "places.csv", encoding="utf-8", newline="") as handle:
+        return frozenset(normalise(row["name_ar"]) for row in csv.DictReader(handle) if row["name_ar"])
 
 
 def _article_forms(surface: str) -> list[str]:

@@ -78,15 +78,15 @@ def verb_forms(perfect: str, imperfect: str) -> set[str]:
 
 def noun_forms(noun: str) -> set[str]:
     """A noun with the article, ل before the article, plural and dual endings and pronouns."""
-    stems = {noun}
     base = noun[:-1] if noun.endswith("ه") else noun
-    stems.update(base + ending for ending in _NOUN_ENDINGS if ending)
+    # (stem, the ending added): the ن of a plural or dual ending drops before a pronoun, not a ن of
+    # the noun's own (كمين + ه is كمينه; dropping it gave كميه, which is كمية, a quantity).
+    stems = {(noun, ""), *((base + ending, ending) for ending in _NOUN_ENDINGS if ending)}
     forms: set[str] = set()
-    for stem in stems:
+    for stem, ending in stems:
         forms.update((stem, "ال" + stem, "لل" + stem))
         # A pronoun after ة writes it ت: مجزرة + ه -> مجزرته.
-        bound = stem[:-1] + "ت" if stem.endswith("ه") else stem[:-1] if stem.endswith("ان") or stem.endswith(
-            "ين") or stem.endswith("ون") else stem
+        bound = stem[:-1] + "ت" if stem.endswith("ه") else stem[:-1] if ending in ("ان", "ين", "ون") else stem
         forms.update(bound + pronoun for pronoun in PRONOUNS if pronoun)
     return forms
 

@@ -133,6 +133,19 @@ def test_every_summed_span_is_evidence(geocoder):
     ("أقدم عدد من الأهالي على ضرب عنصر من الشرطة وطرده من البلدة", "Mob violence"),
     ("وثقت منظمة تعرض نساء لاعتداءات جنسية في مركز احتجاز", "Sexual violence"),
     ("حولت الميليشيات مبنى المدرسة في بلدة حطلة إلى مقر عسكري لها", "Headquarters or base established"),
+    # A beating at the hands of armed men is their attack, not a mob's.
+    ("تعرض رجل مسن للضرب المبرح على يد عناصر حاجز تابع للفرقة الرابعة", "Attack"),
+    # What a demonstration demands (إسقاط النظام) was not done to anything.
+    ("رفع المحتجون في ساحة الكرامة لافتات تطالب بإسقاط النظام", "Peaceful protest"),
+    # Deaths in the sentence of fire opened on a demonstration.
+    ("قتل شاب وجرح آخرون بعد أن فتح عناصر حاجز النار على مظاهرة في بلدة الصنمين",
+     "Excessive force against protesters"),
+    # Demonstrators who clash with the police riot.
+    ("اشتبك متظاهرون بالحجارة مع عناصر الشرطة في مدينة السويداء", "Violent demonstration"),
+    # A noun's own ن stays before a pronoun: كمية (a quantity) is no ambush.
+    ("أحبطت الأجهزة الأمنية محاولة تهريب كمية من الأسلحة", "Disrupted weapons use"),
+    # A town's name is the town: تدمر is Tadmur, not "she destroys".
+    ("دخلت قوات النظام مدينة تدمر بعد انسحاب التنظيم منها", "Non-violent transfer of territory"),
     # The defence ministry speaks for the state's forces.
     ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
