@@ -79,6 +79,10 @@ def find_place(report: Report, geocoder: OfflineGeocoder) -> list[Finding[Locati
             group = "phrase" if match.group("phrase") else "en"
             phrase_start, phrase_end = match.span(group)
             for start, end in _shorter(report.key, phrase_start, phrase_end, keep):
+                # A capitalised name is not cut inside: "in Sulayman Sari town" is not Salman.
+                if end < phrase_end and _CUT_NAME.match(report.span(start, phrase_end).text,
+                                                         len(report.span(start, end).text)):
+                    continue
                 # No close-spelling guesses in running text: "the President
                 # bridge" is not a typo of a town.
                 text = report.span(start, end).text
@@ -122,6 +126,8 @@ _EN_NAMED = re.compile(
 # event's place only when the text names no other; such a place is found at this confidence.
 ORIGIN = 0.4
 _FROM = re.compile(r"(?<![\w'’-])from $", re.IGNORECASE)
+_CUT_NAME = re.compile(r" [A-Z]")  # a cut before a capitalised word, inside a name
+_UNKNOWN = "is not in the gazetteer"  # the geocoder's words for a name it could place only by its area
 _DISTRICT = re.compile(r"(?:district|subdistrict)$")
 _UNIT = re.compile(r" (?:brigades?|division|corps|battalions?|regiments?|forces|militias?|army|movement"
                    r"|groups?|faction|operations? room|council|front)(?![\w'’-])", re.IGNORECASE)
@@ -166,6 +172,16 @@ def _named_places(report: Report, geocoder: OfflineGeocoder, located: dict[tuple
             if (text, loose) not in located:
                 located[(text, loose)] = geocoder.geocode(text, close_spellings=loose)
             location = located[(text, loose)]
+            if (location is not None and _UNKNOWN in location.raw["rule"] and match.group("kind").strip()
+                    and end == match.end() and bool(match.group("area"))):
+                # "Ithariyah badia in Hama countryside": the gazetteer may know the name without the
+                # word for what it is, among the area's places (Athriya); else the area stands.
+                bare = report.raw[near_start:name_end] + report.raw[kind_end:end]
+                if (bare, True) not in located:
+                    located[(bare, True)] = geocoder.geocode(bare, close_spellings=True)
+                known = located[(bare, True)]
+                if known is not None and _UNKNOWN not in known.raw["rule"]:
+                    location = known
             if location is not None:
                 if location.raw["geo_precision"] == 1 and end >= kind_end and _DISTRICT.search(match.group("kind")):
                     # "Atareb district": the area around the town, not the town.

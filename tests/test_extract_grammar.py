@@ -194,6 +194,11 @@ def test_a_village_the_gazetteer_does_not_know_gives_its_area_and_a_flag_naming_
     ("A patrol set out from Al-Omar oil field in Deir ez Zor countryside.", ("Al-Omar oil field", "Deir-ez-Zor", 1)),
     # A name a unit word follows is a group, not a place (Hamza, not Hamah).
     ("A trader was detained for paying royalties on behalf of Hamza brigade.", (None, None, None)),
+    # The name without the word for what it is, among the area's places (Athriya, in Hama).
+    ("Warplanes struck positions in Ithariyah badia in Hama countryside.", ("Athriya", "Hama", 1)),
+    # A capitalised name is not cut inside ("Sulayman" alone is Salman, elsewhere).
+    ("Gunmen opened fire on a car in Sulayman Sari town in Al Hasakeh countryside.",
+     ("Mazra`at Sulayman Sari", "Al-Hasakeh", 2)),
     # The capital's name alone, or called the city, is the city.
     ("Gunmen killed a man in Hama city.", ("Hamah", "Hama", 1)),
 ])
