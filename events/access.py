@@ -113,14 +113,16 @@ class GuardedStore(Store):
     # Writes.
     def insert(self, events: Events, batch: Batch, replace: Sequence[str] = (), edits: Sequence[dict] = ()) -> int:
         name = self._require(CODE if batch.origin == "coded" else UPLOAD)
-        if batch.origin == "coded" and isinstance(events, Sequence):
+        if batch.origin == "coded":
             # A coded event names its coder (an imported row keeps its
             # source's), and is reviewed only when a reviewer saves it: a
             # coder's (the Code page's queue saves "reviewed") is a draft
-            # until a reviewer marks it.
+            # until a reviewer marks it. Given as a table too: a coded
+            # batch is a few events, and a table must not pass unrewritten.
+            rows = events.to_pylist() if isinstance(events, pa.Table) else events
             reviewed = "reviewed" if may(self.account.role if self.account else None, REVIEW) else "draft"
             events = [{**event, "coder": name, "status": reviewed if event.get("status") == "reviewed"
-                       else event.get("status")} for event in events]
+                       else event.get("status")} for event in rows]
         return self.inner.insert(events, dataclasses.replace(batch, coder=name), replace, edits)
 
     def undo_batch(self, batch_id: str, coder: str | None = None) -> int:
@@ -128,8 +130,11 @@ class GuardedStore(Store):
 
     def edit_event(self, read: Stored, changes: Mapping[str, object], user: str | None) -> Stored:
         name = self._require(EDIT)
-        if "status" in changes and changes["status"] != read.event.get("status"):
-            self._require(REVIEW)  # marking reviewed (or back to draft) is a reviewer's call
+        if "status" in changes:
+            # Marking reviewed (or back to draft) is a reviewer's call. Not
+            # compared with `read`: that is the caller's, and one saying
+            # "reviewed" already would let a coder's edit mark it.
+            self._require(REVIEW)
         return self.inner.edit_event(read, changes, name)
 
     def save_place(self, name: str, latitude: float, longitude: float, aliases: Sequence[str] = (),

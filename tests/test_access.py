@@ -4,6 +4,11 @@ of those it allows; on both backends."""
 
 from __future__ import annotations
 
+import contextlib
+import inspect
+from typing import cast
+
+import pyarrow as pa
 import pytest
 
 from events import access, accounts
@@ -13,7 +18,7 @@ from events.exc import AccessDenied, ConfigurationError
 from events.filters import EventQuery
 from events.importer import commit, import_path, preview
 from events.native import native_csv
-from events.store import Batch, Stored, Summary
+from events.store import Batch, Store, Stored, Summary
 from tests.helpers import make_event
 
 VIEWER, CODER = Account("dana", "viewer"), Account("rana", "coder")
@@ -145,3 +150,85 @@ def test_an_admin_manages_accounts(any_store):
     accounts.add_account(store, "eve", "viewer", "correct horse", by="omar")
     assert [(a["name"], a["role"]) for a in accounts.list_accounts(store)] == [("eve", "viewer")]
     assert accounts.remove_account(store, "eve") is True
+
+
+class _Spy:
+    """A store that records the name of every method called on it, and does nothing."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str):
+        def call(*args, **kwargs):
+            self.calls.append(name)
+
+        return call
+
+
+# Every public method of Store, each a read or a write; the writes with
+# arguments that would do something. A method added to Store fails the
+# test below until it is put in one of these (and, a write, guarded).
+_READ = Stored({**make_event(1), "batch_id": "b1"}, 1)
+WRITES = {
+    "insert": ([make_event(3)], Batch("b2", "native")),
+    "insert (coded)": ([make_event(3, origin="coded")], Batch("coded-test:3", "coded")),
+    "undo_batch": ("b1",),
+    "edit_event": (_READ, {"fatalities": 1}, "dana"),
+    "save_place": ("Tell Example", 35.2, 36.6),
+    "account_rows": ("list", {}),
+}
+READS = {"edits", "stored", "stored_timestamps", "undone", "similar", "summary", "frame", "iter_events", "points",
+         "timeline", "page", "event", "map_events", "grid", "regions", "areas", "compare", "view", "distinct",
+         "date_span", "batches", "learned_places"}
+# Reads Store builds from other reads, which GuardedStore passes on.
+DERIVED = {"imports": "batches"}
+
+
+def _public_methods(cls: type) -> set[str]:
+    return {name for name, _ in inspect.getmembers(cls, inspect.isfunction) if not name.startswith("_")}
+
+
+def test_every_method_of_the_store_is_a_read_or_a_guarded_write():
+    writes = {name.split(" ")[0] for name in WRITES}
+    assert _public_methods(Store) == writes | READS | set(DERIVED)
+    # Each is GuardedStore's own: none reaches the store unseen by it.
+    assert {name for name in writes | READS if name not in vars(GuardedStore)} == set()
+
+
+@pytest.mark.parametrize("account", [VIEWER, None], ids=["viewer", "no one"])
+@pytest.mark.parametrize("write", list(WRITES))
+def test_every_write_is_refused_before_the_store_is_touched(write, account):
+    spy = _Spy()
+    store = GuardedStore(cast(Store, spy), account)
+    with pytest.raises(AccessDenied, match="Not allowed: "):
+        getattr(store, write.split(" ")[0])(*WRITES[write])
+    assert spy.calls == []
+
+
+@pytest.mark.parametrize("read", sorted(READS | set(DERIVED)))
+def test_every_read_is_passed_on_as_it_is(read):
+    spy = _Spy()
+    method = getattr(GuardedStore(cast(Store, spy), VIEWER), read)
+    required = [p for p in inspect.signature(method).parameters.values()
+                if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD]
+    with contextlib.suppress(TypeError):  # a derived read uses what its read gave (None, from the spy)
+        method(*[None] * len(required))
+    assert spy.calls == [DERIVED.get(read, read)]
+
+
+def test_a_coder_cannot_mark_reviewed_by_handing_in_a_read_that_says_reviewed(any_store):
+    store = GuardedStore(_filled(any_store), CODER)
+    read = store.stored("test:2")
+    assert read is not None and read.event["status"] == "draft"
+    forged = Stored({**read.event, "status": "reviewed"}, read.version)
+    with pytest.raises(AccessDenied, match="only a reviewer or admin may mark events reviewed"):
+        store.edit_event(forged, {"status": "reviewed"}, "rana")
+    stored = any_store.stored("test:2")
+    assert stored is not None and (stored.event["status"], stored.version) == ("draft", 1)
+
+
+def test_a_coded_event_given_as_a_table_is_the_coders_draft_too(any_store):
+    table = pa.Table.from_pylist([make_event(5, origin="coded", status="reviewed", coder="someone else")])
+    assert GuardedStore(any_store, CODER).insert(table, Batch("coded-test:5", "coded")) == 1
+    stored = any_store.stored("test:5")
+    assert stored is not None and (stored.event["status"], stored.event["coder"]) == ("draft", "rana")
