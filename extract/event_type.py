@@ -77,7 +77,11 @@ def _target(report: Report, attack: Hit[str], cues: dict[str, list[Hit[str]]]) -
     if civilians:
         return min(civilians, key=lambda t: abs(t.span.start - attack.span.end))
     arabic = not attack.term.isascii()
-    armed = [t for t in in_sentence if not (arabic and 0 <= t.span.start - attack.span.end <= 2)]
+    # The noun right after an Arabic verb of attack is its subject, the attacker of every attack word
+    # of its sentence ("استهدف مسلحون مجهولون بالرصاص سيارة ...": the gunmen are no target of the bullets).
+    verbs = [a for a in cues.get("@attack", []) + cues.get("@kill", []) if not a.term.isascii()]
+    armed = [t for t in in_sentence
+             if not any(0 <= t.span.start - verb.span.end <= 2 for verb in verbs if arabic or verb is attack)]
     after = [t for t in armed if t.span.start >= attack.span.end]
     if after:
         return min(after, key=lambda t: t.span.start)

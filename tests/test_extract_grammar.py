@@ -146,6 +146,10 @@ def test_every_summed_span_is_evidence(geocoder):
     ("أحبطت الأجهزة الأمنية محاولة تهريب كمية من الأسلحة", "Disrupted weapons use"),
     # A town's name is the town: تدمر is Tadmur, not "she destroys".
     ("دخلت قوات النظام مدينة تدمر بعد انسحاب التنظيم منها", "Non-violent transfer of territory"),
+    # The subject right after an Arabic verb of attack attacked: the gunmen are no target of the bullets.
+    ("استهدف مسلحون مجهولون بالرصاص سيارة عضو في لجنة المصالحة ما أدى لمقتله", "Attack"),
+    ("قتل قيادي في حزب الله بضربة إسرائيلية استهدفت سيارته", "Air/drone strike"),
+    ("أعلن قائد فصيل أحرار الشام استقالته من منصبه", "Change to group/activity"),
     # The defence ministry speaks for the state's forces.
     ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
