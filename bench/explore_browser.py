@@ -34,6 +34,11 @@ naive page has `--timeout` seconds; a round it does not finish counts as
 server is restarted, since a script stuck serialising points would slow
 the rounds after it.
 
+Beside the wall time, the CPU seconds the rerun cost (from /proc, the key
+press to the end): the side's server and Chromium's processes. Other work on
+the machine stretches the wall time of a run that waits for a core; its CPU
+time it changes much less.
+
 The sides alternate within each round. A first round of each (Quneitra,
 the smallest governorate) loads the servers' modules and static files and
 is left out of the medians. The load average is printed beside the
@@ -99,6 +104,8 @@ class Rerun:
     bytes: int  # received from the key press to the end (or to the timeout)
     load_bytes: int  # received for the page's first run, before the change
     failed: str = ""  # why a rerun that ended did not count (no map drawn)
+    server_cpu: float = 0.0  # CPU seconds of the page's server, from the key press to the end
+    browser_cpu: float = 0.0  # and of Chromium (with Playwright's driver)
 
 
 class Server:
@@ -145,6 +152,40 @@ class Server:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+def _processes() -> tuple[dict[int, list[int]], dict[int, float], dict[int, bytes]]:
+    """(children, CPU seconds, command line) of every process, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    commands: dict[int, bytes] = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as stat, open(f"/proc/{entry}/cmdline", "rb") as command:
+                fields, commands[int(entry)] = stat.read().rsplit(")", 1)[1].split(), command.read()
+        except OSError:
+            continue  # ended meanwhile
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return children, cpu, commands
+
+
+def cpu_seconds(server: int) -> tuple[float, float]:
+    """CPU seconds used so far by the process tree of `server`, and by that
+    of Playwright's driver (Chromium's processes are its descendants)."""
+    children, cpu, commands = _processes()
+
+    def tree(root: int) -> float:
+        total, stack = 0.0, [root]
+        while stack:
+            pid = stack.pop()
+            total += cpu.get(pid, 0.0)
+            stack += children.get(pid, [])
+        return total
+
+    drivers = [pid for pid in children.get(os.getpid(), []) if b"playwright" in commands.get(pid, b"")]
+    return tree(server), sum(map(tree, drivers))
 
 
 def _load() -> str:
@@ -221,12 +262,14 @@ def settle(page: Page, deadline: float) -> None:
         quiet = quiet + 1 if time.perf_counter() - began < QUIET_SECONDS else 0
 
 
-def one_rerun(browser: Browser, url: str, path: str, governorate: str | None, floor: int, counts: tuple[str, str],
-              timeout: float, shot: Path | None = None) -> Rerun:
+def one_rerun(browser: Browser, server: Server, path: str, governorate: str | None, floor: int,
+              counts: tuple[str, str], timeout: float, shot: Path | None = None) -> Rerun:
     """Open `path` at `governorate` (None: all) above START_FLOOR, then set the floor to
     `floor` in the page: the time and bytes of that rerun. `counts`: the
     Events metric before and after, as the page writes them; `shot`: where
     to save a screenshot of the page after the rerun (once timed)."""
+    url = server.url
+    assert server.process is not None
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
@@ -244,6 +287,7 @@ def one_rerun(browser: Browser, url: str, path: str, governorate: str | None, fl
         box.fill(str(floor))
         frames.read()
         mark = len(frames.seen)
+        cpu_before = cpu_seconds(server.process.pid)
         start = time.perf_counter()
         box.press("Enter")
         end = frames.finished_after(mark, start + timeout)
@@ -252,6 +296,7 @@ def one_rerun(browser: Browser, url: str, path: str, governorate: str | None, fl
         left = max(start + timeout - time.perf_counter(), 0.001)
         page.wait_for_function(METRIC, arg=["Events", counts[1]], polling="raf", timeout=left * 1000)
         drawn = page.evaluate(TWO_FRAMES) / 1000
+        cpu = [after - before for after, before in zip(cpu_seconds(server.process.pid), cpu_before, strict=True)]
         enter = page.evaluate("() => window.__enter") / 1000
         seconds = drawn - enter
         if seconds > timeout:
@@ -263,7 +308,8 @@ def one_rerun(browser: Browser, url: str, path: str, governorate: str | None, fl
         if shot is not None:
             page.wait_for_timeout(2_000)  # WebGL draws a few frames after the data
             page.screenshot(path=shot)
-        return Rerun(seconds, frames.seen[end][0] - enter, frames.bytes(mark, end + 1), frames.bytes(0, loaded + 1))
+        return Rerun(seconds, frames.seen[end][0] - enter, frames.bytes(mark, end + 1), frames.bytes(0, loaded + 1),
+                     server_cpu=cpu[0], browser_cpu=cpu[1])
     finally:
         context.close()
 
@@ -315,14 +361,15 @@ def bench(browser: Browser, rows: int, rounds: int, timeout: float, scope: str) 
                 order.reverse()
             for side, server, path in order:
                 shot = folder / f"{side}_{scope}.png" if number == len(states) - 1 else None
-                rerun = one_rerun(browser, server.url, path, governorate, floor, counts[governorate, floor], timeout,
+                rerun = one_rerun(browser, server, path, governorate, floor, counts[governorate, floor], timeout,
                                   shot)
                 if rerun.seconds is None:
                     server.restart()
                 if number:
                     results[side].append(rerun)
                 shown = (rerun.failed or "timeout" if rerun.seconds is None or rerun.received is None
-                         else f"{rerun.seconds:.2f} s (run ended at {rerun.received:.2f} s)")
+                         else f"{rerun.seconds:.2f} s (run ended at {rerun.received:.2f} s; CPU: server "
+                              f"{rerun.server_cpu:.2f} s, browser {rerun.browser_cpu:.2f} s)")
                 print(f"  {'warm-up' if not number else f'round {number}'} {side:5} {governorate or 'Syria'} ≥{floor} "
                       f"({counts[governorate, floor][1]} events): {shown}, {rerun.bytes:,} bytes"
                       f" (first run {rerun.load_bytes:,}); load {_load()}", flush=True)
@@ -334,8 +381,11 @@ def bench(browser: Browser, rows: int, rounds: int, timeout: float, scope: str) 
     print(f"{rows:,} events, {scope}, medians of {rounds} rounds (load at the end: {_load()}):")
     for side, runs in results.items():
         sizes = [float(r.bytes) for r in runs]
+        done = [r for r in runs if r.seconds is not None]
         print(f"  {side:5}: {_seconds(medians[side], timeout)} from the change to the end of the rerun;"
-              f" {_median(sizes):,.0f} bytes received per rerun (most {max(sizes):,.0f})")
+              f" {_median(sizes):,.0f} bytes received per rerun (most {max(sizes):,.0f}); CPU of the reruns"
+              f" done: server {_median([r.server_cpu for r in done]):.2f} s,"
+              f" browser {_median([r.browser_cpu for r in done]):.2f} s")
     bound = "> " if math.isinf(medians["naive"]) else ""
     ratio = (timeout if bound else medians["naive"]) / medians["app"]
     print(f"  naive / app: {bound}{ratio:.1f}×; the last round's pages: {folder}/{{app,naive}}_{scope}.png",
