@@ -132,9 +132,10 @@ def _person(hit: Hit[str]) -> bool:
 
 def _acts(hits: list[Hit[str]]) -> list[Hit[str]]:
     """The event words that tell what happened: not what someone was accused of ("متهماً بالتحرش",
-    "arrested on charges of murder"), nor what did not happen ("دون أي اشتباكات"), nor the
-    detained named as people ("أهالي المعتقلين")."""
-    accusations = [h for h in hits if h.value == "@accused"]
+    "arrested on charges of murder") or what is expected ("تحسباً لهجوم"), nor what did not happen
+    ("دون أي اشتباكات"), nor the detained named as people ("أهالي المعتقلين")."""
+    # An accusation, or what is feared or prepared for ("تحسباً لهجوم تركي"), is no event.
+    accusations = [h for h in hits if h.value in ("@accused", "@expected")]
     negations = [h for h in hits if h.value == "@without"]
     acts = []
     for hit in hits:
@@ -216,6 +217,11 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
         results.setdefault(taken, cues["@seize"] + cues.get("@weapon", [])[:1])
     if not results and cues.get("@burn"):
         results["Looting/property destruction"] = cues["@burn"]
+    if ("Non-violent transfer of territory" in results and "Change to group/activity" in results
+            and not casualties and not attacks):
+        # Forces deployed where the other side withdrew took the place over ("انتشرت قوات النظام في
+        # منبج بعد انسحاب قسد منها").
+        del results["Change to group/activity"]
     if "Agreement" in results and "Non-violent transfer of territory" in results and (
             results["Non-violent transfer of territory"][0].span.start < results["Agreement"][0].span.start):
         # A place handed over "under an agreement" is the handover; an agreement "on the withdrawal" is

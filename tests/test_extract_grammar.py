@@ -150,6 +150,15 @@ def test_every_summed_span_is_evidence(geocoder):
     ("استهدف مسلحون مجهولون بالرصاص سيارة عضو في لجنة المصالحة ما أدى لمقتله", "Attack"),
     ("قتل قيادي في حزب الله بضربة إسرائيلية استهدفت سيارته", "Air/drone strike"),
     ("أعلن قائد فصيل أحرار الشام استقالته من منصبه", "Change to group/activity"),
+    ("أطلق حرس الحدود التركي النار على لاجئين أثناء عبورهم الحدود ما أدى لمقتل اثنين", "Attack"),
+    ("استهدفت مسيرة مفخخة موقعاً للفصائل في ريف الباب", "Air/drone strike"),
+    ("أقدم عدد من الأشخاص على الاعتداء بالضرب على طبيب في مشفى حماة", "Mob violence"),
+    # What is prepared for did not happen.
+    ("استقدمت قسد تعزيزات عسكرية إلى منبج تحسباً لهجوم تركي", "Change to group/activity"),
+    # Forces deployed where the other side withdrew took the place over.
+    ("انتشرت قوات النظام في مدينة منبج بعد انسحاب قسد منها", "Non-violent transfer of territory"),
+    ("بسطت وحدات الجيش سيطرتها على قرى في ريف حماة بعد القضاء على آخر تجمعات المسلحين فيها",
+     "Government regains territory"),
     # The defence ministry speaks for the state's forces.
     ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
