@@ -109,6 +109,7 @@ async def session(browser: Browser, url: str, governorate: str, floors: list[int
     """One person: open Explore at `governorate`, wait for the others, then
     set each of `floors` in turn; the seconds of each change."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(timeout * 1000)  # ten sessions on two cores: Playwright's 30 s is short
     try:
         page = await context.new_page()
         frames = Frames(page)
