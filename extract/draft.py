@@ -42,6 +42,7 @@ UNIDENTIFIED = ("Unidentified Armed Group (Syria)", "Political militia")
 PROTESTERS = ("Protesters (Syria)", "Protesters")  # ACLED codes every protest's actor so
 RIOTERS = ("Rioters (Syria)", "Rioters")  # and every riot's
 _OPERATIONS = ("Operation Peace Spring",)
+_NON_STATE = ("Rebel group", "Political militia", "Identity militia")
 _UNCLAIMED_WEAPONS = ("Remote explosive/landmine/IED", "Suicide bomb", "Grenade")
 
 
@@ -164,6 +165,12 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
         # ACLED's convention for an unnamed perpetrator; no words support it.
         leading = [UNIDENTIFIED]
         put(("actor1", "inter1"), UNIDENTIFIED, None, default_confidence=0.3)
+    if event["sub_event_type"] == "Arrests" and event["inter1"] in _NON_STATE:
+        # ACLED's definitions: an arrest is the state's (or its police's); people detained by a
+        # non-state group (اعتقلت هيئة تحرير الشام, QSD detained) are abducted.
+        abduction = "Abduction/forced disappearance"
+        put(("event_type", "sub_event_type", "disorder_type"),
+            (taxonomy.event_type_of(abduction), abduction, taxonomy.disorder_type_of(abduction)), sub_types[0])
     if event["sub_event_type"] == "Non-state actor overtakes territory" and event["inter1"] == "State forces":
         # The state's forces taking a place back is the government regaining it.
         put(("sub_event_type",), ("Government regains territory",), sub_types[0])

@@ -159,6 +159,9 @@ def test_every_summed_span_is_evidence(geocoder):
     ("انتشرت قوات النظام في مدينة منبج بعد انسحاب قسد منها", "Non-violent transfer of territory"),
     ("بسطت وحدات الجيش سيطرتها على قرى في ريف حماة بعد القضاء على آخر تجمعات المسلحين فيها",
      "Government regains territory"),
+    # An arrest is the state's; people detained by a non-state group are abducted (the definitions).
+    ("اعتقلت هيئة تحرير الشام ناشطاً من منزله في مدينة سرمدا", "Abduction/forced disappearance"),
+    ("اعتقلت قوات النظام ناشطاً من منزله في مدينة جبلة", "Arrests"),
     # The defence ministry speaks for the state's forces.
     ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
