@@ -36,6 +36,9 @@ so that index-only scans can skip the rows. `cursor` measures DuckDB as
 its rule has it, not as its store does today: one connection per process,
 a cursor of it per call (`OneConnection`, held only during its own runs,
 threads and alone: no other process could open the file meanwhile).
+`serial` reads a copy of the PostgreSQL database whose queries get no
+parallel workers (max_parallel_workers_per_gather = 0), a server setting:
+ten clients on two cores may do better without them.
 
 All clients start together (a barrier; processes say when they are ready
 and are told to go). The runs take turns, their order rotating from one
@@ -76,7 +79,7 @@ from events.store import Batch, Store
 CACHE = Path("/tmp/load-bench")
 BACKENDS = ("duckdb", "postgresql")
 KINDS = ("threads", "processes", "alone")
-VARIANTS = ("connect", "old-indexes", "cursor")
+VARIANTS = ("connect", "old-indexes", "cursor", "serial")
 # The explore indexes events/postgres_store.py made before issue 19's load work, and the ones after.
 OLD_INDEXES = ("CREATE INDEX events_event_date ON events (event_date DESC, event_id)",
                "CREATE INDEX events_event_type ON events (event_type)",
@@ -175,13 +178,18 @@ def postgres_databases(cluster, rows: int, variants: list[str]) -> dict[str, str
     targets = {"postgresql": dsn}
     if "connect" in variants:
         targets["postgresql+connect"] = dsn
+    source = dsn.rsplit("/", 1)[1]
+    for variant in ("old-indexes", "serial"):
+        if variant in variants:
+            copy = f"{source}_{variant.replace('-', '_')}"
+            cluster.run("createdb", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", cluster.user, "-T", source,
+                        copy)
+            targets[f"postgresql+{variant}"] = cluster.dsn(copy)
     if "old-indexes" in variants:
-        source = dsn.rsplit("/", 1)[1]
-        copy = f"{source}_old_indexes"
-        cluster.run("createdb", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", cluster.user, "-T", source, copy)
-        targets["postgresql+old-indexes"] = cluster.dsn(copy)
-        _sql(cluster.dsn(copy), *(f"DROP INDEX {name}" for name in NEW_INDEXES), *OLD_INDEXES,
+        _sql(targets["postgresql+old-indexes"], *(f"DROP INDEX {name}" for name in NEW_INDEXES), *OLD_INDEXES,
              "VACUUM ANALYZE events")
+    if "serial" in variants:
+        _sql(targets["postgresql+serial"], f"ALTER DATABASE {source}_serial SET max_parallel_workers_per_gather = 0")
     return targets
 
 
