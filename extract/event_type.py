@@ -316,7 +316,7 @@ def _mob(report: Report, cues: dict[str, list[Hit[str]]], events: list[Hit[str]]
     people = cues.get("@people", [])
     # A body found is what an act left, not an act of the people who found it.
     bodies = lexicons.death_words().values
-    violence = [h for h in attacks + cues.get("Armed clash", []) + cues.get("@burn", [])
+    violence = [h for h in attacks + cues.get("Armed clash", []) + cues.get("@burn", []) + cues.get("@riot", [])
                 if (not h.term.isascii() or h.term in _ACTS_OF_CROWDS) and bodies.get(h.term) != "body"]
     if not people or not violence or any(_explosive(h.value) for h in events):
         return None
@@ -332,10 +332,19 @@ def _mob(report: Report, cues: dict[str, list[Hit[str]]], events: list[Hit[str]]
     # before did something else ("عثر الأهالي على جثة شاب مقتولاً": they found him).
     doers = [p for p in people if _same_sentence(report, p.span, first.span) and (
         first.value == "Armed clash"
-        or (0 <= first.span.start - p.span.end <= _SUBJECT_GAP if not first.term.isascii()
-            else p.span.end <= first.span.start)
+        or (0 <= first.span.start - p.span.end <= _SUBJECT_GAP or _after_auxiliary(report, p.span)
+            if not first.term.isascii() else p.span.end <= first.span.start)
         or not first.term.isascii() and 0 <= p.span.start - first.span.end <= 20)]
     return _finding("Mob violence", [doers[0], first], 0.6) if doers else None
+
+
+# "قام أهالي قرية بطرد دورية": the subject of قام / أقدم did the act its verbal noun names.
+_AUXILIARY = re.compile(r"(?<!\w)[وف]?(?:قام|قامت|قاموا|أقدم|أقدمت|أقدموا|اقدم|اقدمت|اقدموا) $")
+
+
+def _after_auxiliary(report: Report, span: Span) -> bool:
+    start = span.start - report.base
+    return bool(_AUXILIARY.search(report.raw, max(0, start - 10), start))
 
 
 def _territory(cues: dict[str, list[Hit[str]]], events: list[Hit[str]], attacks: list[Hit[str]]

@@ -162,6 +162,8 @@ def test_every_summed_span_is_evidence(geocoder):
     # An arrest is the state's; people detained by a non-state group are abducted (the definitions).
     ("اعتقلت هيئة تحرير الشام ناشطاً من منزله في مدينة سرمدا", "Abduction/forced disappearance"),
     ("اعتقلت قوات النظام ناشطاً من منزله في مدينة جبلة", "Arrests"),
+    # The subject of قام / أقدم did what the verbal noun after it names; stones thrown by a crowd.
+    ("قام أهالي قرية بطرد دورية روسية ورشقها بالحجارة", "Mob violence"),
     # The defence ministry speaks for the state's forces.
     ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
