@@ -164,6 +164,7 @@ def test_every_summed_span_is_evidence(geocoder):
     ("اعتقلت قوات النظام ناشطاً من منزله في مدينة جبلة", "Arrests"),
     # The subject of قام / أقدم did what the verbal noun after it names; stones thrown by a crowd.
     ("قام أهالي قرية بطرد دورية روسية ورشقها بالحجارة", "Mob violence"),
+    ("حطم محتجون غاضبون واجهات مبنى المجلس المحلي في مدينة الباب", "Violent demonstration"),
     # The defence ministry speaks for the state's forces.
     ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
