@@ -186,7 +186,6 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         text, read_as = decode(bytes(data), forced)
         data, path = text.removeprefix("\ufeff").encode("utf-8"), None
         del text
-    scanning = fast_reading.start_scan(data)
     head = data[:65536].decode("utf-8-sig", errors="ignore")
     first = re.split(r"\r\n|\r|\n", head, maxsplit=1)[0]
     delimiter = sniff_delimiter(first)
@@ -206,6 +205,10 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
     # A quoted field starting with an apostrophe: perhaps a cell our export
     # guarded. Only then is the guard undone, at a cost to every row.
     guarded = bool(fmt.guarded) and fast_reading.holds(data, b"\"'")
+    # After the search, not beside it: the two passes over the same mapped
+    # pages, each letting them go, made the search 7 times slower (0.88 s
+    # against 0.12 s on a 1M-row file).
+    scanning = fast_reading.start_scan(data)
     checks.load_vocabularies(con)
     every_check = checks.checks()
     # Checks of admin1 wait for its spellings to be made canonical.
