@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,6 +75,22 @@ _VERSIONED = [
 _BATCH_COLUMNS = "batch_id, origin, file_name, file_hash, coder, created_at, rows, rejected, skipped"
 # What a warning of similar events can name: a few, not a page of them.
 _SIMILAR_LIMIT = 10
+
+
+# DuckDB sees no conflict between one transaction's UPDATE of a row and
+# another's DELETE of it: both commit. An edit racing an import that sets
+# its event aside (or an undo removing it) was lost, yet said saved. So the
+# writes of one process to a file take turns, as PostgreSQL's take their
+# advisory lock; another process cannot write meanwhile (the file's lock).
+# Reentrant: the importer's check (`checking`) stores in the same thread.
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_GUARD = threading.Lock()
+
+
+def _writer(path: Path) -> threading.RLock:
+    """The lock of this process's writes to the file `path`."""
+    with _WRITERS_GUARD:
+        return _WRITERS.setdefault(str(path.resolve()), threading.RLock())
 
 
 def _commit(con: duckdb.DuckDBPyConnection) -> None:
@@ -168,7 +185,8 @@ class DuckDBStore(Store):
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
+        self._writes = _writer(self.path)
+        with self._writing() as con:
             con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
             row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             version = None if row is None else int(row[0])
@@ -205,6 +223,12 @@ class DuckDBStore(Store):
             con.close()
 
     @contextmanager
+    def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for a write, once this process's other writes to the file are done (`_writer`)."""
+        with self._writes, self._connect() as con:
+            yield con
+
+    @contextmanager
     def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection for the queries: the filters' SQL function search_fold is defined on it."""
         with self._connect() as con:
@@ -212,7 +236,7 @@ class DuckDBStore(Store):
             yield con
 
     def insert(self, events: Events, batch: Batch, replace: Sequence[str] = (), edits: Sequence[dict] = ()) -> int:
-        with self._connect() as con:
+        with self._writing() as con:
             con.register("incoming", _arrow(events) if isinstance(events, Sequence) else events)
             return self._write(con, batch, replace, edits)
 
@@ -223,7 +247,7 @@ class DuckDBStore(Store):
         `store_checked` its accepted rows: one transaction from the first
         row read to the commit. Leaving without `store_checked` stores
         nothing (closing the connection rolls back)."""
-        with self._connect() as con:
+        with self._writing() as con:
             con.execute("BEGIN TRANSACTION")
             yield con
 
@@ -294,7 +318,7 @@ class DuckDBStore(Store):
         done: list[tuple] = []
         # Leaving the block without a commit (stale, or failed) rolls the
         # edit back: closing the connection does.
-        with self._connect() as con:
+        with self._writing() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 done = con.execute(*editing.update_sql(read, changes, now, DUCKDB)).fetchall()
@@ -315,7 +339,7 @@ class DuckDBStore(Store):
 
     def account_rows(self, statement: str, params: Mapping[str, object]) -> list[tuple]:
         sql = accounts.statement(statement, DUCKDB)
-        with self._connect() as con:
+        with self._connect() if statement in accounts.READS else self._writing() as con:
             try:
                 return con.execute(sql, dict(params)).fetchall()
             except duckdb.ConstraintException as err:
@@ -328,7 +352,7 @@ class DuckDBStore(Store):
                            "(SELECT event_id FROM wanted)").to_arrow_table()
 
     def undo_batch(self, batch_id: str, coder: str | None = None) -> int:
-        with self._connect() as con:
+        with self._writing() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 [(known,)] = con.execute("SELECT count(*) FROM batches WHERE batch_id = $b",
@@ -472,7 +496,7 @@ class DuckDBStore(Store):
                    admin1: str | None = None, coder: str | None = None) -> None:
         if not name.strip() or not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise ValidationError("a place needs a name and a point on Earth (latitude -90..90, longitude -180..180)")
-        with self._connect() as con:
+        with self._writing() as con:
             con.execute("INSERT OR REPLACE INTO places VALUES ($name, $aliases, $lat, $lon, $admin1, $coder, $at)",
                         {"name": name.strip(), "aliases": [a.strip() for a in aliases if a.strip()],
                          "lat": latitude, "lon": longitude, "admin1": admin1, "coder": coder,

@@ -200,6 +200,58 @@ def test_two_threads_editing_one_version_one_wins(any_store):
     assert len(any_store.edits("test:1")) == 1
 
 
+@pytest.mark.parametrize("write", ["replace", "undo"])
+def test_an_edit_while_an_import_replaces_or_an_undo_removes_the_event_is_refused(any_store, monkeypatch, write):
+    """The import (or undo) has set the event aside and not committed yet
+    when an editor saves the version it read: the edit waits for it, then
+    is refused, not said saved and lost (DuckDB sees no conflict between
+    one transaction's UPDATE of a row and another's DELETE of it)."""
+    from events import duckdb_store
+
+    module = duckdb_store if isinstance(any_store, DuckDBStore) else postgres_store
+    read = _stored_one(any_store)
+    committing, release = threading.Event(), threading.Event()
+    real_commit = module._commit
+
+    def held_commit(con):
+        if not committing.is_set():  # the import's (or undo's) commit, held; the edit's goes through
+            committing.set()
+            release.wait(30)
+        real_commit(con)
+
+    monkeypatch.setattr(module, "_commit", held_commit)
+    writer = threading.Thread(target=lambda: any_store.insert(
+        [make_event(1, fatalities=20)], _batch("b2"), replace=["test:1"]) if write == "replace"
+        else any_store.undo_batch("b1"))
+    writer.start()
+    assert committing.wait(30)
+    outcome: list[object] = []
+
+    def edit() -> None:
+        try:
+            outcome.append(any_store.edit_event(read, {"fatalities": 99}, "rana"))
+        except StaleEditError as err:
+            outcome.append(err)
+
+    editor = threading.Thread(target=edit)
+    editor.start()
+    editor.join(1.0)  # waits for the writer (or, unguarded, has "saved" already)
+    release.set()
+    writer.join(30)
+    editor.join(30)
+    [refused] = outcome
+    assert isinstance(refused, StaleEditError) and refused.changes == {"fatalities": 99}
+    assert any_store.edits("test:1").empty
+    current = any_store.stored("test:1")
+    if write == "replace":
+        assert current is not None and (current.event["batch_id"], current.event["fatalities"]) == ("b2", 20)
+        any_store.undo_batch("b2")
+        restored = any_store.stored("test:1")
+        assert restored is not None and (restored.version, restored.event["fatalities"]) == (1, 10)
+    else:
+        assert current is None and refused.current is None
+
+
 def _lock_waited_for(dsn: str) -> str:
     """The lock a backend of the database waits for, once one does (the
     server's own view of it, not a guess from the clock)."""
