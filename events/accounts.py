@@ -50,8 +50,12 @@ STATEMENTS = {
     "rehash": "UPDATE accounts SET password_hash = {password_hash} WHERE name = {name} RETURNING name",
     "remove": "DELETE FROM accounts WHERE name = {name} RETURNING name",
     "end_sessions_of": "DELETE FROM sessions WHERE name = {name} RETURNING name",
+    # Only for an account that exists still: one removed while its password
+    # was being checked gets no session, which an account made later under
+    # the same name would otherwise inherit.
     "start": "INSERT INTO sessions (token_hash, name, created_at, expires_at)"
-             " VALUES ({token_hash}, {name}, {created_at}, {expires_at}) RETURNING name",
+             " SELECT {token_hash}, name, {created_at}, {expires_at} FROM accounts WHERE name = {name}"
+             " RETURNING name",
     "session": "SELECT s.name, a.role, s.expires_at FROM sessions AS s JOIN accounts AS a ON a.name = s.name"
                " WHERE s.token_hash = {token_hash}",
     "end": "DELETE FROM sessions WHERE token_hash = {token_hash} RETURNING name",
@@ -130,8 +134,10 @@ def add_account(store: Store, name: str, role: str, password: str, by: str | Non
 
 def remove_account(store: Store, name: str) -> bool:
     """Remove an account and end its sessions; whether there was one."""
+    # The account first: a sign-in finishing in between starts no session then ("start").
+    removed = bool(store.account_rows("remove", {"name": name}))
     store.account_rows("end_sessions_of", {"name": name})
-    return bool(store.account_rows("remove", {"name": name}))
+    return removed
 
 
 def list_accounts(store: Store) -> list[dict]:
@@ -158,8 +164,9 @@ def sign_in(store: Store, name: str, password: str, now: dt.datetime | None = No
     store.account_rows("end_expired", {"now": now})
     token = secrets.token_urlsafe(32)
     expires = now + dt.timedelta(hours=hours)
-    store.account_rows("start", {"token_hash": _hash_token(token), "name": account_name, "created_at": now,
-                                 "expires_at": expires})
+    if not store.account_rows("start", {"token_hash": _hash_token(token), "name": account_name, "created_at": now,
+                                        "expires_at": expires}):
+        raise SignInRefused("Wrong name or password.")  # removed meanwhile
     return Session(token, Account(account_name, role), expires)
 
 

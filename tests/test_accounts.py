@@ -150,3 +150,21 @@ def test_the_accounts_command_takes_no_password_argument(tmp_path, monkeypatch, 
     status, out = _cli(monkeypatch, capsys, ["accounts", "add", "rana", "--role", "coder", "--db", db, "--json"],
                        "short\n")
     assert (status, json.loads(out)) == (2, {"error": "a password has at least 8 characters"})
+
+
+def test_an_account_removed_while_signing_in_gets_no_session_a_new_one_of_its_name_would_inherit(any_store):
+    accounts.add_account(any_store, "rana", "admin", "correct horse")
+    real = any_store.account_rows
+
+    def removed_meanwhile(statement, params):
+        if statement == "start":  # the password was checked; an admin removes the account now
+            accounts.remove_account(any_store, "rana")
+        return real(statement, params)
+
+    any_store.account_rows = removed_meanwhile  # type: ignore[method-assign]  # this store only
+    with pytest.raises(SignInRefused, match=r"^Wrong name or password\.$"):
+        accounts.sign_in(any_store, "rana", "correct horse", now=NOON)
+    del any_store.account_rows
+    assert _rows(any_store, "sessions") == []
+    accounts.add_account(any_store, "rana", "viewer", "another horse")
+    assert _rows(any_store, "sessions") == []
