@@ -254,3 +254,30 @@ def test_replacing_and_undoing_name_their_columns(store):
     assert store.undo_batch("b2") == 1
     [restored] = store.iter_events(EventQuery())
     assert (restored["fatalities"], restored["timestamp"], restored["notes"]) == (3, 1, old["notes"])
+
+
+def test_many_threads_opening_and_closing_the_store_at_once_all_get_their_answer(tmp_path):
+    # Each call opens and closes a connection; DuckDB shuts the file's
+    # database down as its last one closes, and a thread opening one
+    # meanwhile failed ("Unique file handle conflict"), about one call in
+    # ten: the reruns of ten Explore sessions at once failed so.
+    import threading
+
+    store = DuckDBStore(tmp_path / "shared.duckdb")
+    store.insert([make_event(1)], Batch("b", "native"))
+    answers, failures = [], []
+
+    def calls() -> None:
+        for _ in range(150):
+            try:
+                answers.append(store.summary(EventQuery()).count)
+            except Exception as err:  # noqa: BLE001 (every failure is the finding)
+                failures.append(type(err).__name__)
+
+    threads = [threading.Thread(target=calls) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert answers == [1] * 1200
