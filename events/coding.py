@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from .editing import text as _text
 from .exc import CodedEventError, ValidationError
-from .schema import FIELD_NAMES, format_value
+from .schema import FIELD_NAMES
 from .store import Batch, Store, Stored
 from .validate import validate_event
 
@@ -38,10 +39,6 @@ def save_coded(store: Store, draft: dict, coder: str | None = None, drafted: dic
 
 # Set by the tool when saving, not by the coder.
 _NOT_EDITS = ("coder", "batch_id", "created_at", "updated_at")
-
-
-def _text(value: object) -> str | None:
-    return None if value is None or value == "" else format_value(value)
 
 
 def edit_stored(store: Store, read: Stored, values: Mapping[str, object], user: str | None) -> Stored:
