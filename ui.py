@@ -11,6 +11,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import pydeck as pdk
@@ -343,6 +344,16 @@ def place_from_selection(selection: dict | None) -> dict | None:
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def run_page(page: Callable[[], None]) -> None:
+    """Run a page's body. An error of the core that nothing on the page
+    handles (a damaged store file, another program writing to it) is said
+    in a sentence: no page shows a traceback."""
+    try:
+        page()
+    except EventsError as err:
+        st.error(f"This page cannot be shown now: {plain(err)}")
 
 
 def plain(text: object) -> str:

@@ -67,4 +67,4 @@ def page() -> None:
     table_column.dataframe(table, hide_index=True, width="stretch", key="compare_table")
 
 
-page()
+ui.run_page(page)

@@ -94,4 +94,4 @@ def page() -> None:
     code_save.similar(values, draft, coder)
 
 
-page()
+ui.run_page(page)

@@ -107,4 +107,4 @@ def page() -> None:
     explore_table.export(query, view.summary.count)
 
 
-page()
+ui.run_page(page)

@@ -52,4 +52,4 @@ def page() -> None:
     _go_on()
 
 
-page()
+ui.run_page(page)

@@ -128,4 +128,4 @@ def page() -> None:
     _batches(coder)
 
 
-page()
+ui.run_page(page)

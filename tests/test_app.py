@@ -588,3 +588,19 @@ def test_only_http_links_are_links():
     assert explore_details.safe_link("javascript:alert(1)") is None
     assert explore_details.safe_link("data:text/html,x") is None
     assert explore_details.safe_link(None) is None
+
+
+@pytest.mark.parametrize("page", ["explore.py", "areas.py", "code.py", "upload.py"])
+def test_a_store_that_cannot_be_read_is_said_on_every_page_not_a_traceback(tmp_path, monkeypatch, page):
+    damaged = tmp_path / "damaged.duckdb"
+    damaged.write_bytes(b"not a database " * 100)
+    monkeypatch.setenv("EVENTS_DB", str(damaged))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = _page(page).run()
+    assert not at.exception
+    if page != "code.py":  # the Code page reads the store only when a draft is saved
+        # The path and DuckDB's words, as text (ui.plain escapes Markdown).
+        body = at.error[0].body
+        assert body.startswith("This page cannot be shown now: cannot open the event store /")
+        assert body.endswith("damaged\\.duckdb\" exists, but it is not a valid DuckDB database file\\!")
