@@ -303,7 +303,8 @@ def test_6_the_code_and_upload_pages_switch_to_arabic_too(page, app_url, path, h
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     for word in words:
         expect(page.get_by_text(word, exact=True).first).to_be_visible()
-    assert page.get_by_test_id("stMain").evaluate("m => getComputedStyle(m).direction") == "rtl"
+    # Polled: the page's right-to-left style may come a moment after its words.
+    expect(page.get_by_test_id("stMain")).to_have_css("direction", "rtl")
     assert parse_qs(urlsplit(page.url).query) == {"lang": ["ar"]}
     _shot(page, f"6_arabic_{path}")
 
