@@ -5,6 +5,7 @@ import streamlit as st
 
 import i18n
 import ui
+from events.access import UNDO
 from events.exc import EventsError
 from events.formats import FORMATS
 from events.importer import StrictImportRefused, commit, preview
@@ -99,7 +100,8 @@ def _batches(coder: str | None) -> None:
         st.subheader(i18n.t("upload.imports"))
         st.dataframe(batches[["batch_id", "file_name", "origin", "rows", "rejected", "skipped", "coder",
                               "created_at"]], hide_index=True, width="stretch")
-        _undo(batches, coder)
+        if ui.may(UNDO):  # a coder is not offered what the core would refuse
+            _undo(batches, coder)
     if not undone.empty:
         with st.expander(i18n.t("upload.undone_imports", count=i18n.number(len(undone)))):
             st.dataframe(undone[["batch_id", "file_name", "rows", "coder", "created_at", "undone_by", "undone_at"]],

@@ -238,3 +238,13 @@ def test_each_page_asks_for_sign_in_and_comes_back_to_itself(tmp_path, monkeypat
     accounts.add_account(store, "rana", "coder", "rana-password")
     at = _signed_in("rana", page)  # it checks the sign-in page was asked to come back to `page`
     assert at.title.len == 1 and at.title[0].value != "Sign in"
+
+
+@pytest.mark.parametrize("name, offered", [("rana", False), ("lina", True)])
+def test_undo_is_offered_to_a_reviewer_not_to_a_coder(team_store, name, offered):
+    # Undoing an import is a reviewer's (events.access); the core refuses a
+    # coder's, and the page does not offer it.
+    team_store.insert([make_event(1)], Batch("an-import", "native"))
+    at = _signed_in(name, "upload.py")
+    assert not at.exception
+    assert ("undo_choice" in [box.key for box in at.selectbox]) is offered
