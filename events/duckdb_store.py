@@ -318,9 +318,8 @@ class DuckDBStore(Store):
 
     def stored(self, event_id: str) -> Stored | None:
         with self._connect() as con:
-            rows = con.execute(f"SELECT {_COLUMNS}, version FROM events WHERE event_id = $id",
-                               {"id": event_id}).fetchall()
-        return Stored(dict(zip(FIELD_NAMES, rows[0][:-1], strict=True)), int(rows[0][-1] or 1)) if rows else None
+            rows = con.execute(editing.stored_sql(DUCKDB), {"id": event_id}).fetchall()
+        return editing.stored_of(rows)
 
     def edit_event(self, read: Stored, changes: Mapping[str, object], user: str | None) -> Stored:
         changes = editing.checked_changes(changes)

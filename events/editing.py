@@ -29,6 +29,18 @@ EDITABLE = tuple(name for name in FIELD_NAMES if name not in NOT_EDITABLE)
 EDITS_COLUMNS = "event_id, field, drafted, saved, coder, edited_at, version"
 
 
+def stored_sql(dialect: Dialect) -> str:
+    """The statement reading one event and its version (`Store.stored`), its id bound as `id`."""
+    return f"SELECT {', '.join(FIELD_NAMES)}, version FROM events WHERE event_id = {dialect.parameter('id')}"
+
+
+def stored_of(rows: list[tuple]) -> Stored | None:
+    """`stored_sql`'s rows as the event read (None: not stored)."""
+    if not rows:
+        return None
+    return Stored(dict(zip(FIELD_NAMES, rows[0][:-1], strict=True)), int(rows[0][-1] or 1))
+
+
 def checked_changes(changes: Mapping[str, object]) -> dict[str, object]:
     """`changes` as a dict, refused (ValidationError) when it is empty or
     names a field that is not an editable schema field: only these names
