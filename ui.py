@@ -21,7 +21,7 @@ from pydeck.bindings.json_tools import default_serialize
 import i18n
 from events import access, accounts
 from events.access import Account, GuardedStore
-from events.backends import open_store
+from events.backends import APP_HOLD_SECONDS, open_store
 from events.exc import AccessDenied, EventsError, SignInRefused
 from events.export import export
 from events.filters import EventQuery
@@ -75,8 +75,9 @@ def page_setup(title: str) -> None:
 @st.cache_resource
 def shared_store() -> Store:
     """The store named by EVENTS_DSN / EVENTS_DB, else data/events.duckdb,
-    shared by every session of the server."""
-    return open_store()
+    shared by every session of the server; a DuckDB file is kept open a
+    few seconds after each call, so that a person's next rerun finds it warm."""
+    return open_store(hold=APP_HOLD_SECONDS)
 
 
 # The signed-in session: its token (what proves it) and, checked on this

@@ -18,7 +18,7 @@ before each run. Clients are:
 
 - threads: `clients` threads of this process sharing one store object, as
   Streamlit's sessions share `ui.store()` (a DuckDB store opens a
-  connection per call to the one database this process holds; a
+  connection per call to the database this process holds open; a
   PostgreSQL store takes one from its pool, if it has one);
 - processes: `clients` processes, one store each, as separate app servers
   or scripts would be. DuckDB lets one process at a time open a file
@@ -32,10 +32,10 @@ load work, in turn with the store as it is: `connect` opens a connection
 per read (no pool), `old-indexes` reads a copy of the database (made from
 it as a template) with the indexes it had then. After filling, both
 databases are vacuumed (as autovacuum does a minute after a large import),
-so that index-only scans can skip the rows. `cursor` measures DuckDB as
-its rule has it, not as its store does today: one connection per process,
-a cursor of it per call (`OneConnection`, held only during its own runs,
-threads and alone: no other process could open the file meanwhile).
+so that index-only scans can skip the rows. DuckDB's store is opened as
+the app opens it, the file kept open a few seconds after each call
+(`APP_HOLD_SECONDS`), and let go after each run; `per-call` measures it
+as it was before, the file opened and closed for each call.
 `serial` reads a copy of the PostgreSQL database whose queries get no
 parallel workers (max_parallel_workers_per_gather = 0), a server setting:
 ten clients on two cores may do better without them.
@@ -63,14 +63,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bench.backends_bench import forget, interaction, load
 from bench.explore_queries import _chunks, filter_states
-from events.duckdb_store import SCHEMA_VERSION, DuckDBStore
+from events.backends import APP_HOLD_SECONDS
+from events.duckdb_store import SCHEMA_VERSION, DuckDBStore, release
 from events.exc import StoreLockedError
 from events.filters import EventQuery
 from events.postgres_store import PostgresStore
@@ -79,32 +79,12 @@ from events.store import Batch, Store
 CACHE = Path("/tmp/load-bench")
 BACKENDS = ("duckdb", "postgresql")
 KINDS = ("threads", "processes", "alone")
-VARIANTS = ("connect", "old-indexes", "cursor", "serial")
+VARIANTS = ("connect", "old-indexes", "per-call", "serial")
 # The explore indexes events/postgres_store.py made before issue 19's load work, and the ones after.
 OLD_INDEXES = ("CREATE INDEX events_event_date ON events (event_date DESC, event_id)",
                "CREATE INDEX events_event_type ON events (event_type)",
                "CREATE INDEX events_admin1 ON events (admin1)")
 NEW_INDEXES = ("events_page_order", "events_date_cover", "events_admin1_date", "events_type_date")
-
-
-class OneConnection(DuckDBStore):
-    """A DuckDB store on one connection per process, a cursor of it per call
-    (DuckDBStore opens a connection per call). `close` lets the file go."""
-
-    def __init__(self, path: Path):
-        self._con = duckdb.connect(str(path))
-        super().__init__(path)
-
-    @contextmanager
-    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cursor = self._con.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-
-    def close(self) -> None:
-        self._con.close()
 
 
 class ConnectPerRead(PostgresStore):
@@ -155,9 +135,9 @@ def duckdb_file(rows: int) -> Path:
 def open_backend(backend: str, target: str) -> Store:
     """`backend` is duckdb, postgresql, or postgresql+VARIANT."""
     if backend == "duckdb":
+        return DuckDBStore(Path(target), APP_HOLD_SECONDS)
+    if backend == "duckdb+per-call":
         return DuckDBStore(Path(target))
-    if backend == "duckdb+cursor":
-        return OneConnection(Path(target))
     return ConnectPerRead(target) if backend == "postgresql+connect" else PostgresStore(target)
 
 
@@ -310,22 +290,21 @@ def main() -> None:
         targets = {}
         if "duckdb" in backends:
             targets["duckdb"] = str(duckdb_file(args.rows))
-            if "cursor" in args.variant:
-                targets["duckdb+cursor"] = targets["duckdb"]
+            if "per-call" in args.variant:
+                targets["duckdb+per-call"] = targets["duckdb"]
         if "postgresql" in backends:
             targets.update(postgres_databases(cluster, args.rows, args.variant))
         backends = list(targets)
-        stores = {backend: open_backend(backend, target) for backend, target in targets.items()
-                  if backend != "duckdb+cursor"}
+        stores = {backend: open_backend(backend, target) for backend, target in targets.items()}
         states = client_states(args.clients, args.interactions)
         plan = [(backend, kind) for kind in kinds for backend in backends
-                if (backend, kind) != ("duckdb+cursor", "processes")]
+                if (backend, kind) != ("duckdb+per-call", "processes")]
         runs: dict[tuple[str, str], list[Run]] = {step: [] for step in plan}
         loads = []
         for number in range(args.repeat):
             for backend, kind in plan[number % len(plan):] + plan[:number % len(plan)]:
-                if backend == "duckdb+cursor":
-                    stores[backend] = open_backend(backend, targets[backend])
+                if backend.startswith("duckdb"):
+                    release(Path(targets[backend]))  # the file free for the processes, and cold for all alike
                 forget(stores[backend])
                 if kind == "threads":
                     run = in_threads(stores[backend], states)
@@ -333,10 +312,6 @@ def main() -> None:
                     run = in_processes(backend, targets[backend], args.clients, args.interactions)
                 else:
                     run = in_threads(stores[backend], states[:1])
-                one = stores[backend]
-                if isinstance(one, OneConnection):
-                    one.close()
-                    del stores[backend]
                 runs[(backend, kind)].append(run)
                 loads.append(os.getloadavg()[0])
                 print(f"  run {number + 1}, {backend} {kind}: {len(run.times)} interactions in "

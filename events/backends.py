@@ -14,13 +14,19 @@ from .exc import StoreError
 from .store import Store
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "events.duckdb"
+# How long the app keeps a DuckDB file open after a call (DuckDBStore's
+# `hold`): a person's reruns come seconds apart, and a program that waits
+# for the file (the command line's import) waits no longer than this once
+# the app is idle.
+APP_HOLD_SECONDS = 5.0
 
 
-def open_store(db: str | os.PathLike | None = None, dsn: str | None = None) -> Store:
+def open_store(db: str | os.PathLike | None = None, dsn: str | None = None, hold: float = 0.0) -> Store:
     """The store named by a DuckDB path or a PostgreSQL DSN.
 
     Without either, `EVENTS_DSN` is used if set, else `EVENTS_DB`, else
-    the default DuckDB file `data/events.duckdb`. Raises StoreError when
+    the default DuckDB file `data/events.duckdb`. A DuckDB file stays open
+    `hold` seconds after each call (DuckDBStore). Raises StoreError when
     the store cannot be opened.
     """
     dsn = dsn or (None if db else os.environ.get("EVENTS_DSN"))
@@ -34,4 +40,4 @@ def open_store(db: str | os.PathLike | None = None, dsn: str | None = None) -> S
         return PostgresStore(dsn)
     from .duckdb_store import DuckDBStore
 
-    return DuckDBStore(Path(db) if db else DEFAULT_DB)
+    return DuckDBStore(Path(db) if db else DEFAULT_DB, hold)

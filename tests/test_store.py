@@ -1,10 +1,12 @@
 import datetime as dt
 import multiprocessing
+import time
+from pathlib import Path
 
 import duckdb
 import pytest
 
-from events.duckdb_store import DuckDBStore
+from events.duckdb_store import DuckDBStore, release
 from events.exc import DuplicateEventError, StoreError, StoreLockedError
 from events.filters import EventQuery
 from events.importer import import_path
@@ -109,6 +111,46 @@ def test_a_second_writer_gets_a_readable_error(tmp_path):
     finally:
         release.set()
         holder.join(30)
+
+
+def _summary_elsewhere(path: str) -> str:
+    """What another process gets when it asks the store at `path` for a summary."""
+    try:
+        return f"count {DuckDBStore(Path(path)).summary(EventQuery()).count}"
+    except StoreLockedError as err:
+        return str(err)
+
+
+def _asked_while_held(store: DuckDBStore, other) -> str:
+    """What the other process gets when it asks right after a call of
+    `store`; asked again if a slow machine let the hold run out meanwhile."""
+    for _ in range(10):
+        store.summary(EventQuery())
+        called = time.monotonic()
+        answer = other.apply(_summary_elsewhere, (str(store.path),))
+        if time.monotonic() - called < store.hold:
+            return answer
+    raise AssertionError("the other process never answered within the hold")
+
+
+def test_a_held_file_stays_open_while_in_use_then_lets_others_in(tmp_path):
+    path = tmp_path / "held.duckdb"
+    DuckDBStore(path).insert([make_event(1)], _batch())
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as other:
+        assert other.apply(_summary_elsewhere, (str(path),)) == "count 1"  # started, and the file free
+        store = DuckDBStore(path, hold=3.0)
+        refused = _asked_while_held(store, other)
+        assert "in use by another program" in refused and "the dashboard" in refused
+        # Let go once idle for the hold's time: the other process gets in.
+        deadline = time.monotonic() + 30
+        while (answer := other.apply(_summary_elsewhere, (str(path),))) != "count 1":
+            assert time.monotonic() < deadline, answer
+            time.sleep(0.5)
+        # The next call holds it again, until let go by `release`.
+        assert "in use by another program" in _asked_while_held(store, other)
+        release(path)
+        assert other.apply(_summary_elsewhere, (str(path),)) == "count 1"
 
 
 def test_an_analysts_place_is_kept_and_moved(store):
