@@ -7,18 +7,18 @@ the core decides what an event is.
 import pandas as pd
 import streamlit as st
 
+import i18n
 import ui
 from events import taxonomy
 from events.exc import EventsError
+from events.schema import GEO_PRECISIONS, STATUSES
 from extract.draft import DRAFT_EXTRAS
 from extract.lexicons import actor_type
 from geo.admin import ADMIN1_NAMES
 
-ACTOR_LABELS = {
-    "actor1": "Actor 1",
-    "assoc_actor_1": "Associated with actor 1 (separate with ; )",
-    "actor2": "Actor 2",
-}
+ACTORS = ("actor1", "assoc_actor_1", "actor2")
+# The rule of a place the coder picked on the map: said in the language in use when shown.
+PICKED = "picked on the map by the coder"
 
 
 def show(draft: dict, status: str) -> None:
@@ -38,10 +38,10 @@ def _why(draft: dict, name: str) -> None:
     spans = draft["evidence"].get(name)
     confidence = draft["confidence"].get(name, 0.0)
     if spans:
-        words = " · ".join(f"“{ui.plain(s['text'])}”" for s in spans[:3])
-        st.caption(f"From {words} — confidence {confidence:.0%}")
+        words = " · ".join(i18n.t("code.quote", text=ui.plain(s["text"])) for s in spans[:3])
+        st.caption(i18n.t("code.from", words=words, confidence=f"{confidence:.0%}"))
     else:
-        st.caption(f"No evidence in the text — confidence {confidence:.0%}")
+        st.caption(i18n.t("code.no_evidence", confidence=f"{confidence:.0%}"))
 
 
 def _set_place(name: str, latitude: float, longitude: float, admin1: str | None, precision: int) -> None:
@@ -76,7 +76,7 @@ def _pick_on_map() -> None:
     picked = ui.place_from_selection(st.session_state.get("place_map"))
     if picked is not None:
         _set_place(picked["name"], picked["latitude"], picked["longitude"], picked["admin1"], 1)
-        st.session_state.placement = {"rule": "picked on the map by the coder", "where_prec": 1,
+        st.session_state.placement = {"rule": PICKED, "where_prec": 1,
                                       "source": picked["source"], "candidates": [], "area": None}
 
 
@@ -85,20 +85,24 @@ def _placement() -> None:
     look up another phrase, and a map to pick a known place nearby."""
     placement = st.session_state.get("placement") or {}
     if placement:
-        st.caption(ui.plain(f"Placed by rule: {placement['rule']}"
-                            + (f" (UCDP where_prec {placement['where_prec']})" if placement["where_prec"] else "")
-                            + (f"; from {placement['source']}" if placement["source"] else "")))
+        # The rule is the geocoder's sentence, in English (the core's words).
+        rule = i18n.t("code.picked") if placement["rule"] == PICKED else placement["rule"]
+        words = i18n.t("code.placed", rule=rule)
+        if placement["where_prec"]:
+            words += " " + i18n.t("code.where_prec", value=placement["where_prec"])
+        if placement["source"]:
+            words += i18n.t("sep") + i18n.t("code.placed_from", source=placement["source"])
+        st.caption(ui.plain(words))
     if placement.get("candidates"):
-        st.selectbox("Same name elsewhere: use instead", [None, *placement["candidates"]], key="candidate",
+        st.selectbox(i18n.t("code.candidate"), [None, *placement["candidates"]], key="candidate",
                      on_change=_use_candidate,
                      format_func=lambda c: "—" if c is None else f"{c['name']} ({c['admin1']}) "
                                                                  f"{c['latitude']:.4f}, {c['longitude']:.4f}")
     look, button = st.columns([3, 1], vertical_alignment="bottom")
-    look.text_input("Find a place (a name or a phrase such as “near Saraqib”)", key="place_query")
-    button.button("Look up", on_click=_look_up)
+    look.text_input(i18n.t("code.find_place"), key="place_query")
+    button.button(i18n.t("code.look_up"), on_click=_look_up)
     if st.session_state.get("place_not_found"):
-        st.warning(ui.plain(f"No place found for “{st.session_state.place_not_found}”. Type its coordinates, "
-                            "or pick a known place nearby on the map."))
+        st.warning(ui.plain(i18n.t("code.not_found", query=st.session_state.place_not_found)))
 
 
 def _place_map() -> None:
@@ -111,7 +115,7 @@ def _place_map() -> None:
     nearby = pd.DataFrame([{"name": p.label, "admin1": p.admin1, "latitude": p.latitude, "longitude": p.longitude,
                             "source": p.source} for p in places],
                           columns=["name", "admin1", "latitude", "longitude", "source"])
-    st.caption("Click a grey place to use it; the blue area is what a vague place stands for.")
+    st.caption(i18n.t("code.place_map"))
     st.pydeck_chart(ui.place_map(latitude, longitude, outline, nearby), height=320, key="place_map",
                     on_select=_pick_on_map, selection_mode="single-object")
 
@@ -119,10 +123,10 @@ def _place_map() -> None:
 def _save_place(values: dict, coder: str | None) -> None:
     """Keep the location typed above as a place of one's own, so that later
     reports naming it are placed without help."""
-    with st.expander("Save this location as a place"):
-        aliases = st.text_input("Other spellings (separate with ;)", key="place_aliases")
-        if st.button("Save place", disabled=not (values["location"] and values["latitude"] is not None
-                                                  and values["longitude"] is not None)):
+    with st.expander(i18n.t("code.keep_place")):
+        aliases = st.text_input(i18n.t("code.several_names", name=i18n.t("code.aliases")), key="place_aliases")
+        placed = values["location"] and values["latitude"] is not None and values["longitude"] is not None
+        if st.button(i18n.t("code.save_place"), disabled=not placed):
             try:
                 ui.store().save_place(values["location"], values["latitude"], values["longitude"],
                                       aliases=aliases.split(";"), admin1=values["admin1"], coder=coder)
@@ -130,7 +134,7 @@ def _save_place(values: dict, coder: str | None) -> None:
                 st.error(ui.plain(err))
                 return
             ui.forget_places()
-            st.success(ui.plain(f"Saved {values['location']}: later reports naming it will be placed there."))
+            st.success(ui.plain(i18n.t("code.place_saved", location=values["location"])))
 
 
 def form(draft: dict, coder: str | None) -> dict:
@@ -139,53 +143,59 @@ def form(draft: dict, coder: str | None) -> dict:
     values = dict(draft)
     left, right = st.columns(2)
     with left:
-        values["event_date"] = st.date_input("Event date", key="field_event_date")
+        values["event_date"] = st.date_input(i18n.t("col.event_date"), key="field_event_date")
         _why(draft, "event_date")
         # No trigger word found: the type stays unknown until the coder picks one.
         types = list(taxonomy.event_types())
         if st.session_state.get("field_event_type") not in types:
             st.session_state.field_event_type = None
-        values["event_type"] = st.selectbox("Event type", types, key="field_event_type", index=None,
-                                            placeholder="Unknown: choose the event type")
+        # ACLED's types are named as ACLED names them: the coder codes to its taxonomy.
+        values["event_type"] = st.selectbox(i18n.t("filter.event_type"), types, key="field_event_type", index=None,
+                                            placeholder=i18n.t("code.event_type.placeholder"))
         _why(draft, "event_type")
         subs = list(taxonomy.sub_event_types(values["event_type"])) if values["event_type"] else []
         if st.session_state.get("field_sub_event_type") not in subs:
             st.session_state.field_sub_event_type = None
-        values["sub_event_type"] = st.selectbox("Sub-event type", subs, key="field_sub_event_type", index=None,
-                                                placeholder="Unknown: choose the sub-event type")
+        values["sub_event_type"] = st.selectbox(i18n.t("filter.sub_event_type"), subs, key="field_sub_event_type",
+                                                index=None, placeholder=i18n.t("code.sub_event_type.placeholder"))
         values["disorder_type"] = taxonomy.disorder_type_of(values["sub_event_type"]) if values["sub_event_type"] \
             else None
-        for name, label in ACTOR_LABELS.items():
+        for name in ACTORS:
+            label = i18n.t(f"col.{name}")
+            if name.startswith("assoc_"):
+                label = i18n.t("code.several_names", name=label)
             values[name] = st.text_input(label, key=f"field_{name}") or None
             _why(draft, name)
         # An edited actor keeps no stale type: known names get theirs, others none.
         values["inter1"], values["inter2"] = actor_type(values["actor1"]), actor_type(values["actor2"])
         values["civilian_targeting"] = "Civilians targeted" if values["inter2"] == "Civilians" else None
-        values["fatalities"] = int(st.number_input("Fatalities", min_value=0, step=1, key="field_fatalities"))
+        values["fatalities"] = int(st.number_input(i18n.t("col.fatalities"), min_value=0, step=1,
+                                                   key="field_fatalities"))
         _why(draft, "fatalities")
     with right:
         admin1_options = [""] + list(ADMIN1_NAMES)
         if st.session_state.get("field_admin1") not in admin1_options:
             st.session_state.field_admin1 = ""
-        values["admin1"] = st.selectbox("Governorate (admin1)", admin1_options, key="field_admin1") or None
+        values["admin1"] = st.selectbox(i18n.t("col.admin1"), admin1_options, key="field_admin1") or None
         _why(draft, "admin1")
-        values["location"] = st.text_input("Location", key="field_location") or None
-        values["latitude"] = st.number_input("Latitude", min_value=-90.0, max_value=90.0, format="%.4f",
+        values["location"] = st.text_input(i18n.t("col.location"), key="field_location") or None
+        values["latitude"] = st.number_input(i18n.t("code.latitude"), min_value=-90.0, max_value=90.0, format="%.4f",
                                              key="field_latitude", value=None)
-        values["longitude"] = st.number_input("Longitude", min_value=-180.0, max_value=180.0, format="%.4f",
-                                              key="field_longitude", value=None)
+        values["longitude"] = st.number_input(i18n.t("code.longitude"), min_value=-180.0, max_value=180.0,
+                                              format="%.4f", key="field_longitude", value=None)
         values["geo_precision"] = st.selectbox(
-            "Geo precision", [1, 2, 3], key="field_geo_precision",
-            format_func=lambda p: {1: "1 · town", 2: "2 · near a town / small area", 3: "3 · region"}[p],
+            i18n.t("filter.geo_precision"), GEO_PRECISIONS, key="field_geo_precision",
+            format_func=i18n.names(GEO_PRECISIONS, lambda p: i18n.value_name(p, "precision")),
         )
         _why(draft, "location")
         _placement()
         _place_map()
         _save_place(values, coder)
-        values["source"] = st.text_input("Source", key="field_source") or None
+        values["source"] = st.text_input(i18n.t("col.source"), key="field_source") or None
         _why(draft, "source")
-        values["source_url"] = st.text_input("Source URL", key="field_source_url") or None
-        values["status"] = st.selectbox("Status", ["draft", "reviewed"], key="field_status",
-                                        help="Draft until a second person has reviewed it")
-    values["notes"] = st.text_area("Notes", key="field_notes") or None
+        values["source_url"] = st.text_input(i18n.t("col.source_url"), key="field_source_url") or None
+        values["status"] = st.selectbox(i18n.t("col.status"), STATUSES, key="field_status",
+                                        format_func=i18n.names(STATUSES, lambda s: i18n.value_name(s, "status")),
+                                        help=i18n.t("code.status.help"))
+    values["notes"] = st.text_area(i18n.t("col.notes"), key="field_notes") or None
     return values

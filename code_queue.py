@@ -4,10 +4,14 @@ drafted, then put in the form in turn. Presentation only."""
 import pandas as pd
 import streamlit as st
 
+import i18n
 import ui
 from code_form import show
 from extract.draft import ReportTooLongError
 from extract.reports import drafts_of, read_reports
+
+# A queued report's state (kept in English in the session) and the words shown for it.
+STATES = {"to review": "code.queue.to_review", "saved": "code.queue.saved"}
 
 
 def _add_to_queue() -> None:
@@ -17,12 +21,13 @@ def _add_to_queue() -> None:
     problems = []
     for upload in files:
         reports, unread = read_reports(upload.name, upload.getvalue(), st.session_state.published)
-        problems += [f"{p.name}{f' line {p.line}' if p.line else ''}: {p.message}" for p in unread]
+        problems += [i18n.t("code.queue.problem_line", name=p.name, line=p.line, message=p.message) if p.line
+                     else i18n.t("code.queue.problem", name=p.name, message=p.message) for p in unread]
         for report in reports:
             try:
                 drafts = drafts_of(report, ui.geocoder())
             except ReportTooLongError as err:
-                problems.append(f"{report.name}: {err}")
+                problems.append(i18n.t("code.queue.problem", name=report.name, message=err))
                 continue
             for draft in drafts:
                 queue.append({"name": report.name, "text": report.text, "published": report.published,
@@ -47,19 +52,21 @@ def review_next() -> None:
 
 def queue() -> None:
     """Upload many reports; each becomes a draft to review in turn."""
-    with st.expander("Upload many reports (.txt, or .csv / .jsonl with text, url, published)",
-                     expanded=bool(st.session_state.get("queue"))):
-        st.file_uploader("Report files", type=["txt", "csv", "jsonl"], accept_multiple_files=True,
+    with st.expander(i18n.t("code.queue"), expanded=bool(st.session_state.get("queue"))):
+        st.file_uploader(i18n.t("code.queue.files"), type=["txt", "csv", "jsonl"], accept_multiple_files=True,
                          key="report_files")
-        st.button("Add to the review queue", on_click=_add_to_queue)
+        st.button(i18n.t("code.queue.add"), on_click=_add_to_queue)
         for problem in st.session_state.get("queue_problems") or []:
             st.warning(ui.plain(problem))
         queue = st.session_state.get("queue") or []
         if queue:
             st.dataframe(pd.DataFrame([{
-                "report": item["name"], "published": item["published"],
-                "event": item["draft"]["sub_event_type"], "place": item["draft"]["location"],
-                "fatalities": item["draft"]["fatalities"], "state": item["state"]} for item in queue]),
+                i18n.t("code.queue.report"): item["name"], i18n.t("code.published"): item["published"],
+                i18n.t("col.sub_event_type"): item["draft"]["sub_event_type"],
+                i18n.t("col.location"): item["draft"]["location"],
+                i18n.t("col.fatalities"): item["draft"]["fatalities"],
+                i18n.t("code.queue.state"): i18n.t(STATES[item["state"]])} for item in queue]),
                 hide_index=True)
             waiting = sum(item["state"] == "to review" for item in queue)
-            st.button(f"Review the next report ({waiting} waiting)", on_click=review_next, disabled=not waiting)
+            st.button(i18n.t("code.queue.next", count=i18n.number(waiting)), on_click=review_next,
+                      disabled=not waiting)

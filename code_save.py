@@ -9,6 +9,7 @@ import streamlit as st
 
 import code_form
 import code_queue
+import i18n
 import ui
 from events.coding import CodedEventError, save_coded
 from events.exc import EventsError
@@ -35,15 +36,15 @@ def saved_note() -> None:
     saved = st.session_state.get("saved")
     if not saved:
         return
-    st.success(f"Saved event {ui.plain(saved['event_id'])} ({ui.plain(saved['admin1'] or 'no governorate')}). "
-               "It is on the Explore page now.")
+    st.success(i18n.t("code.saved", event_id=ui.plain(saved["event_id"]),
+                      admin1=ui.plain(saved["admin1"] or i18n.t("code.no_admin1"))))
     try:
         history = ui.store().edits(saved["event_id"])
     except EventsError as err:
-        st.warning(f"Its edit history cannot be read now: {ui.plain(err)}")
+        st.warning(i18n.t("code.history_unreadable", error=ui.plain(err)))
         return
     if not history.empty:
-        st.caption("What was changed in the draft (the event's edit history):")
+        st.caption(i18n.t("code.changed"))
         st.dataframe(history, hide_index=True)
 
 
@@ -52,11 +53,12 @@ def save(values: dict, draft: dict, coder: str | None) -> None:
     try:
         stored = save_coded(ui.store(), values, coder=coder, drafted=draft)
     except CodedEventError as err:
-        st.error("The event was not saved:\n" + "\n".join(f"- **{p.column}**: {ui.plain(p.message)}"
-                                                          for p in err.problems))
+        # Each problem as the core says it (in English), under the field's name in the schema.
+        st.error(i18n.t("code.not_saved", error="\n" + "\n".join(f"- **{p.column}**: {ui.plain(p.message)}"
+                                                                 for p in err.problems)))
         return
     except EventsError as err:
-        st.error(f"The event was not saved: {ui.plain(err)}")
+        st.error(i18n.t("code.not_saved", error=ui.plain(err)))
         return
     ui.invalidate()
     st.session_state.draft = None
@@ -82,8 +84,9 @@ def similar(values: dict, draft: dict, coder: str | None) -> None:
     similar = st.session_state.get("similar")
     if not similar:
         return
-    named = "; ".join(f"{e['event_id']} ({e['event_date']}, {e['location'] or e['admin2']}, {e['sub_event_type']}, "
-                      f"{e['fatalities']} fatalities, from {e['origin']})" for e in similar)
-    st.warning(ui.plain(f"This event may be already stored, with the same day, place and sub-event type: {named}."))
-    if st.button("Save anyway"):
+    named = i18n.t("code.similar.sep").join(
+        i18n.t("code.similar.event", event_id=e["event_id"], date=e["event_date"], place=e["location"] or e["admin2"],
+               sub_event_type=e["sub_event_type"], fatalities=e["fatalities"], origin=e["origin"]) for e in similar)
+    st.warning(ui.plain(i18n.t("code.similar", events=named)))
+    if st.button(i18n.t("code.save_anyway")):
         save(values, draft, coder)

@@ -81,6 +81,35 @@ def test_code_page_drafts_and_saves(demo_store):
                                              "Civilians", "Civilians targeted")
 
 
+def test_code_page_form_queue_and_save_messages_in_arabic(demo_store):
+    at = _page("code.py").run()
+    at.text_area(key="report_text").input((FIXTURES / "reports" / "01_saraqib_shelling_en.txt").read_text())
+    at.date_input(key="published").set_value(dt.date(2024, 5, 10))
+    at.button[0].click().run()
+    at.get("button_group")[-1].set_value("ar").run()  # the language switch, with a draft in the form
+    assert not at.exception
+    # The fields are named as Explore names them; ACLED's types stay ACLED's.
+    assert (at.selectbox(key="field_event_type").label, at.selectbox(key="field_sub_event_type").label,
+            at.text_input(key="field_actor1").label, at.text_input(key="field_assoc_actor_1").label,
+            at.number_input(key="field_fatalities").label, at.selectbox(key="field_admin1").label,
+            at.number_input(key="field_latitude").label, at.selectbox(key="field_geo_precision").label,
+            at.selectbox(key="field_status").label) == (
+        "نوع الحدث", "النوع الفرعي", "الفاعل الأول", "فاعل مرافق أول (افصل بينها بـ ;)", "القتلى", "المحافظة",
+        "خط العرض", "دقة الموقع", "الحالة")
+    assert at.selectbox(key="field_sub_event_type").value == "Shelling/artillery/missile attack"
+    assert at.selectbox(key="field_geo_precision").options == ["١: المكان نفسه", "٢: قرب مكان", "٣: منطقة"]
+    assert at.selectbox(key="field_status").options == ["مسودة", "مراجَع"]
+    assert at.number_input(key="field_fatalities").value == 2  # the draft kept over the switch
+    assert _button(at, "إضافة إلى قائمة المراجعة") and _button(at, "بحث")
+    at.number_input(key="field_fatalities").set_value(3)
+    _button(at, "حفظ الحدث").click().run()
+    assert not at.exception
+    [event_id] = demo_store.frame(EventQuery(origin=("coded",), status="draft"))["event_id"]
+    escaped = event_id.replace(":", "\\:")  # as ui.plain writes it for Markdown
+    assert at.success[0].value == f"حُفظ الحدث {escaped} (Idleb). وهو الآن في صفحة الاستكشاف."
+    assert "ما غُيِّر في المسودة (سجل تعديلات الحدث):" in [c.value for c in at.caption]
+
+
 def test_code_page_refuses_an_invalid_event_and_says_why(demo_store):
     at = _page("code.py").run()
     at.text_area(key="report_text").input("The weather was pleasant today.")
@@ -560,6 +589,19 @@ def test_areas_page_in_arabic(demo_store):
     at.run()
     assert not at.exception
     assert at.title[0].value == "المناطق والفترات"
+
+
+def test_both_languages_have_every_key_with_the_same_values_put_in():
+    import string
+
+    import i18n
+
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    english, arabic = i18n.STRINGS["en"], i18n.STRINGS["ar"]
+    assert set(english) == set(arabic)
+    assert [key for key in english if fields(english[key]) != fields(arabic[key])] == []
 
 
 def test_arabic_labels_are_shaped_for_the_text_layer():
