@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .exc import AccessDenied, ConfigurationError
 from .filters import EventQuery
@@ -70,6 +71,8 @@ def require(account: Account | None, action: str) -> None:
         return
     who = "no one is signed in" if account is None else f"{account.name} is {_a(account.role)}"
     allowed = roles_that_may(action)
+    if not allowed:  # an action no role is given (a page not yet given its need: ui.PAGE_NEEDS)
+        raise AccessDenied(f"Not allowed: {who}, and no role may {_DOING.get(action, action)}.")
     roles = allowed[0] if len(allowed) == 1 else f"{', '.join(allowed[:-1])} or {allowed[-1]}"
     raise AccessDenied(f"Not allowed: {who}, and only {_a(roles)} may {_DOING.get(action, action)}.")
 
@@ -93,6 +96,19 @@ def team_mode(environ: Mapping[str, str] | None = None) -> bool:
     raise ConfigurationError(f"EVENTS_TEAM must be yes or no (1 or 0), not {setting!r}")
 
 
+def as_drafts(events: Events) -> Events:
+    """`events` with each status "reviewed" made "draft"; a table's
+    column is rewritten whole (an upload may hold a million rows)."""
+    if isinstance(events, pa.Table):
+        column = events.schema.get_field_index("status")
+        if column < 0:
+            return events
+        status = events.column(column)
+        drafts = pc.if_else(pc.equal(status, "reviewed"), pa.scalar("draft", status.type), status)
+        return events.set_column(column, events.schema.field(column), drafts)
+    return [{**event, "status": "draft"} if event.get("status") == "reviewed" else event for event in events]
+
+
 class GuardedStore(Store):
     """`store` as `account` may use it: every read, and the writes its role
     allows, each recorded under the account's name; other writes raise
@@ -105,6 +121,16 @@ class GuardedStore(Store):
     def __repr__(self) -> str:
         return f"GuardedStore({self.inner!r}, {self.account!r})"
 
+    def may(self, action: str) -> bool:
+        """Whether the account may do `action`."""
+        return may(self.account.role if self.account else None, action)
+
+    def require(self, action: str) -> None:
+        """Raise AccessDenied unless the account may do `action`: for a
+        caller to ask before long work whose write would be refused (the
+        importer asks before it reads a file)."""
+        self._require(action)
+
     def _require(self, action: str) -> str:
         require(self.account, action)
         assert self.account is not None  # require refused None
@@ -115,14 +141,15 @@ class GuardedStore(Store):
         name = self._require(CODE if batch.origin == "coded" else UPLOAD)
         if batch.origin == "coded":
             # A coded event names its coder (an imported row keeps its
-            # source's), and is reviewed only when a reviewer saves it: a
-            # coder's (the Code page's queue saves "reviewed") is a draft
-            # until a reviewer marks it. Given as a table too: a coded
-            # batch is a few events, and a table must not pass unrewritten.
+            # source's). Given as a table too: a coded batch is a few
+            # events, and a table must not pass unrewritten.
             rows = events.to_pylist() if isinstance(events, pa.Table) else events
-            reviewed = "reviewed" if may(self.account.role if self.account else None, REVIEW) else "draft"
-            events = [{**event, "coder": name, "status": reviewed if event.get("status") == "reviewed"
-                       else event.get("status")} for event in rows]
+            events = [{**event, "coder": name} for event in rows]
+        if not self.may(REVIEW):
+            # An event is reviewed only when a reviewer stores it: a coder's
+            # "reviewed" (the Code page's queue saves it; a file's rows, or
+            # its format's default, say it) is a draft until a reviewer marks it.
+            events = as_drafts(events)
         return self.inner.insert(events, dataclasses.replace(batch, coder=name), replace, edits)
 
     def undo_batch(self, batch_id: str, coder: str | None = None) -> int:

@@ -32,6 +32,7 @@ import pyarrow as pa
 from geo.admin import canonical_admin1
 
 from . import checks, fast_reading, formats
+from .access import REVIEW, UPLOAD, GuardedStore
 from .duckdb_store import DuckDBStore
 from .exc import EventsError, ImportFileError, StrictImportRefused
 from .fast_reading import FastTable, FileBytes
@@ -102,15 +103,21 @@ def preview(data: bytes, file_name: str, store: Store | None = None, format: str
     are refused; by default it is EVENTS_AREA's (checks.Area.from_environment).
     `encoding` forces the file's encoding (by default: reading.decode's rule).
 
-    Raises ImportFileError when the file is empty or not a table of events
-    in a known format (or lacks a required column), ConfigurationError when
-    EVENTS_AREA cannot be read.
+    A guarded `store` (team mode) is asked first: one whose account may
+    not import refuses before the file is read, and for one that may not
+    review, rows saying "reviewed" are accepted as drafts (GuardedStore.insert's rule).
+
+    Raises AccessDenied as said, ImportFileError when the file is empty or
+    not a table of events in a known format (or lacks a required column),
+    ConfigurationError when EVENTS_AREA cannot be read.
     """
+    require_import(store)
     report = progress or (lambda fraction, message: None)
     con = duckdb.connect()
     con.execute("BEGIN TRANSACTION")  # as _check expects; nothing is committed
     try:
-        result = _check(con, data, file_name, store, format, area, report, path, encoding=encoding)
+        result = _check(con, data, file_name, store, format, area, report, path, encoding=encoding,
+                        drafts=_drafts_only(store))
         # Every problem has its raw line now: let the file's bytes go before
         # the accepted rows are built, so that a large import holds one of the two.
         del data
@@ -132,9 +139,13 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
     as Arrow in between. The batch records `coder` and `origin` (by
     default the file's format; the demo load says "demo").
 
-    Raises StrictImportRefused (storing nothing; the check's result is on
+    A guarded store is asked before the file is read, as by `preview`.
+
+    Raises AccessDenied (reading nothing) when the store's account may not
+    import, StrictImportRefused (storing nothing; the check's result is on
     the exception) in strict mode when rows were rejected.
     """
+    require_import(store)
     path = Path(path)
     if not isinstance(store, DuckDBStore):
         result = preview(path.read_bytes(), path.name, store, format, area, progress, path, encoding)
@@ -145,7 +156,8 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
     # hash and the counts are known after it.
     batch = _batch(path.name, coder)
     with store.checking() as con:
-        result = _check(con, data, path.name, store, format, area, report, path, stamp=batch, encoding=encoding)
+        result = _check(con, data, path.name, store, format, area, report, path, stamp=batch, encoding=encoding,
+                        drafts=_drafts_only(store))
         del data  # every problem has its raw line: unmap the file before the store takes memory to write
         if strict and result.rejected:
             raise StrictImportRefused(_refusal(result), result)
@@ -156,16 +168,30 @@ def import_path(store: Store, path: Path, format: str = "auto", area: checks.Are
     return result, batch
 
 
+def require_import(store: Store | None) -> None:
+    """Raise AccessDenied unless `store` lets its account import a file
+    (a GuardedStore asks the role; any other store, trusted, does): asked
+    before a file is read, so that a refusal does not wait for the check."""
+    if isinstance(store, GuardedStore):
+        store.require(UPLOAD)
+
+
+def _drafts_only(store: Store | None) -> bool:
+    """Whether `store`'s account may not store a row as reviewed."""
+    return isinstance(store, GuardedStore) and not store.may(REVIEW)
+
+
 def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, store: Store | None,
            format: str, area: checks.Area | None, report: Progress, path: Path | None,
-           stamp: Batch | None = None, encoding: str | None = None) -> ImportPreview:
+           stamp: Batch | None = None, encoding: str | None = None, drafts: bool = False) -> ImportPreview:
     """Read and check the file into TEMP table `checked` of `con`, one row per
     record in the file's order: the schema's fields, typed; `_skip`;
     `_failed` (the checks it fails, as checks.failed_sql's bits; NULL when
     none) and `_text` (the mapped text of a row that fails any, for the
     messages); `_drop` (an earlier row has its id, or it is stored and not
     newer). The accepted rows are those matching `_ACCEPTED`. With
-    `stamp`, the rows carry its batch id and time.
+    `stamp`, the rows carry its batch id and time; with `drafts`, a status
+    "reviewed" is "draft" (for an account that may not review).
 
     `con` is in a transaction with nothing in it yet: `_check` may roll it
     back and begin it again."""
@@ -296,6 +322,10 @@ def _check(con: duckdb.DuckDBPyConnection, data: FileBytes, file_name: str, stor
         _compare_with_store(rows, store, result)
     result.rejected = sorted(result.rejected + problems, key=lambda p: (p.line or 0, p.column or ""))
     result.skipped.sort(key=lambda s: s.line)
+    if drafts:
+        # In the table, whichever way its rows then go (GuardedStore.insert,
+        # or store_checked, which copies them as they are here).
+        con.execute("UPDATE checked SET status = 'draft' WHERE status = 'reviewed'")
     [(result.accepted_count,)] = con.execute(f"SELECT count(*) FROM checked WHERE {_ACCEPTED}").fetchall()
     table.release()
     return result

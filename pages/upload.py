@@ -8,13 +8,22 @@ import ui
 from events.access import UNDO
 from events.exc import EventsError
 from events.formats import FORMATS
-from events.importer import StrictImportRefused, commit, preview
+from events.importer import StrictImportRefused, commit, preview, require_import
 
 
 def _check(upload, format: str) -> None:
+    store = ui.store()
+    try:
+        # Asked before the file is read: a role that may not import is told
+        # now, not after a check whose rows the store would refuse.
+        require_import(store)
+    except EventsError as err:
+        st.session_state.preview = None
+        st.error(i18n.t("upload.unreadable", error=ui.plain(err)))
+        return
     bar = st.progress(0.0, text=i18n.t("upload.reading"))
     try:
-        st.session_state.preview = preview(upload.getvalue(), upload.name, ui.store(), format=format,
+        st.session_state.preview = preview(upload.getvalue(), upload.name, store, format=format,
                                            progress=lambda fraction, message: bar.progress(fraction, text=message))
     except EventsError as err:
         st.session_state.preview = None

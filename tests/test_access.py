@@ -232,3 +232,61 @@ def test_a_coded_event_given_as_a_table_is_the_coders_draft_too(any_store):
     assert GuardedStore(any_store, CODER).insert(table, Batch("coded-test:5", "coded")) == 1
     stored = any_store.stored("test:5")
     assert stored is not None and (stored.event["status"], stored.event["coder"]) == ("draft", "rana")
+
+
+def _upload(tmp_path, how: str, store: Store) -> None:
+    """Upload a file of a reviewed and a draft row into `store` as the page
+    does (preview, then commit) or as `import_path` does."""
+    path = tmp_path / "upload.csv"
+    path.write_text(native_csv([make_event(7, status="reviewed"), make_event(8, status="draft")]), encoding="utf-8")
+    if how == "preview+commit":
+        result = preview(path.read_bytes(), path.name, store)
+        commit(store, result)
+    else:
+        import_path(store, path)
+
+
+@pytest.mark.parametrize("how", ["preview+commit", "import_path"])
+@pytest.mark.parametrize("account, statuses", [
+    (CODER, ["draft", "draft"]), (REVIEWER, ["reviewed", "draft"]), (ADMIN, ["reviewed", "draft"]),
+    (None, ["reviewed", "draft"]),  # single-user mode: the store itself (on DuckDB, import_path's own path)
+], ids=["coder", "reviewer", "admin", "single user"])
+def test_a_coders_upload_stores_its_reviewed_rows_as_drafts(any_store, tmp_path, how, account, statuses):
+    _upload(tmp_path, how, any_store if account is None else GuardedStore(any_store, account))
+    assert [(any_store.stored(f"test:{n}") or _READ).event["status"] for n in (7, 8)] == statuses
+
+
+def test_a_coders_upload_is_made_drafts_in_the_check_itself(any_store, tmp_path):
+    # The preview's accepted rows are drafts already, made so in SQL: so
+    # whichever way they are stored (insert, or DuckDB's store_checked).
+    path = tmp_path / "upload.csv"
+    path.write_text(native_csv([make_event(7, status="reviewed")]), encoding="utf-8")
+    result = preview(path.read_bytes(), path.name, GuardedStore(any_store, CODER))
+    assert result.accepted is not None and result.accepted.column("status").to_pylist() == ["draft"]
+
+
+def test_an_uploaded_table_is_the_coders_draft_too(any_store):
+    table = pa.Table.from_pylist([make_event(5, status="reviewed"), make_event(6, status="draft")])
+    assert GuardedStore(any_store, CODER).insert(table, Batch("an-upload", "native")) == 2
+    assert [(any_store.stored(f"test:{n}") or _READ).event["status"] for n in (5, 6)] == ["draft", "draft"]
+    table = pa.Table.from_pylist([make_event(9, status="reviewed")])
+    assert GuardedStore(any_store, REVIEWER).insert(table, Batch("another", "native")) == 1
+    assert (any_store.stored("test:9") or _READ).event["status"] == "reviewed"
+
+
+@pytest.mark.parametrize("account", [VIEWER, None], ids=["viewer", "no one"])
+def test_an_import_the_account_may_not_make_is_refused_before_the_file_is_read(any_store, tmp_path, monkeypatch,
+                                                                               account):
+    def read(*args, **kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr("events.importer._check", read)
+    monkeypatch.setattr("events.importer.fast_reading.file_bytes", read)
+    path = tmp_path / "never-written.csv"  # nor read: it is not there
+    store = GuardedStore(any_store, account)
+    progress: list[str] = []
+    with pytest.raises(AccessDenied, match="Not allowed: .* only a coder, reviewer or admin may upload files"):
+        import_path(store, path, progress=lambda fraction, message: progress.append(message))
+    with pytest.raises(AccessDenied, match="Not allowed: "):
+        preview(b"", path.name, store, progress=lambda fraction, message: progress.append(message))
+    assert progress == [] and any_store.batches().empty
