@@ -11,7 +11,9 @@ import html
 import io
 import json
 import re
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
@@ -53,7 +55,8 @@ def page_setup(title: str) -> None:
     st.set_page_config(page_title=f"{title} · Conflict events", page_icon="🗺️", layout="wide")
     i18n.seed()
     if team():
-        _admit(title)
+        # Keyed on the script whose code called page_setup, not on `title`.
+        _admit(_page_script(sys._getframe(1).f_globals.get("__file__")), title)
     # Each paragraph of a text box takes the direction of its first letter,
     # so an Arabic report reads right to left; in Arabic the page does too.
     st.html(f"<style>{i18n.layout_css()}</style>")
@@ -144,20 +147,31 @@ def sign_out() -> None:
     st.session_state[NOTE_KEY] = "You have signed out."
 
 
-# Each page's address (dashboard.py) and what it needs beyond reading (every
-# role may explore and export), by the title the page gives page_setup.
-PAGE_PATHS = {"Explore": "explore", "Areas": "areas", "Code a report": "code", "Upload": "upload"}
-PAGE_NEEDS = {"Code a report": access.CODE, "Upload": access.UPLOAD}
+# What a role must be allowed (events.access) to use each page, by the
+# page's script: a title may change or be translated, a script's name does
+# not. None: no one is asked (the sign-in page). A script missing here (a
+# page not yet given its need) is refused to everyone.
+PAGE_NEEDS: dict[str, str | None] = {
+    "pages/explore.py": access.EXPLORE, "pages/areas.py": access.EXPLORE, "pages/code.py": access.CODE,
+    "pages/upload.py": access.UPLOAD, "pages/login.py": None}
 SIGN_IN = "Sign in"
 
 
-def _admit(title: str) -> None:
-    """Team mode, before a page draws anything: no one signed in goes to
-    the sign-in page (which comes back here after), and a page the role may
-    not use is refused with a sentence, whatever address reached it. The
-    core refuses the writes as well (events.access); this says so before a
-    form is filled in vain."""
-    if title == SIGN_IN:
+def _page_script(file: object) -> str:
+    """A page script's key in PAGE_NEEDS ("pages/upload.py") from its
+    `__file__`; "" for none."""
+    return f"{Path(file).parent.name}/{Path(file).name}" if isinstance(file, str) else ""
+
+
+def _admit(script: str, title: str) -> None:
+    """Team mode, before the page of `script` (a key of PAGE_NEEDS) draws
+    anything: no one signed in goes to the sign-in page (which comes back
+    here after), and a page the role may not use is refused with a
+    sentence under `title`, whatever address reached it. The core refuses
+    the writes as well (events.access); this says so before a form is
+    filled in vain."""
+    needed = PAGE_NEEDS.get(script, "use this page")
+    if needed is None:
         return
     try:
         signed = check_session()
@@ -166,9 +180,9 @@ def _admit(title: str) -> None:
         st.stop()
     if signed is None:
         params = {key: st.query_params.get_all(key) for key in st.query_params}
-        st.switch_page("pages/login.py", query_params={**params, "next": PAGE_PATHS.get(title, "explore")})
-    needed = PAGE_NEEDS.get(title)
-    if needed is not None and not access.may(signed.role if signed else None, needed):
+        # The page's address in dashboard.py is its script's name.
+        st.switch_page("pages/login.py", query_params={**params, "next": Path(script).stem or "explore"})
+    if not access.may(signed.role if signed else None, needed):
         try:
             access.require(signed, needed)
         except AccessDenied as err:

@@ -5,19 +5,23 @@ reviewed; and the edit form in single-user mode."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from events import accounts
+import ui
+from events import access, accounts
 from events.access import GuardedStore
 from events.coding import save_coded
 from events.default_data import load_default
 from events.duckdb_store import DuckDBStore
 from events.exc import AccessDenied
 from events.filters import EventQuery
-from events.store import Batch, Store
+from events.native import native_csv
+from events.store import Batch, Store, Stored
 from tests.conftest import ROOT
 from tests.helpers import make_event
 from ui import plain
@@ -58,11 +62,11 @@ def team_store(request, tmp_path, monkeypatch) -> Store:
     return store
 
 
-def _app(page: str = "explore.py") -> AppTest:
-    """The app, run at a page through dashboard.py as a browser's address
-    would (AppTest runs a page switched to before the first run without
-    the entry script)."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+def _app(page: str = "explore.py", app: Path = ROOT) -> AppTest:
+    """The app (its folder: `app`), run at a page through dashboard.py as a
+    browser's address would (AppTest runs a page switched to before the
+    first run without the entry script)."""
+    at = AppTest.from_file(str(app / "dashboard.py"), default_timeout=60).run()
     if page != "explore.py":
         at.switch_page(f"pages/{page}").run()
     assert not at.exception
@@ -81,11 +85,11 @@ def _sign_in(at: AppTest, name: str, password: str) -> AppTest:
     return at
 
 
-def _signed_in(name: str, page: str = "explore.py") -> AppTest:
+def _signed_in(name: str, page: str = "explore.py", app: Path = ROOT) -> AppTest:
     """Signed in as `name` on the way to `page`, and at it. AppTest keeps
     running the page it was last switched to, so it is switched to the
     sign-in page the app sent it to, then to `page` again once there."""
-    at = _app(page)
+    at = _app(page, app)
     assert [t.value for t in at.title] == ["Sign in"] and at.query_params["next"] == page.removesuffix(".py")
     at = _sign_in(at.switch_page("pages/login.py").run(), name, f"{name}-password")
     assert "session_token" in at.session_state
@@ -248,3 +252,73 @@ def test_undo_is_offered_to_a_reviewer_not_to_a_coder(team_store, name, offered)
     at = _signed_in(name, "upload.py")
     assert not at.exception
     assert ("undo_choice" in [box.key for box in at.selectbox]) is offered
+
+
+def _file(*statuses: str) -> bytes:
+    return native_csv([make_event(80 + n, status=status) for n, status in enumerate(statuses)]).encode("utf-8")
+
+
+@pytest.mark.parametrize("name, stored", [("rana", ["draft", "draft"]), ("lina", ["reviewed", "draft"])])
+def test_an_upload_is_stored_reviewed_only_by_a_reviewer(team_store, name, stored):
+    # A file's "reviewed" is a coder's claim: their upload stores drafts,
+    # for a reviewer to mark, as an event they code does.
+    at = _signed_in(name, "upload.py")
+    at.file_uploader[0].set_value(("upload.csv", _file("reviewed", "draft"), "text/csv")).run()
+    _button(at, "Check the file").click().run()
+    assert not at.exception and at.error.len == 0
+    _button(at, "Store 2 accepted rows").click().run()
+    assert not at.exception and at.error.len == 0
+    assert [(team_store.stored(f"test:{n}") or Stored({}, 0)).event["status"] for n in (80, 81)] == stored
+
+
+def test_the_upload_page_refuses_a_viewers_file_before_reading_it(team_store, monkeypatch):
+    # Were the page open to a viewer (its own refusal lost), the core's is
+    # asked before the file is read, and said.
+    monkeypatch.setitem(ui.PAGE_NEEDS, "pages/upload.py", access.EXPLORE)
+
+    def read(*args, **kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr("events.importer.preview", read)  # the page's reading of the file
+    monkeypatch.setattr("events.importer._check", read)
+    at = _signed_in("dana", "upload.py")
+    at.file_uploader[0].set_value(("upload.csv", _file("reviewed"), "text/csv")).run()
+    _button(at, "Check the file").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The file cannot be imported: " + plain(
+        "Not allowed: dana is a viewer, and only a coder, reviewer or admin may upload files.")]
+    assert at.metric.len == 0 and at.session_state["preview"] is None
+    assert set(team_store.batches()["origin"]) == {"demo"}
+
+
+def _retitled(tmp_path: Path) -> Path:
+    """A copy of the app whose Code and Upload pages have other titles (as a
+    rewording or a translation would give them), in the page and in the
+    navigation."""
+    app = tmp_path / "app"
+    (app / "pages").mkdir(parents=True)
+    shutil.copy(ROOT / "dashboard.py", app)
+    for page in (ROOT / "pages").glob("*.py"):
+        shutil.copy(page, app / "pages")
+    for file, old, new in (("pages/upload.py", '"Upload"', '"Téléverser"'),
+                           ("dashboard.py", '"Upload"', '"Téléverser"'),
+                           ("pages/code.py", '"Code a report"', '"رمّز تقريراً"'),
+                           ("dashboard.py", '"Code a report"', '"رمّز تقريراً"')):
+        text = (app / file).read_text(encoding="utf-8")
+        assert old in text
+        (app / file).write_text(text.replace(old, new), encoding="utf-8")
+    return app
+
+
+def test_a_page_is_refused_by_its_script_whatever_its_title(team_store, tmp_path):
+    app = _retitled(tmp_path)
+    at = _signed_in("dana", app=app)
+    for page, sentence in (("upload.py", "upload files"), ("code.py", "code reports")):
+        at.switch_page(f"pages/{page}").run()
+        assert not at.exception
+        assert [e.value for e in at.error] == [
+            f"Not allowed\\: dana is a viewer, and only a coder, reviewer or admin may {sentence}\\."]
+        assert at.text_area.len == 0 and at.file_uploader.len == 0
+    # And a role that may use them still does.
+    at = _signed_in("rana", "upload.py", app=app)
+    assert at.error.len == 0 and at.file_uploader.len == 1
