@@ -140,10 +140,14 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
     # patrol"); unidentified gunmen only when no one else is named.
     # Before them: an operation named (forces "operating under OPS" are
     # its), and an actor named as the one who acted ("killed by gunmen").
+    # Who only told of the event ("..., the Interior Ministry said") is its source, not an actor.
+    armed = [f for f in armed if not rules.spoke(report, f)]
     acting = forces + sorted(armed, key=lambda f: (f.value[0][0] == UNIDENTIFIED[0], f.spans[0].start))
     operations = [f for f in acting if f.value[0][0] in _OPERATIONS]
     agents = [f for f in acting if rules.acted(report, f)]
-    leads = claims + operations + agents + acting
+    # The side whose attack was repelled began the battle (ACLED's actor1 is its initiator).
+    repelled = rules.find_repelled(report, armed) if event["sub_event_type"] == "Armed clash" else []
+    leads = claims + operations + repelled + agents + acting
     if event["sub_event_type"] in _UNCLAIMED_WEAPONS and not claims and not forces:
         # A bomb's author is unknown unless someone claims it; those named
         # near it are its targets (ACLED: Unidentified Armed Group).

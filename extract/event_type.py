@@ -30,6 +30,7 @@ import re
 from functools import cache
 
 from events import taxonomy
+from geo.normalise import normalise
 
 from . import fatalities, lexicons
 from .text import Finding, Hit, Report, Span
@@ -71,7 +72,7 @@ def _target(report: Report, attack: Hit[str], cues: dict[str, list[Hit[str]]]) -
     # An armed group's name is an armed target too ("killed a regime 4th Armored Division member").
     named = [Hit(h.span, h.term, "@armed") for h in cues.get("@name", [])
              if h.term in actors and actors[h.term][1] not in ("Civilians", "Protesters")]
-    in_sentence = [t for t in cues.get("@civilian", []) + cues.get("@armed", []) + named
+    in_sentence = [t for t in cues.get("@civilian", []) + cues.get("@people", []) + cues.get("@armed", []) + named
                    if _same_sentence(report, attack.span, t.span) and not _by_before(report, t.span)]
     civilians = [t for t in in_sentence if t.value == "@civilian"]
     if civilians:
@@ -80,9 +81,14 @@ def _target(report: Report, attack: Hit[str], cues: dict[str, list[Hit[str]]]) -
     # The noun right after an Arabic verb of attack is its subject, the attacker of every attack word
     # of its sentence ("استهدف مسلحون مجهولون بالرصاص سيارة ...": the gunmen are no target of the bullets).
     verbs = [a for a in cues.get("@attack", []) + cues.get("@kill", []) if not a.term.isascii()]
-    armed = [t for t in in_sentence
-             if not any(0 <= t.span.start - verb.span.end <= 2 for verb in verbs if arabic or verb is attack)]
+    armed = [t for t in in_sentence if t.value != "@people"
+             and not any(0 <= t.span.start - verb.span.end <= 2 for verb in verbs if arabic or verb is attack)]
     after = [t for t in armed if t.span.start >= attack.span.end]
+    # People who are no armed group (a group of young men, residents) are civilians when shot at, unless
+    # an armed side is named first after the attack ("fire towards soldiers during a raid to arrest activists").
+    people = [t for t in in_sentence if t.value == "@people"]
+    if people and not (after and min(t.span.start for t in after) < min(p.span.start for p in people)):
+        return min(people, key=lambda t: abs(t.span.start - attack.span.end))
     if after:
         return min(after, key=lambda t: t.span.start)
     # Before the attack word, an armed side is its target only in the passive ("soldiers were killed");
@@ -130,19 +136,46 @@ def _person(hit: Hit[str]) -> bool:
     return not hit.term.isascii() and term.startswith("م") and " " not in term
 
 
-def _acts(hits: list[Hit[str]]) -> list[Hit[str]]:
+# Words a negation reaches over to what it denies: "without a shot", "دون تسجيل إصابات", "دون أي اشتباكات".
+_DENIED_THROUGH = frozenset(("a", "an", "any", "اي", "تسجيل", "وقوع", "سقوط", "حدوث"))
+# What is done to the accused: detained, abducted, attacked, killed (executed).
+_ACTS_DONE = ("Arrests", "Abduction/forced disappearance", "@attack", "@kill")
+
+
+def _denied(report: Report, negation: Hit[str], hit: Hit[str]) -> bool:
+    """Whether a negation denies the event word right after it, or after one word that says it occurred."""
+    gap = hit.span.start - negation.span.end
+    if not 0 <= gap <= 12:
+        return False
+    between = normalise(report.raw[negation.span.end - report.base:hit.span.start - report.base]).split()
+    return len(between) <= 1 and all(word in _DENIED_THROUGH for word in between)
+
+
+def _acts(report: Report, hits: list[Hit[str]]) -> list[Hit[str]]:
     """The event words that tell what happened: not what someone was accused of ("متهماً بالتحرش",
-    "arrested on charges of murder") or what is expected ("تحسباً لهجوم"), nor what did not happen
-    ("دون أي اشتباكات"), nor the detained named as people ("أهالي المعتقلين")."""
-    # An accusation, or what is feared or prepared for ("تحسباً لهجوم تركي"), is no event.
-    accusations = [h for h in hits if h.value in ("@accused", "@expected")]
+    "arrested on charges of murder") or what is expected or planned ("تحسباً لهجوم", "plotted attacks"),
+    nor a status a person holds ("من حملة بطاقات التسوية"), nor what did not happen ("دون أي اشتباكات"),
+    nor the detained named as people ("أهالي المعتقلين")."""
+    # What is feared, prepared for or planned ("تحسباً لهجوم تركي"), or a status held, is no event.
+    expected = [h for h in hits if h.value in ("@expected", "@status")]
     negations = [h for h in hits if h.value == "@without"]
+
+    def after(marks: list[Hit[str]], hit: Hit[str]) -> bool:
+        return any(0 <= hit.span.start - a.span.end <= _ACCUSED_GAP for a in marks)
+    # An accusation says why its sentence's act was done ("arrested on charges of murder"), or who a
+    # person is ("a man accused of killing a teen"); an armed group accused, with no act done to it in
+    # its sentence, is reported to have done it ("fighters of a faction were accused of raping a woman").
+    accusations = [a for a in hits if a.value == "@accused"]
+    accused = [h for h in hits if after(accusations, h)]
+    acts_done = [h for h in hits if h.value in _ACTS_DONE and h not in accused and not after(expected, h)]
+    armed = [h for h in hits if h.value == "@armed"]
+    accusations = [a for a in accusations if any(_same_sentence(report, a.span, h.span) for h in acts_done)
+                   or not any(h.span.end <= a.span.start and _same_sentence(report, a.span, h.span) for h in armed)]
     acts = []
     for hit in hits:
-        if hit.value in _DETAINING and _person(hit) or any(
-                0 <= hit.span.start - a.span.end <= _ACCUSED_GAP for a in accusations):
+        if hit.value in _DETAINING and _person(hit) or after(accusations + expected, hit):
             continue
-        if any(0 <= hit.span.start - n.span.end <= 1 for n in negations):
+        if any(_denied(report, n, hit) for n in negations):
             # "دون أي اشتباكات", "without any fighting": no fight, so a peaceful handover; any other
             # event word so denied did not happen.
             if hit.value == "Armed clash":
@@ -155,7 +188,7 @@ def _acts(hits: list[Hit[str]]) -> list[Hit[str]]:
 def find_sub_event_type(report: Report) -> list[Finding[str]]:
     """The sub-event types the report's words support, the one ACLED would
     code first; [] when no event word is found."""
-    hits = _acts(report.find(lexicons.triggers()))
+    hits = _acts(report, report.find(lexicons.triggers()))
     cues: dict[str, list[Hit[str]]] = {}
     for hit in hits:
         cues.setdefault(hit.value, []).append(hit)
@@ -168,7 +201,17 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
     results: dict[str, list[Hit[str]]] = {}
     for hit in events:
         results.setdefault(hit.value, []).append(hit)
-    casualties = bool(cues.get("@kill") or cues.get("@injure"))
+    deaths = lexicons.death_words().values
+    # Someone killed or hurt: an Arabic word of killing or injury, or an English attack word that is a
+    # death ("killing four"), so a weapon that killed was not stopped by the interception told beside it.
+    casualties = bool(cues.get("@kill") or cues.get("@injure")) or any(
+        deaths.get(h.term) in ("death", "died", "injury") for h in cues.get("@attack", []))
+    if cues.get("@grave"):
+        # A mass grave found holds the dead of earlier events: the finding is the event (Other), its
+        # words of killing what the dead met long ago.
+        attacks = []
+        casualties = False
+        results.setdefault("Other", cues["@grave"])
     if cues.get("@remnant"):
         # Ordnance left from earlier fighting goes off where it lay: a shell that did not explode is a mine.
         for weapon in [v for v in results if _explosive(v)]:

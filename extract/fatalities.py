@@ -46,7 +46,17 @@ _PERIOD_START = {"start", "beginning", "outbreak", "بدايه", "مطلع", "ا
 _POSSESSIVES = {"his", "her", "their", "its", "another"}
 _FOUND = {"found", "discovered", "recovered", "retrieved", "عثر", "العثور", "وجدت", "انتشال", "انتشلت"}
 _MOST_NP_WORDS = 5  # words of a noun phrase between a count and what follows it
-_CLAUSE_END = re.compile(r"[.;:!?؛؟]")
+# A period after a lone letter is an initial ("الشيخ (ع. م) وزوجته", "U.S."), not a clause's end.
+_CLAUSE_END = re.compile(r"[;:!?؛؟]|(?<!(?<!\w)[^\W\d_])\.")
+# A singular noun of the dead names one ("ارتقى شهيد", "سقط قتيل"); with a count it is that count's noun.
+_ONE_DEAD = {"قتيل", "قتيلا", "شهيد", "شهيدا"}
+# "توفي متأثراً بجراحه", "died of his wounds": the pronoun of the wounds is the one who died.
+_OF_WOUNDS = ("بجراح", "بجروح", "باصاب")
+_ENGLISH_WOUNDS = {"wounds", "injuries"}
+# "ارتفع عدد ضحايا الانفجار إلى ١٠ قتلى", "the toll of the blast rose to 10": the event's own total.
+_ROSE = {"ارتفع", "ارتفعت", "وارتفع", "وارتفعت", "rose", "risen", "climbed"}
+_TO = {"الي", "to"}
+_MOST_TOLL_WORDS = 15  # words from "rose" to its "to": the toll's noun phrase names the event
 
 NEGATED = re.compile("|".join(re.escape(normalise(t)) for t in (
     "no one was killed", "no one killed", "nobody was killed", "no one died", "no casualties", "no fatalities",
@@ -245,6 +255,45 @@ def _running_total(w: _Words, i: int) -> bool:
     return False
 
 
+def _died_of_wounds(w: _Words, end: int) -> tuple[int, int]:
+    """(how many, last word) the pronoun of "died of his/her wounds" names after the death word ending at
+    word end: (0, end) if none."""
+    after = w.words[end + 1:end + 4]
+    for n, word in enumerate(after[:2]):
+        if word.startswith(_OF_WOUNDS) and not word.endswith("هم"):
+            one = 2 if word.endswith("هما") else 1 if word.endswith(("ه", "ها")) else 0
+            return one, end + 1 + n
+    if len(after) == 3 and after[0] in ("of", "to", "from") and after[1] in ("his", "her") and after[2] in (
+            _ENGLISH_WOUNDS):
+        return 1, end + 3
+    return 0, end
+
+
+def _risen_to(report: Report, w: _Words) -> list[tuple[int, Span]]:
+    """The totals a toll rose to ("ارتفع عدد ضحايا الانفجار إلى ١٠ قتلى"): a count after "to" with a
+    death word right after it or between "rose" and "to"."""
+    found = []
+    for k, word in enumerate(w.words):
+        if word not in _ROSE:
+            continue
+        for j in range(k + 1, min(k + 1 + _MOST_TOLL_WORDS, len(w.words) - 1)):
+            if _break(report, w, j - 1, j):
+                break
+            if w.words[j] not in _TO:
+                continue
+            count = _count_at(report, w, j + 1)
+            if count is None:
+                break
+            last = j + count[1]
+            named = any(w.deaths.get(n, (0, "injury"))[1] != "injury" or w.words[n] in ("ضحايا", "الضحايا")
+                        for n in range(k + 1, j))
+            after = last + 1 < len(w.words) and w.deaths.get(last + 1, (0, "injury"))[1] != "injury"
+            if named or after:
+                found.append((count[0], report.span(w.start(k), w.spans[last + 1 if after else last][1])))
+            break
+    return found
+
+
 def _one_by_pronoun(word: str) -> bool:
     return not word.isascii() and word.endswith(("ه", "ها", "هما")) and word not in ("وفاه", "جثه")
 
@@ -308,9 +357,13 @@ def find_fatalities(report: Report) -> list[Finding[int]]:
         backward = _group_backward(report, w, i)
         if backward:
             mention(backward[0], backward[1], end)
-        elif kind == "body" and not w.words[i].endswith(("s", "جثث")) or _one_by_pronoun(w.words[end]):
-            # "a body was found"; "لمقتله", "مصرعها": the pronoun is the one killed.
+        elif kind == "body" and not w.words[i].endswith(("s", "جثث")) or _one_by_pronoun(w.words[end]) or (
+                w.words[end] in _ONE_DEAD):
+            # "a body was found"; "لمقتله", "مصرعها": the pronoun is the one killed; "ارتقى شهيد": one.
             mention(2 if w.words[end].endswith("هما") else 1, i, end)
+        elif (wounds := _died_of_wounds(w, end))[0]:
+            mention(wounds[0], i, wounds[1])
+    totals += _risen_to(report, w)
     if totals:
         value, span = min(totals, key=lambda total: total[0])
         return [Finding(value, (span,), 0.9)]

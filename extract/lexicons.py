@@ -108,8 +108,12 @@ def capitals_only() -> frozenset[str]:
 
 @cache
 def force_nouns() -> Lexicon[None]:
-    """Nouns for armed forces that nationality adjectives attach to."""
-    return Lexicon((r["surface"], None) for r in _rows("forces.csv") if r["kind"] == "noun")
+    """Nouns for armed forces that nationality adjectives attach to; an
+    Arabic one also with the article as its adjectives take it (طائرات
+    مسيرة: الطائرات المسيرة التركية)."""
+    rows = [r for r in _rows("forces.csv") if r["kind"] == "noun"]
+    articled = [form for r in rows if r["lang"] == "ar" for form in _article_forms(r["surface"])]
+    return Lexicon([(r["surface"], None) for r in rows] + [(form, None) for form in articled])
 
 
 @cache

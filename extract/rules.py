@@ -86,7 +86,7 @@ def find_named_actors(report: Report) -> list[Finding[Actors]]:
 
 # Words after which an actor is the one who acted: "killed by", "برصاص".
 _AGENT = re.compile(r"(?:(?<!\w)(?:\w+ed|shot|hit|struck|carried out|planted|conducted) by|(?<!\w)(?:من قبل|نفذه|نفذها"
-                    r"|نفذته|نفذتها|نفذوه|شنته|شنها|شنتها|برصاص|بنيران|بقصف|بغاره|بغارات|بضربه|بطائره|بطائرات))"
+                    r"|نفذته|نفذتها|نفذوه|شنه|شنته|شنها|شنتها|برصاص|بنيران|بقصف|بغاره|بغارات|بضربه|بطائره|بطائرات))"
                     r"(?: \w+){0,2} ?$")
 
 
@@ -97,9 +97,64 @@ def acted(report: Report, finding: Finding[Actors]) -> bool:
     return bool(_AGENT.search(before.rstrip() + " " if before else ""))
 
 
+# A trailing attribution names the report's source, not an actor: "..., the Interior Ministry said",
+# "...، بحسب وزارة الداخلية", "وفق ما ذكرت الوزارة".
+_SOURCE_BEFORE = re.compile(r"(?:[,،] (?:the )?|(?<!\w)(?:بحسب|حسب|وفق ما (?:ذكرت|ذكر|اعلنت|اعلن|افادت|افاد)) )$")
+_SOURCE_AFTER = re.compile(r"(?<!\w)(?:\w+ )?(?:said|says|reported|told|stated|announced)(?!\w)")
+_REPELLED_REACH = 150  # characters from a word of repelling to the attacker it names
+_REPELLING = frozenset(("repelled", "repulsed", "fought off", "repel", "repulse"))  # English ones name a clash
+
+
+def spoke(report: Report, finding: Finding[Actors]) -> bool:
+    """Whether an actor is named only as the one who told of the event, in an attribution after it."""
+    span = finding.spans[0]
+    start, end = span.start - report.base, span.end - report.base
+    before = normalise(report.raw[max(0, start - 16):start]) + " "
+    found = _SOURCE_BEFORE.search(before)
+    if not found:
+        return False
+    # After a comma the attribution needs its verb ("..., the ministry said"); بحسب says it alone.
+    return not found.group().startswith((",", "،")) or bool(
+        _SOURCE_AFTER.match(normalise(report.raw[end:end + 24])))
+
+
+def _object_start(report: Report, end: int, named: list[Finding[Actors]]) -> int:
+    """Where the object of an Arabic verb of repelling begins: its first word with ل that does not begin
+    a name (تصدى لهجوم، تصدت وحدات ... لمجموعات; the ل of "فصائل تابعة للجيش الوطني" is the subject's)."""
+    starts = {f.spans[0].start for f in named}
+    for word in re.finditer(r"\S+", report.raw[end - report.base:end - report.base + _REPELLED_REACH]):
+        at = end + word.start()
+        if normalise(word.group()).startswith("ل") and not starts & {at, at + 1, at + 2}:
+            return at
+    return end + _REPELLED_REACH
+
+
+def find_repelled(report: Report, named: list[Finding[Actors]]) -> list[Finding[Actors]]:
+    """The side an attack repelled came from, the battle's initiator: the armed actor named after a word
+    of repelling in its sentence ("repelled an attack by IS", "تصدت وحدات من الجيش لمجموعات من تنظيم
+    جبهة النصرة"), past an Arabic verb's own subject right after it."""
+    found = []
+    for hit in report.find(lexicons.triggers()):
+        if hit.value != "@repel" and hit.term not in _REPELLING:
+            continue
+        start = hit.span.end if hit.term.isascii() else _object_start(report, hit.span.end, named)
+        after = [f for f in named if f.value[0][1] not in ("Civilians", "Protesters")
+                 and 0 <= f.spans[0].start - start <= _REPELLED_REACH
+                 and not any(mark in report.raw[hit.span.end - report.base:f.spans[0].start - report.base]
+                             for mark in (".", "؛", ";"))]
+        if after:
+            found.append(Finding(after[0].value, (hit.span, after[0].spans[0]), 0.7))
+    return found
+
+
 _CLAIM = re.compile(r"(?<!\w)و?(?:" + "|".join(re.escape(normalise(w)) for w in (
     "تبنّى", "تبنت", "أعلن مسؤوليته", "أعلنت مسؤوليتها", "claimed responsibility", "claimed the attack",
-    "claimed")) + r")(?!\w)")
+    "claimed",
+    # Attribution names the author as a claim does ("rockets attributed to government forces",
+    # "يُعتقد أن إسرائيل تقف خلف الضربة").
+    "attributed to", "was behind", "were behind",
+    *(f"{verb} {side}{pronoun}" for verb in ("تقف", "يقف") for side in ("خلف", "وراء") for pronoun in ("", "ه", "ها")),
+)) + r")(?!\w)")
 
 
 _CLAIM_REACH = 40  # characters between a claim and the actor it names
@@ -201,7 +256,19 @@ def find_event_date(report: Report, published: dt.date) -> list[Finding[dt.date]
         found.append(Finding(published - dt.timedelta(days=back), (report.span(*match.span("day")),), 0.8))
     found += [Finding(published - dt.timedelta(days=hit.value), (hit.span,), 0.8)
               for hit in report.find(lexicons.time_words())]
-    return found
+    # A dateline's date ("BEIRUT, Aug 14 (wire) -") and a date the report was told on ("the ministry said
+    # on Friday") date the report: the event's own date comes before them.
+    return sorted(found, key=lambda f: _dateline(report, f.spans[0]) or said_when(report, f.spans[0]))
+
+
+_DATELINE_END = re.compile(r"^(?: ?\([^()]{0,30}\))? ?[-–—:]")
+_DATELINE_REACH = 40  # characters from the report's start to its dateline's date
+
+
+def _dateline(report: Report, span: Span) -> bool:
+    """Whether a date opens the report as its dateline, the city and date before the story."""
+    start, end = span.start - report.base, span.end - report.base
+    return start < _DATELINE_REACH and bool(_DATELINE_END.match(report.raw[end:end + 40]))
 
 
 _REPORTING = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(normalise(w)) for w in (
@@ -237,6 +304,11 @@ _OF_WOUNDS = re.compile("|".join(re.escape(normalise(w)) for w in (
     "died of her wounds", "died of their wounds", "succumbed to", "died later", "later died", "died of wounds")))
 
 
+# Openings of what happened meanwhile, and the words that only say who died or was hurt.
+_WHILE = ("فيما", "بينما", "في حين", "while")
+_TOLL_ONLY = frozenset(("@kill", "@injure", "@civilian", "@armed", "@people", "@name"))
+
+
 def event_parts(report: Report) -> list[Report]:
     """The parts of a report that each tell of one event: the report is cut
     before a word that opens another account (فيما, بينما, meanwhile) when
@@ -245,20 +317,28 @@ def event_parts(report: Report) -> list[Report]:
     # them again in the text before and after each opening cost the square
     # of the report's length.
     words, spans = report.words
-    triggers = [(spans[first][0] + dropped, spans[first + size - 1][1])
-                for first, size, dropped, _ in lexicons.triggers().find_in(words)]
-    trigger_starts = [start for start, _ in triggers]
+    values = lexicons.triggers().values
+    found = [(spans[first][0] + dropped, spans[first + size - 1][1], values[term])
+             for first, size, dropped, term in lexicons.triggers().find_in(words)]
+    triggers = [(start, end) for start, end, _ in found]
+    acts = [(start, end) for start, end, value in found if value not in _TOLL_ONLY]
+
+    def has(words_found: list[tuple[int, int]], start: int, end: int) -> bool:
+        # Triggers do not overlap: the first to start at `start` or later ends first.
+        first = bisect.bisect_left(words_found, (start, -1))
+        return first < len(words_found) and words_found[first][1] <= end
 
     def has_trigger(start: int, end: int) -> bool:
-        # Triggers do not overlap: the first to start at `start` or later ends first.
-        first = bisect.bisect_left(trigger_starts, start)
-        return first < len(triggers) and triggers[first][1] <= end
+        return has(triggers, start, end)
 
     openings = list(_NEXT_EVENT.finditer(report.key))
     cuts = [0]
     for match, following in itertools.zip_longest(openings, openings[1:]):
         end = following.start() if following else len(report.key)
-        if (has_trigger(match.end(), end) and has_trigger(cuts[-1], match.start())
+        # "..., فيما ارتقى شهيد من عناصر الوحدة": a death told while the event went on, with no act of
+        # its own, is that event's toll.
+        toll_only = report.key.startswith(_WHILE, match.end()) and not has(acts, match.end(), end)
+        if (has_trigger(match.end(), end) and has_trigger(cuts[-1], match.start()) and not toll_only
                 and not _OF_WOUNDS.search(report.key, match.end(), end)):
             cuts.append(match.end())
     cuts.append(len(report.key))

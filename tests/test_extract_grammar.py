@@ -63,6 +63,16 @@ def test_every_form_of_kill_is_read_with_its_clitics(word):
     ("Shells fell on the village; no one was killed.", 0),
     ("عشرات القتلى في غارات على ريف إدلب", 10),
     ("Hundreds of people were killed.", 100),
+    # A period after a lone letter is an initial, so the group goes on past it.
+    ("قتل مسلحون المختار (أ. ح) وابنه في قرية قرب السلمية", 2),
+    # "died of his wounds": the pronoun of the wounds is the one who died.
+    ("أصيب راعٍ بانفجار لغم في أرض زراعية، وتوفي متأثراً بجراحه بعد يومين", 1),
+    ("A farmer was wounded by a mine near Nawa and later died of his wounds.", 1),
+    # A singular noun of the dead names one, beside the counts of the same fight.
+    ("قتل سبعة مسلحين في الهجوم على الحاجز، فيما ارتقى شهيد من عناصره", 8),
+    # The toll of one event that rose to a figure is that event's total.
+    ("ارتفع عدد ضحايا انفجار السيارة المفخخة في مدينة إعزاز إلى ٩ قتلى بعد وفاة اثنين من الجرحى", 9),
+    ("The toll of the blast in Azaz rose to 6 dead after two of the wounded died.", 6),
 ])
 def test_deaths_are_counted_by_a_small_grammar(text, deaths, geocoder):
     assert _draft(text, geocoder)["fatalities"] == deaths
@@ -165,6 +175,33 @@ def test_every_summed_span_is_evidence(geocoder):
     # The subject of قام / أقدم did what the verbal noun after it names; stones thrown by a crowd.
     ("قام أهالي قرية بطرد دورية روسية ورشقها بالحجارة", "Mob violence"),
     ("حطم محتجون غاضبون واجهات مبنى المجلس المحلي في مدينة الباب", "Violent demonstration"),
+    # An accusation with no act done to the accused in its sentence reports what was done.
+    ("Gunmen were accused of raping a girl in a village near Tafas, a rights group said.", "Sexual violence"),
+    ("Police arrested a man on charges of murder in Salamiyah.", "Arrests"),
+    # The adverb names the kind of the assault.
+    ("اعتدى مسلحان جنسياً على فتاة في ريف الحسكة", "Sexual violence"),
+    # A mass grave found holds earlier deaths: the finding is the event.
+    ("عثر الأهالي على مقبرة جماعية تضم رفات عشرات الأشخاص قتلوا قبل سنوات قرب مدينة تدمر", "Other"),
+    ("Workers uncovered a mass grave holding the remains of 15 people killed years ago near Raqqa.", "Other"),
+    # A weapon that killed was not stopped by the interception told beside it.
+    ("Israeli warplanes struck an airport near Homs, killing two soldiers; air defences downed some missiles.",
+     "Air/drone strike"),
+    ("A roadside bomb exploded near Busra, killing a soldier; a second device was defused.",
+     "Remote explosive/landmine/IED"),
+    # A negation reaches over a word saying what occurred: "من دون تسجيل إصابات", "without a shot".
+    ("فككت فرق الهندسة عبوة ناسفة قرب دوار في مدينة الباب قبل انفجارها، من دون تسجيل إصابات",
+     "Disrupted weapons use"),
+    # What was planned did not happen; a status held is no event.
+    ("Police arrested four men who were plotting attacks in Homs.", "Arrests"),
+    ("اعتقلت قوات النظام خمسة شبان بينهم اثنان من حملة بطاقات التسوية في مدينة نوى", "Arrests"),
+    # People who are no armed group, shot at by forces, are civilians attacked.
+    ("أطلق عناصر الأمن العسكري النار على مجموعة من الشبان قرب حاجز في ريف درعا فقتل أحدهم", "Attack"),
+    # A group's change: dissolved, merged, its leader removed from his post.
+    ("The group announced it would disband and merge its fighters into the army.", "Change to group/activity"),
+    ("أعلن الفصيل إقالة قائده من منصبه وتعيين قيادة جديدة", "Change to group/activity"),
+    ("أعلنت الفصائل حل نفسها واندماجها في وزارة الدفاع", "Change to group/activity"),
+    # A military "strike" conducted is an air strike, not a workers' strike.
+    ("US forces conducted a strike near Al-Mayadin, killing two IS members.", "Air/drone strike"),
     # The defence ministry speaks for the state's forces.
     ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
@@ -180,6 +217,29 @@ def test_the_sub_event_type_follows_the_definitions(text, sub_event_type, geocod
     ("قُتل مدني برصاص قوات النظام في درعا", "Military Forces of Syria"),
     ("Youths stormed the building and set fire to it in protest against power cuts.", "Rioters (Syria)"),
     ("The shelling is reported to have hit Saraqib.", "Unidentified Armed Group (Syria)"),  # "is" is not IS
+    # An Arabic force noun takes the article with its adjective: الطائرات الحربية الروسية.
+    ("أغارت الطائرات المسيرة الروسية على مزرعة قرب بلدة البارة", "Military Forces of Russia"),
+    ("قصفت المدفعية التركية قرية في ريف تل تمر", "Military Forces of Turkey"),
+    # The construct "forces of the occupation" carries the occupier's adjective after its genitive.
+    ("قصفت مدفعية الاحتلال التركي أطراف قرية في ريف عين عيسى", "Military Forces of Turkey"),
+    ("استهدفت مسيرة تابعة لجيش الاحتلال الإسرائيلي سيارة قرب القنيطرة", "Military Forces of Israel"),
+    # Attribution names the author as a claim does; the target named is not the author.
+    ("Mortar rounds attributed to Assad forces fell on a market in Atarib.", "Military Forces of Syria"),
+    ("استهدفت غارة مجهولة موقعاً لميليشيا حزب الله قرب القصير، ويعتقد أن إسرائيل تقف خلفها",
+     "Military Forces of Israel"),
+    # The doer of "an attack launched by ..." (هجوم شنّه ...).
+    ("قُتل عنصران من قوات النظام في هجوم شنه مقاتلو العشائر على حاجز قرب الميادين",
+     "Arab Ethnic Militia (Syria)"),
+    ("Tribal fighters attacked an SDF checkpoint near Al-Busayrah.", "Arab Ethnic Militia (Syria)"),
+    ("The Interior Ministry said its forces arrested three men in Homs.", "Police Forces of Syria"),
+    ("أعلنت وزارة الداخلية القبض على أربعة أشخاص في مدينة حماة", "Police Forces of Syria"),
+    # Who only told of it, after the event ("..., the ministry said"), is the source.
+    ("Gunmen attacked a police checkpoint near Daraa, killing two officers, the Interior Ministry said.",
+     "Unidentified Armed Group (Syria)"),
+    # The side whose attack was repelled began the battle.
+    ("تصدت قوات النظام لهجوم عناصر من تنظيم الدولة على نقطة عسكرية في بادية السخنة", "Islamic State (Syria)"),
+    ("Syrian army units repelled an attack by Hayat Tahrir al-Sham fighters near Kafr Nabl.",
+     "HTS: Hayat Tahrir al Sham"),
 ])
 def test_actors_in_acleds_naming(text, actor1, geocoder):
     assert _draft(text, geocoder)["actor1"] == actor1
