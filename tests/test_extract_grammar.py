@@ -326,3 +326,14 @@ def test_a_name_inside_an_actor_is_no_event_word():
     # The تحرير (liberation) of هيئة تحرير الشام takes no territory.
     found = rules.find_sub_event_type(Report("شن مقاتلو هيئة تحرير الشام هجوما على مواقع قوات النظام"))
     assert found[0].value == "Armed clash"
+
+
+@pytest.mark.parametrize("text, day", [
+    # A dateline's date is the report's; the story's own day comes first.
+    ("DAMASCUS, May 9 (agency) - Shells hit Douma late on Wednesday, killing two civilians.", dt.date(2024, 5, 8)),
+    # A day the report was told on ("said on Friday") dates the telling, not the event.
+    ("The Observatory said on Friday that a drone struck a car near Sarmada on Wednesday.", dt.date(2024, 5, 8)),
+    ("قتل شاب برصاص مجهولين في مدينة جاسم الليلة الماضية", dt.date(2024, 5, 9)),
+])
+def test_the_event_date_is_the_storys_own(text, day, geocoder):
+    assert _draft(text, geocoder)["event_date"] == day
