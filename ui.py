@@ -11,7 +11,6 @@ import html
 import io
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,17 +45,17 @@ class Deck(pdk.Deck):
 SYRIA_VIEW = pdk.ViewState(latitude=35.0, longitude=38.4, zoom=5.6)
 
 
-def page_setup(title: str) -> None:
+def page_setup(title: str, script: str) -> None:
     """Page config, the language, the page's direction and the links
-    between pages, the same on every page."""
+    between pages, the same on every page; `script` is the page's
+    `__file__`, by which team mode knows the page (PAGE_NEEDS)."""
     # An emoji, not ":material/map:": Streamlit fetches a material page icon
     # from Google's font host, and the app must work offline. The other
     # material icons (links, notices, buttons) come from its bundled font.
     st.set_page_config(page_title=f"{title} · Conflict events", page_icon="🗺️", layout="wide")
     i18n.seed()
     if team():
-        # Keyed on the script whose code called page_setup, not on `title`.
-        _admit(_page_script(sys._getframe(1).f_globals.get("__file__")), title)
+        _admit(_page_script(script), title)
     # Each paragraph of a text box takes the direction of its first letter,
     # so an Arabic report reads right to left; in Arabic the page does too.
     st.html(f"<style>{i18n.layout_css()}</style>")
@@ -157,10 +156,9 @@ PAGE_NEEDS: dict[str, str | None] = {
 SIGN_IN = "Sign in"
 
 
-def _page_script(file: object) -> str:
-    """A page script's key in PAGE_NEEDS ("pages/upload.py") from its
-    `__file__`; "" for none."""
-    return f"{Path(file).parent.name}/{Path(file).name}" if isinstance(file, str) else ""
+def _page_script(file: str) -> str:
+    """A page script's key in PAGE_NEEDS ("pages/upload.py") from its `__file__`."""
+    return f"{Path(file).parent.name}/{Path(file).name}"
 
 
 def _admit(script: str, title: str) -> None:

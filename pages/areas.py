@@ -34,7 +34,7 @@ def _periods(span: tuple[dt.date, dt.date], last: dt.date):
 
 
 def page() -> None:
-    ui.page_setup("Areas")
+    ui.page_setup("Areas", __file__)
     st.title(i18n.t("areas.title"), anchor=False)
     query, span = explore_filters.page_filters()
     summary = ui.summary(query)

@@ -51,7 +51,7 @@ def _draft_choice() -> None:
 
 def page() -> None:
     code_save.move_on()
-    ui.page_setup("Code a report")
+    ui.page_setup("Code a report", __file__)
     i18n.keep_in_address()
     coder = ui.coder()
     st.title(i18n.t("code.title"))

@@ -76,7 +76,7 @@ def _on_map_click() -> None:
 
 
 def page() -> None:
-    ui.page_setup("Explore")
+    ui.page_setup("Explore", __file__)
     st.title(i18n.t("explore.title"), anchor=False)
     query, span = explore_filters.page_filters()
 

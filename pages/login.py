@@ -18,7 +18,7 @@ def _go_on() -> None:
 
 
 def page() -> None:
-    ui.page_setup(ui.SIGN_IN)
+    ui.page_setup(ui.SIGN_IN, __file__)
     st.title("Sign in", anchor=False)
     if not ui.team():
         st.info("This store has one user: no sign-in is needed.")

@@ -118,7 +118,7 @@ def _batches(coder: str | None) -> None:
 
 
 def page() -> None:
-    ui.page_setup("Upload")
+    ui.page_setup("Upload", __file__)
     i18n.keep_in_address()
     coder = ui.coder()
     st.title(i18n.t("upload.title"))
