@@ -40,6 +40,7 @@ _SUBJECT_GAP = 8  # characters between an Arabic subject and its verb: "الأه
 _BUILDINGS = frozenset(("منزل", "منازل", "المنازل", "بيوت", "البيوت", "مبنى", "مباني", "house", "houses", "home",
                         "homes", "building", "buildings"))
 _OBJECT_GAP = 25  # characters between a verb of blowing up and its object, its subject between them
+_CUT_GAP = 80  # characters between a verb of cutting and the trees cut, its subject ("عناصر من فصيل ...") between
 # Fire opened on the demonstration named next: "النار على مظاهرة", "fire on protesters".
 _FIRED_ON = re.compile(r"(?:النار|الرصاص|الرصاص الحي|fire|shots|live ammunition) (?:على|باتجاه|on|at) (?:the )?$")
 _VICTIM_GAP = 12  # characters between a death word and the protester it names: "مقتل أحد المتظاهرين"
@@ -222,6 +223,11 @@ def find_sub_event_type(report: Report) -> list[Finding[str]]:
     if blown_up and not casualties and not any(_explosive(v) for v in results):
         # "فجرت قوات النظام منازل المدنيين": houses blown up are property destroyed.
         results.setdefault("Looting/property destruction", cues["@explosion"][:1] + blown_up[:1])
+    cut = [c for c in hits if c.value == "@crops" and any(
+        0 < c.span.start - e.span.end <= _CUT_GAP for e in cues.get("@cut", []))]
+    if cut and not casualties and not attacks:
+        # "قطع عناصر من الفصيل ٤٠٠ شجرة زيتون", "cut down olive trees": property destroyed.
+        results.setdefault("Looting/property destruction", cues["@cut"][:1] + cut[:1])
     if not any(_explosive(v) for v in results) and cues.get("@explosion") and (
             casualties or "Looting/property destruction" not in results):
         # A blast of no named kind is a bomb set off where it lay (houses blown up are property destroyed).

@@ -200,6 +200,9 @@ def test_every_summed_span_is_evidence(geocoder):
     ("The group announced it would disband and merge its fighters into the army.", "Change to group/activity"),
     ("أعلن الفصيل إقالة قائده من منصبه وتعيين قيادة جديدة", "Change to group/activity"),
     ("أعلنت الفصائل حل نفسها واندماجها في وزارة الدفاع", "Change to group/activity"),
+    # Trees cut (the cutters named between the verb and the trees) are property destroyed.
+    ("قطع مسلحون من أحد الفصائل عشرات أشجار الزيتون في قرية قرب جنديرس", "Looting/property destruction"),
+    ("Militiamen cut down hundreds of olive trees in a village near Afrin.", "Looting/property destruction"),
     # A military "strike" conducted is an air strike, not a workers' strike.
     ("US forces conducted a strike near Al-Mayadin, killing two IS members.", "Air/drone strike"),
     # The defence ministry speaks for the state's forces.
