@@ -54,6 +54,12 @@ def _event_word_entries() -> list[tuple[str, str]]:
         after = f" {row['after']}" if row["after"] else ""
         entries += [(form + after, row["value"]) for form in sorted(forms)]
     entries += articled
+    # A state's forces named by their nationality, or a foreign state by its name, strike from the air:
+    # "Israeli strikes", "a Turkish strike", "Israel struck" (an air force's word where no weapon is named).
+    entries += [(f"{r['surface']} {noun}", "Air/drone strike") for r in _rows("forces.csv")
+                if r["kind"] == "adjective" and r["lang"] == "en" for noun in ("strike", "strikes")]
+    entries += [(f"{r['surface']} struck", "Air/drone strike") for r in _rows("actors.csv")
+                if r["lang"] == "en" and r["inter"] == "External/Other forces" and " " not in r["surface"].strip()]
     # Actors' names are read whole, so that no word inside one is an event
     # word: the تحرير of هيئة تحرير الشام liberates nothing.
     # A name holding an event word ("government artillery") is not read whole.

@@ -333,16 +333,23 @@ def event_parts(report: Report) -> list[Report]:
 
     openings = list(_NEXT_EVENT.finditer(report.key))
     cuts = [0]
+    totals: set[int] = set()  # where a part that is only a running total begins
     for match, following in itertools.zip_longest(openings, openings[1:]):
         end = following.start() if following else len(report.key)
         # "..., فيما ارتقى شهيد من عناصر الوحدة": a death told while the event went on, with no act of
         # its own, is that event's toll.
         toll_only = report.key.startswith(_WHILE, match.end()) and not has(acts, match.end(), end)
+        if _CUMULATIVE.search(report.key, match.end(), end):
+            # A running total told after it ("في حين ارتفعت حصيلة القتلى منذ بدء المواجهات") is no
+            # event's: cut off, and drafted as none.
+            cuts.append(match.end())
+            totals.add(match.end())
+            continue
         if (has_trigger(match.end(), end) and has_trigger(cuts[-1], match.start()) and not toll_only
                 and not _OF_WOUNDS.search(report.key, match.end(), end)):
             cuts.append(match.end())
     cuts.append(len(report.key))
-    return [report.part(start, end) for start, end in itertools.pairwise(cuts)]
+    return [report.part(start, end) for start, end in itertools.pairwise(cuts) if start not in totals] or [report]
 
 
 # --- place ----------------------------------------------------------------
