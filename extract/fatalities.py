@@ -176,6 +176,10 @@ def _group_forward(report: Report, w: _Words, i: int) -> tuple[int, int] | None:
     while j < len(w.words) and j - last <= _MOST_NP_WORDS:
         if _break(report, w, j - 1, j) or j in w.deaths or w.words[j] in _SUBSET:
             break
+        close = _apposition_end(report, w, last, j)
+        if close:
+            last = j = close  # "the driver, a member of the faction, and two passers-by": one person
+            continue
         word = w.words[j]
         coordinated = word in _AND or (word.startswith("و") and (j in w.counts or j in w.persons))
         if coordinated:
@@ -194,6 +198,22 @@ def _group_forward(report: Report, w: _Words, i: int) -> tuple[int, int] | None:
                 continue
         j += 1
     return total, last
+
+
+_MOST_APPOSITION_WORDS = 7
+
+
+def _apposition_end(report: Report, w: _Words, last: int, j: int) -> int:
+    """The word after an apposition set off by commas right after the victims counted ("the driver, a
+    member of the faction, and ..."): it names the same person, so the group goes on after it; 0 if none."""
+    if j != last + 1 or w.words[j] not in _ARTICLES - {"one"} or "," not in report.key[w.spans[last][1]:w.spans[j][0]]:
+        return 0
+    for k in range(j + 1, min(j + 1 + _MOST_APPOSITION_WORDS, len(w.words))):
+        if _break(report, w, k - 1, k) or k in w.deaths:
+            return 0
+        if "," in report.key[w.spans[k - 1][1]:w.spans[k][0]]:
+            return k
+    return 0
 
 
 def _group_backward(report: Report, w: _Words, i: int) -> tuple[int, int] | None:
