@@ -15,13 +15,14 @@ import streamlit as st
 import explore_details
 import i18n
 import ui
+from events import explore
 from events.export import FORMATS as EXPORT_FORMATS
 from events.export import RESTRICTED_ORIGINS
 from events.filters import EventQuery
 from events.schema import FIELD_NAMES
 
-# The columns a coder reads first.
-FIRST_COLUMNS = ["event_date", "event_type", "actor1", "actor2", "location", "fatalities", "notes"]
+# A list: the multiselect's value in session state.
+FIRST_COLUMNS = list(explore.FIRST_COLUMNS)
 PAGE_SIZES = (25, 50, 100)
 PAGE_SIZE_KEY, SORT_KEY, DESCENDING_KEY, COLUMNS_KEY, PAGE_KEY = (
     "table_page_size", "table_sort", "table_descending", "table_columns", "table_page")
@@ -35,6 +36,12 @@ def sort_choice() -> tuple[int, str, bool]:
     the view asks the store for the first page with them."""
     return (int(st.session_state.get(PAGE_SIZE_KEY, 50)), st.session_state.get(SORT_KEY, "event_date"),
             bool(st.session_state.get(DESCENDING_KEY, True)))
+
+
+def columns_choice() -> tuple[str, ...]:
+    """The columns the table shows, as chosen (by default FIRST_COLUMNS):
+    the store reads only these for the page."""
+    return tuple(st.session_state.get(COLUMNS_KEY) or FIRST_COLUMNS)
 
 
 def _column_name(column: str) -> str:
@@ -71,7 +78,7 @@ def table(query: EventQuery, count: int, first_page: pd.DataFrame) -> None:
         st.session_state[PAGE_KEY] = pages
     number = int(st.number_input(i18n.t("table.page"), min_value=1, max_value=pages, step=1, key=PAGE_KEY))
     offset = (number - 1) * size
-    frame = first_page if offset == 0 else ui.page(query, offset, size, sort, descending)
+    frame = first_page if offset == 0 else ui.page(query, offset, size, sort, descending, tuple(columns))
     st.session_state[IDS_KEY] = list(frame["event_id"])
     st.caption(i18n.t("table.rows", first=i18n.number(min(offset + 1, count)),
                       last=i18n.number(offset + len(frame)), count=i18n.number(count), column=_column_name(sort)))

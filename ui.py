@@ -230,15 +230,17 @@ def summary(query: EventQuery) -> Summary:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def view(query: EventQuery, page_size: int, sort: str, descending: bool, unit: str, map_limit: int,
-         cell_degrees: float, level: str) -> View:
-    """What one rerun of Explore shows, asked of the store in one go."""
+         cell_degrees: float, level: str, columns: tuple[str, ...]) -> View:
+    """What one rerun of Explore shows, asked of the store in one go (the
+    table's page of `columns` only)."""
     return store().view(query, limit=page_size, sort=sort, descending=descending, unit=unit, map_limit=map_limit,
-                        cell_degrees=cell_degrees, level=level)
+                        cell_degrees=cell_degrees, level=level, columns=columns)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def page(query: EventQuery, offset: int, limit: int, sort: str, descending: bool) -> pd.DataFrame:
-    return store().page(query, offset, limit, sort, descending)
+def page(query: EventQuery, offset: int, limit: int, sort: str, descending: bool,
+         columns: tuple[str, ...]) -> pd.DataFrame:
+    return store().page(query, offset, limit, sort, descending, columns)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

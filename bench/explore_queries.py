@@ -10,9 +10,10 @@ has Arabic to fold) are stored in a DuckDB file as one batch, and again as
 version and the count are the same (`--fresh` builds them anew).
 
 One interaction is what a rerun of the Explore page asks for a filter
-state: the count and fatalities, the first table page (50 rows, every
-column), the timeline (its unit chosen by span) and the map's aggregates
-(grid and regions, or the single events when few match). Each round
+state: the count and fatalities, the first table page (50 rows, the
+columns the table shows by default), the timeline (its unit chosen by
+span) and the map's aggregates (grid and regions, or the single events
+when few match). Each round
 takes a filter state no other round uses (a governorate, a span, types,
 a fatality floor; with `text`, a word) and times, in turn:
 
@@ -62,7 +63,7 @@ import pyarrow as pa
 from events import text_search
 from events.backends import APP_HOLD_SECONDS
 from events.duckdb_store import SCHEMA_VERSION, DuckDBStore, release
-from events.explore import timeline_unit
+from events.explore import FIRST_COLUMNS, timeline_unit
 from events.filters import EventQuery
 from events.schema import FIELDS
 from events.store import Batch
@@ -161,13 +162,14 @@ def _unit(query: EventQuery) -> str:
 
 
 def ours(store: DuckDBStore, query: EventQuery) -> tuple[int, int]:
-    view = store.view(query, limit=PAGE, unit=_unit(query), map_limit=MAP_LIMIT, cell_degrees=CELL)
+    view = store.view(query, limit=PAGE, unit=_unit(query), map_limit=MAP_LIMIT, cell_degrees=CELL,
+                      columns=FIRST_COLUMNS)
     return view.summary.count, len(view.page)
 
 
 def calls(store: DuckDBStore, query: EventQuery) -> tuple[int, int]:
     summary = store.summary(query)
-    page = store.page(query, limit=PAGE)
+    page = store.page(query, limit=PAGE, columns=FIRST_COLUMNS)
     store.timeline(query, _unit(query))
     if summary.count <= MAP_LIMIT:
         store.map_events(query, MAP_LIMIT)

@@ -204,8 +204,8 @@ class GuardedStore(Store):
         return self.inner.timeline(query, unit)
 
     def page(self, query: EventQuery, offset: int = 0, limit: int = 50, sort: str = "event_date",
-             descending: bool = True) -> pd.DataFrame:
-        return self.inner.page(query, offset, limit, sort, descending)
+             descending: bool = True, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        return self.inner.page(query, offset, limit, sort, descending, columns)
 
     def event(self, event_id: str) -> dict | None:
         return self.inner.event(event_id)
@@ -228,9 +228,9 @@ class GuardedStore(Store):
 
     def view(self, query: EventQuery, *, limit: int = 50, sort: str = "event_date", descending: bool = True,
              unit: str = "month", map_limit: int = 5_000, cell_degrees: float = 0.1,
-             level: str = "admin1") -> View:
+             level: str = "admin1", columns: Sequence[str] | None = None) -> View:
         return self.inner.view(query, limit=limit, sort=sort, descending=descending, unit=unit,
-                               map_limit=map_limit, cell_degrees=cell_degrees, level=level)
+                               map_limit=map_limit, cell_degrees=cell_degrees, level=level, columns=columns)
 
     def distinct(self, column: str) -> list[str]:
         return self.inner.distinct(column)

@@ -62,17 +62,18 @@ def _by_rowid(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...], row_ids:
 
 
 def view(con: duckdb.DuckDBPyConnection, query: EventQuery, *, limit: int, sort: str, descending: bool, unit: str,
-         map_limit: int, cell_degrees: float, level: str) -> View:
-    """Store.view, in one transaction of `con`."""
+         map_limit: int, cell_degrees: float, level: str, columns: tuple[str, ...] = FIELD_NAMES) -> View:
+    """Store.view, in one transaction of `con`; the page holds `columns`
+    (explore.page_columns)."""
     con.execute("BEGIN TRANSACTION")
     try:
         if query.text:
             return _view_of_hits(con, query, limit=limit, sort=sort, descending=descending, unit=unit,
-                                 map_limit=map_limit, cell_degrees=cell_degrees, level=level)
+                                 map_limit=map_limit, cell_degrees=cell_degrees, level=level, columns=columns)
         daily = frame(con, explore.timeline_sql(query, DUCKDB, "day"))
         timeline = explore.roll_up(daily, unit)
         summary = summary_of(timeline)
-        return View(summary, _page(con, query, daily, limit, sort, descending), timeline,
+        return View(summary, _page(con, query, daily, limit, sort, descending, columns), timeline,
                     map_events(con, query, None) if summary.count <= map_limit else None,
                     frame(con, explore.grid_sql(query, DUCKDB, cell_degrees)),
                     frame(con, explore.areas_sql(query, DUCKDB, level, regions_only=True)))
@@ -81,7 +82,7 @@ def view(con: duckdb.DuckDBPyConnection, query: EventQuery, *, limit: int, sort:
 
 
 def _page(con: duckdb.DuckDBPyConnection, query: EventQuery, daily: pd.DataFrame, limit: int, sort: str,
-          descending: bool) -> pd.DataFrame:
+          descending: bool, columns: tuple[str, ...]) -> pd.DataFrame:
     """The first page; by date, only the days it can hold are read (the
     timeline per day says which), so that few rows reach the sort."""
     if sort == "event_date" and (cutoff := explore.page_cutoff(daily, limit, descending)) is not None:
@@ -89,17 +90,17 @@ def _page(con: duckdb.DuckDBPyConnection, query: EventQuery, daily: pd.DataFrame
             query = query.replace(date_from=max(cutoff, query.date_from or cutoff))
         else:
             query = query.replace(date_to=min(cutoff, query.date_to or cutoff))
-    return frame(con, explore.page_sql(query, DUCKDB, 0, limit, sort, descending))
+    return frame(con, explore.page_sql(query, DUCKDB, 0, limit, sort, descending, columns=", ".join(columns)))
 
 
 def _view_of_hits(con: duckdb.DuckDBPyConnection, query: EventQuery, *, limit: int, sort: str, descending: bool,
-                  unit: str, map_limit: int, cell_degrees: float, level: str) -> View:
+                  unit: str, map_limit: int, cell_degrees: float, level: str, columns: tuple[str, ...]) -> View:
     # The sort is checked (a schema field) before its name goes into SQL.
     page_sql, page_params = explore.page_sql(_NOTHING, DUCKDB, 0, limit, sort, descending, table="explore_hits",
                                              columns="row_id")
     where, params = query.where(DUCKDB)
-    columns = ", ".join(dict.fromkeys((*_HIT_COLUMNS, sort)))
-    con.execute(f"CREATE TEMP TABLE explore_hits AS SELECT rowid AS row_id, {columns} FROM events WHERE {where}",
+    narrow = ", ".join(dict.fromkeys((*_HIT_COLUMNS, sort)))
+    con.execute(f"CREATE TEMP TABLE explore_hits AS SELECT rowid AS row_id, {narrow} FROM events WHERE {where}",
                 params)
     timeline = frame(con, explore.timeline_sql(_NOTHING, DUCKDB, unit, table="explore_hits"))
     summary = summary_of(timeline)
@@ -109,6 +110,6 @@ def _view_of_hits(con: duckdb.DuckDBPyConnection, query: EventQuery, *, limit: i
         hits = [row_id for (row_id,) in con.execute(
             "SELECT row_id FROM explore_hits ORDER BY event_date DESC, event_id").fetchall()]
         points = _located(_by_rowid(con, explore.MAP_SELECT, hits))
-    return View(summary, _by_rowid(con, FIELD_NAMES, page_ids), timeline, points,
+    return View(summary, _by_rowid(con, columns, page_ids), timeline, points,
                 frame(con, explore.grid_sql(_NOTHING, DUCKDB, cell_degrees, table="explore_hits")),
                 frame(con, explore.areas_sql(_NOTHING, DUCKDB, level, regions_only=True, table="explore_hits")))

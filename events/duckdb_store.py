@@ -513,9 +513,10 @@ class DuckDBStore(Store):
             return duckdb_explore.frame(con, explore.timeline_sql(query, DUCKDB, unit))
 
     def page(self, query: EventQuery, offset: int = 0, limit: int = 50, sort: str = "event_date",
-             descending: bool = True) -> pd.DataFrame:
+             descending: bool = True, columns: Sequence[str] | None = None) -> pd.DataFrame:
         with self._reading() as con:
-            return duckdb_explore.frame(con, explore.page_sql(query, DUCKDB, offset, limit, sort, descending))
+            return duckdb_explore.frame(con, explore.page_sql(query, DUCKDB, offset, limit, sort, descending,
+                                                              columns=", ".join(explore.page_columns(columns))))
 
     def event(self, event_id: str) -> dict | None:
         with self._reading() as con:
@@ -546,10 +547,11 @@ class DuckDBStore(Store):
 
     def view(self, query: EventQuery, *, limit: int = 50, sort: str = "event_date", descending: bool = True,
              unit: str = "month", map_limit: int = 5_000, cell_degrees: float = 0.1,
-             level: str = "admin1") -> View:
+             level: str = "admin1", columns: Sequence[str] | None = None) -> View:
         with self._reading() as con:
             return duckdb_explore.view(con, query, limit=limit, sort=sort, descending=descending, unit=unit,
-                                       map_limit=map_limit, cell_degrees=cell_degrees, level=level)
+                                       map_limit=map_limit, cell_degrees=cell_degrees, level=level,
+                                       columns=explore.page_columns(columns))
 
     def distinct(self, column: str) -> list[str]:
         if column not in FIELDS_BY_NAME:

@@ -20,6 +20,7 @@ asked for is counted in a row whose area is NULL.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -82,10 +83,26 @@ def summary_sql(query: EventQuery, dialect: Dialect) -> tuple[str, dict[str, obj
     return f"SELECT count(*), {_FATALITIES} FROM events WHERE {where}", params
 
 
+# The columns a coder reads first: the table's own, until one picks others.
+FIRST_COLUMNS = ("event_date", "event_type", "actor1", "actor2", "location", "fatalities", "notes")
+
+
+def page_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
+    """The columns a page holds: event_id and `columns` (schema fields),
+    or every schema field for None. A page reads only what the table
+    shows: of 50 rows spread over the file, each column read costs (a
+    third of the first page's time at 1M events is its unseen columns)."""
+    if columns is None:
+        return FIELD_NAMES
+    for name in columns:
+        _checked(name, FIELD_NAMES, "schema field to show")
+    return tuple(dict.fromkeys(("event_id", *columns)))
+
+
 def page_sql(query: EventQuery, dialect: Dialect, offset: int, limit: int, sort: str, descending: bool,
              table: str = "events", columns: str = _COLUMNS) -> tuple[str, dict[str, object]]:
     """One page of the matching events of `table`, every column (or
-    `columns`), sorted by `sort` (NULLs last), ties by event_id."""
+    `columns`, an SQL list), sorted by `sort` (NULLs last), ties by event_id."""
     _checked(sort, FIELD_NAMES, "schema field to sort by")
     if offset < 0 or limit < 0:
         raise QueryError("a page's offset and limit are zero or more")

@@ -537,8 +537,9 @@ class PostgresStore(Store):
         return self._frame(explore.timeline_sql(query, POSTGRESQL, unit))
 
     def page(self, query: EventQuery, offset: int = 0, limit: int = 50, sort: str = "event_date",
-             descending: bool = True) -> pd.DataFrame:
-        return self._frame(explore.page_sql(query, POSTGRESQL, offset, limit, sort, descending))
+             descending: bool = True, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        return self._frame(explore.page_sql(query, POSTGRESQL, offset, limit, sort, descending,
+                                            columns=", ".join(explore.page_columns(columns))))
 
     def event(self, event_id: str) -> dict | None:
         with self._reading() as con:
@@ -566,7 +567,7 @@ class PostgresStore(Store):
 
     def view(self, query: EventQuery, *, limit: int = 50, sort: str = "event_date", descending: bool = True,
              unit: str = "month", map_limit: int = 5_000, cell_degrees: float = 0.1,
-             level: str = "admin1") -> View:
+             level: str = "admin1", columns: Sequence[str] | None = None) -> View:
         # One connection and one snapshot for the whole rerun: the parts agree
         # even while another coder writes, and a connection is opened once.
         with self._reading() as con:
@@ -590,8 +591,9 @@ class PostgresStore(Store):
                                             " ORDER BY event_date DESC, event_id", params))
                 points = points[points["latitude"].notna() & points["longitude"].notna()].reset_index(drop=True)
             return View(
-                summary, _frame(con.execute(*explore.page_sql(query, POSTGRESQL, 0, limit, sort, descending,
-                                                              table=table))),
+                summary, _frame(con.execute(*explore.page_sql(
+                    query, POSTGRESQL, 0, limit, sort, descending, table=table,
+                    columns=", ".join(explore.page_columns(columns))))),
                 _frame(con.execute(*explore.timeline_sql(query, POSTGRESQL, unit, table=table))), points,
                 _frame(con.execute(*explore.grid_sql(query, POSTGRESQL, cell_degrees, table=table))),
                 _frame(con.execute(*explore.areas_sql(query, POSTGRESQL, level, regions_only=True, table=table))))

@@ -176,11 +176,12 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def page(self, query: EventQuery, offset: int = 0, limit: int = 50, sort: str = "event_date",
-             descending: bool = True) -> pd.DataFrame:
+             descending: bool = True, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Rows offset .. offset + limit - 1 of the matching events sorted
         by the schema field `sort` (NULLs last), ties by event_id: every
-        schema column. Pages of one query cover each event exactly once.
-        Raises QueryError for a sort that is not a schema field or a
+        schema column, or event_id and `columns` (explore.page_columns).
+        Pages of one query cover each event exactly once. Raises
+        QueryError for a sort or column that is not a schema field or a
         negative offset or limit."""
 
     @abc.abstractmethod
@@ -226,13 +227,14 @@ class Store(abc.ABC):
 
     def view(self, query: EventQuery, *, limit: int = 50, sort: str = "event_date", descending: bool = True,
              unit: str = "month", map_limit: int = 5_000, cell_degrees: float = 0.1,
-             level: str = "admin1") -> View:
+             level: str = "admin1", columns: Sequence[str] | None = None) -> View:
         """What one Explore rerun shows, answered together (a backend may
         do it in one connection): the summary, the first page, the
         timeline, the single events (None above `map_limit`), the grid
-        and the regions, as the methods of the same names."""
+        and the regions, as the methods of the same names (the page of
+        `columns`, as `page`)."""
         summary = self.summary(query)
-        return View(summary, self.page(query, 0, limit, sort, descending), self.timeline(query, unit),
+        return View(summary, self.page(query, 0, limit, sort, descending, columns), self.timeline(query, unit),
                     self.map_events(query, map_limit) if summary.count <= map_limit else None,
                     self.grid(query, cell_degrees), self.regions(query, level))
 

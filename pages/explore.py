@@ -83,7 +83,7 @@ def page() -> None:
     unit = timeline_unit(query.date_from or span[0], query.date_to or span[1])
     size, sort, descending = explore_table.sort_choice()
     view = ui.view(query, size, sort, descending, unit, explore_map.MAP_LIMIT, explore_map.CELL_DEGREES,
-                   explore_map.REGION_LEVEL)
+                   explore_map.REGION_LEVEL, explore_table.columns_choice())
     _counts(query, view.summary.count, view.summary.fatalities)
     if view.summary.count == 0:
         st.warning(i18n.t("no_events"))

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 
 from events.__main__ import main
@@ -68,6 +69,18 @@ def test_pages_cover_every_row_exactly_once(filled, size):
     for offset in range(0, 8, size):
         seen += list(filled.page(EventQuery(), offset=offset, limit=size, sort="admin1")["event_id"])
     assert sorted(seen) == sorted(f"test:{n}" for n in range(1, 9))
+
+
+@pytest.mark.parametrize("query", [EventQuery(admin1=("Hama",)), EventQuery(text="غارة")])
+def test_a_page_of_some_columns_holds_them_after_event_id(filled, query):
+    whole = filled.page(query, 0, 3, "fatalities", True)
+    part = filled.page(query, 0, 3, "fatalities", True, ("notes", "event_id", "location"))
+    assert list(part.columns) == ["event_id", "notes", "location"]
+    pd.testing.assert_frame_equal(part, whole[["event_id", "notes", "location"]])
+    view = filled.view(query, limit=3, sort="fatalities", columns=("notes", "location"))
+    pd.testing.assert_frame_equal(view.page, part)
+    with pytest.raises(QueryError, match="'rowid' is not a schema field to show"):
+        filled.page(query, columns=("rowid",))
 
 
 def test_page_refuses_a_sort_that_is_not_a_schema_field(filled):

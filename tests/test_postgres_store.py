@@ -180,7 +180,9 @@ def test_both_backends_answer_every_read_alike(both, query):
     frames = {
         "frame": lambda s: s.frame(query), "points": lambda s: s.points(query),
         "timeline": lambda s: s.timeline(query, "month"), "weeks": lambda s: s.timeline(query, "week"),
-        "page": lambda s: s.page(query, 0, 3, "fatalities", False), "grid": lambda s: s.grid(query, 0.1),
+        "page": lambda s: s.page(query, 0, 3, "fatalities", False),
+        "columns": lambda s: s.page(query, 1, 3, "fatalities", False, ("notes", "location")),
+        "grid": lambda s: s.grid(query, 0.1),
         "regions": lambda s: s.regions(query, "admin2"), "areas": lambda s: s.areas(query),
         "compare": lambda s: s.compare(query, (dt.date(2024, 1, 1), dt.date(2024, 2, 1)),
                                        (dt.date(2024, 2, 2), dt.date(2024, 3, 31))),
@@ -191,7 +193,8 @@ def test_both_backends_answer_every_read_alike(both, query):
         pd.testing.assert_frame_equal(read(pg), read(duck), obj=name)
     assert list(pg.iter_events(query)) == list(duck.iter_events(query))
     assert pg.map_events(query, 0) is duck.map_events(query, 0) or pg.summary(query).count == 0
-    for options in ({}, {"map_limit": 1, "sort": "location", "descending": False, "unit": "week", "level": "admin2"}):
+    for options in ({}, {"map_limit": 1, "sort": "location", "descending": False, "unit": "week", "level": "admin2"},
+                    {"columns": ("fatalities", "notes")}):
         view_pg, view_duck = pg.view(query, **options), duck.view(query, **options)
         assert view_pg.summary == view_duck.summary
         for part in ("page", "timeline", "grid", "regions"):
