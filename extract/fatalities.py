@@ -331,9 +331,18 @@ def find_fatalities(report: Report) -> list[Finding[int]]:
 
     mentions: list[tuple[int, Span]] = []
     totals: list[tuple[int, Span]] = []
+    told_vague: set[int] = set()  # vague figures counted once already ("dozens")
     counted: set[int] = set()  # words of groups counted: a second death word for them adds nothing
 
     def mention(value: int, first: int, last: int) -> None:
+        # The same vague figure told again ("Dozens killed as gunmen ambush ... clashes that killed
+        # dozens") is the same dead told twice: a vague count says nothing more the second time.
+        vague = {w.counts[k][1] for k in range(first, last + 1) if k in w.counts and w.counts[k][2]}
+        if value in vague and value in told_vague:
+            counted.update(range(first, last + 1))
+            return
+        if value in vague:
+            told_vague.add(value)
         if counted.isdisjoint(range(first, last + 1)):
             mentions.append((value, report.span(w.start(first), w.spans[last][1])))
         counted.update(range(first, last + 1))

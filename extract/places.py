@@ -38,7 +38,8 @@ _IN_AREA = r"(?:في |ب)?(?:ريف|محافظه|منطقه|ناحيه|بادي�
 _LOCATIVE = re.compile(
     # "إلى العاصمة دمشق": the capital is named as a town is; "الطريق بين عامودا والدرباسية": the first
     # of the places a road joins.
-    rf"(?<!\w)(?:(?:في|in|at) )?(?:(?:[بول]?(?:بلده|مدينه|قريه|بلدتي|قريتي|العاصمه)|طريق|(?:the )?(?:town|city|village) of) "
+    rf"(?<!\w)(?:(?:في|in|at) )?(?:(?:[بول]?(?:بلده|مدينه|قريه|بلدتي|قريتي|العاصمه)|طريق"
+    rf"|(?:the )?(?:town|city|village) of) "
     rf"|(?:في|in|at|بين) )(?P<phrase>{_WORD}(?: (?!{_IN_AREA}){_WORD}){{0,2}}"
     # The area it lies in goes with it: a village the gazetteer does not know is placed by its area.
     rf"(?: {_IN_AREA}{_WORD}(?: {_WORD})?)?)"

@@ -70,6 +70,12 @@ def test_every_form_of_kill_is_read_with_its_clitics(word):
     ("A farmer was wounded by a mine near Nawa and later died of his wounds.", 1),
     # A singular noun of the dead names one, beside the counts of the same fight.
     ("قتل سبعة مسلحين في الهجوم على الحاجز، فيما ارتقى شهيد من عناصره", 8),
+    # An apposition between commas names the one counted before it; the group goes on after it.
+    ("A bomb exploded in Tafas, killing the driver, a member of a local faction, and three passers-by.", 4),
+    ("Gunmen shot dead a teacher, a father of four, in Jasim.", 1),
+    # A vague figure told again is the same dead told twice.
+    ("Dozens killed as gunmen attack checkpoints near Baniyas. The clashes killed dozens of policemen.", 12),
+    ("قتل عشرات المدنيين في قصف على بلدة سرمين، وأفاد ناشطون بمقتل عشرات المدنيين", 10),
     # The toll of one event that rose to a figure is that event's total.
     ("ارتفع عدد ضحايا انفجار السيارة المفخخة في مدينة إعزاز إلى ٩ قتلى بعد وفاة اثنين من الجرحى", 9),
     ("The toll of the blast in Azaz rose to 6 dead after two of the wounded died.", 6),
@@ -203,8 +209,14 @@ def test_every_summed_span_is_evidence(geocoder):
     # Trees cut (the cutters named between the verb and the trees) are property destroyed.
     ("قطع مسلحون من أحد الفصائل عشرات أشجار الزيتون في قرية قرب جنديرس", "Looting/property destruction"),
     ("Militiamen cut down hundreds of olive trees in a village near Afrin.", "Looting/property destruction"),
+    # A state named by its nationality or its name strikes from the air.
+    ("Israel struck a military site near Kisweh late on Tuesday, state media said.", "Air/drone strike"),
+    ("Turkish strikes hit two villages near Tal Rifaat, wounding a child.", "Air/drone strike"),
     # A military "strike" conducted is an air strike, not a workers' strike.
     ("US forces conducted a strike near Al-Mayadin, killing two IS members.", "Air/drone strike"),
+    # A police body's detention is an arrest, a non-state group's other detentions abductions.
+    ("أوقفت الشرطة العسكرية في مدينة أعزاز ثلاثة شبان بتهمة السرقة", "Arrests"),
+    ("اعتقلت هيئة تحرير الشام ناشطاً إعلامياً في مدينة إدلب", "Abduction/forced disappearance"),
     # The defence ministry speaks for the state's forces.
     ("أعلنت وزارة الدفاع السورية استعادة السيطرة على بلدة كفرنبودة بعد معارك", "Government regains territory"),
 ])
@@ -340,3 +352,16 @@ def test_a_name_inside_an_actor_is_no_event_word():
 ])
 def test_the_event_date_is_the_storys_own(text, day, geocoder):
     assert _draft(text, geocoder)["event_date"] == day
+
+
+def test_a_death_told_meanwhile_with_no_act_of_its_own_stays_in_its_event(geocoder):
+    text = "اشتبكت فصائل المعارضة مع قوات النظام على محور كبانة، ما أدى إلى مقتل أربعة عناصر، فيما قضى مقاتل آخر"
+    drafts = draft_events(text, PUBLISHED, geocoder)
+    assert len(drafts) == 1 and drafts[0]["fatalities"] == 5
+
+
+def test_a_running_total_told_after_the_event_is_no_event_of_its_own(geocoder):
+    text = ("قُتل ثلاثة عناصر من قسد في هجوم على حاجز في بلدة الشحيل، في حين ارتفعت حصيلة القتلى منذ بدء "
+            "المواجهات إلى ٤٠ قتيلاً")
+    drafts = draft_events(text, PUBLISHED, geocoder)
+    assert len(drafts) == 1 and drafts[0]["fatalities"] == 3
