@@ -170,7 +170,7 @@ def _draft(report: Report, whole: _Whole, published: dt.date, geocoder: OfflineG
         leading = [UNIDENTIFIED]
         put(("actor1", "inter1"), UNIDENTIFIED, None, default_confidence=0.3)
     # A police body's detention is a formal arrest, whoever it answers to (the JWS's Military Police).
-    if event["sub_event_type"] == "Arrests" and event["inter1"] in _NON_STATE and "Police" not in event["actor1"]:
+    if event["sub_event_type"] == "Arrests" and event["inter1"] in _NON_STATE and "Police" not in str(event["actor1"]):
         # ACLED's definitions: an arrest is the state's (or its police's); people detained by a
         # non-state group (اعتقلت هيئة تحرير الشام, QSD detained) are abducted.
         abduction = "Abduction/forced disappearance"

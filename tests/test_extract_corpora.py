@@ -1,6 +1,6 @@
 """Floors on text we did not write: ACLED's own notes (../shared/corpora,
-read where they lie, never copied) and the blind Arabic set written by
-someone who had not seen the extractor. Each floor is a little under what
+read where they lie, never copied) and the two blind sets written by
+someone who had not seen the extractor (blind_ar.jsonl, blind2.jsonl). Each floor is a little under what
 was measured (README, Extraction), on the whole file and on its untouched
 part (ACLED: the corpus README's split; the blind set: its held_out
 lines); ratchet them up as scores rise. Skipped with a reason when a file
@@ -15,6 +15,8 @@ from extract import cases, evaluate
 from tests.conftest import ROOT
 
 BLIND = ROOT / "extract" / "devset" / "blind_ar.jsonl"
+BLIND2 = ROOT / "extract" / "devset" / "blind2.jsonl"
+BLIND_SETS = {"blind": BLIND, "blind2": BLIND2}
 
 # measure -> floor; "fatalities > 0" is exact fatalities where the gold codes deaths,
 # "event_type per type" the mean of each ACLED type's share right.
@@ -26,14 +28,22 @@ FLOORS = {
                       "actor1": 0.78, "admin1": 0.95, "place 25 km": 0.72},
     },
     "world": {
-        "all": {"event_type per type": 0.78, "event_type": 0.87, "sub_event_type": 0.84, "fatalities": 0.94,
+        "all": {"event_type per type": 0.79, "event_type": 0.87, "sub_event_type": 0.84, "fatalities": 0.94,
                 "fatalities > 0": 0.80, "actor1": 0.66},
         "untouched": {"event_type per type": 0.78, "event_type": 0.87, "sub_event_type": 0.83, "fatalities": 0.93,
                       "fatalities > 0": 0.80, "actor1": 0.66},
     },
     "blind": {
-        "all": {"event_type": 0.94, "sub_event_type": 0.92, "fatalities": 0.92, "admin1": 0.96, "actor1": 0.88},
-        "untouched": {"event_type": 0.86, "sub_event_type": 0.81, "fatalities": 0.86, "admin1": 0.94},
+        "all": {"event_type": 0.95, "sub_event_type": 0.94, "fatalities": 0.93, "admin1": 0.97, "actor1": 0.88},
+        "untouched": {"event_type": 0.89, "sub_event_type": 0.86, "fatalities": 0.89, "admin1": 0.97},
+    },
+    # Measured (session 10): all 0.93 / 0.90 / 0.94 / 0.875 / 0.91 / 0.96; untouched (first sight,
+    # unchanged) 0.83 / 0.73 / 0.90 / - / 0.77 / 0.97: one report of 30 under.
+    "blind2": {
+        "all": {"event_type": 0.92, "sub_event_type": 0.88, "fatalities": 0.93, "fatalities > 0": 0.85,
+                "actor1": 0.89, "admin1": 0.94},
+        "untouched": {"event_type": 0.80, "sub_event_type": 0.70, "fatalities": 0.86, "actor1": 0.73,
+                      "admin1": 0.93},
     },
 }
 
@@ -48,14 +58,14 @@ def _share(result: dict, measure: str) -> float:
 @pytest.fixture(scope="module")
 def scores() -> dict:
     """Each file's scores, all and per part, for the files that are there."""
-    files = {**cases.ACLED_FILES, "blind": BLIND}
+    files = {**cases.ACLED_FILES, **BLIND_SETS}
     return {name: evaluate.evaluate_parts(path) for name, path in files.items() if path.exists()}
 
 
 @pytest.mark.parametrize("name, part", [(name, part) for name in FLOORS for part in FLOORS[name]])
 def test_the_floors_hold(scores, name, part):
     if name not in scores:
-        where = BLIND if name == "blind" else cases.ACLED_FILES[name]
+        where = BLIND_SETS[name] if name in BLIND_SETS else cases.ACLED_FILES[name]
         pytest.skip(f"{where} is not there (../shared/corpora, or the blind set not yet written)")
     result = scores[name][part]
     below = {measure: round(_share(result, measure), 3) for measure, floor in FLOORS[name][part].items()
