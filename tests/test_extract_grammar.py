@@ -244,8 +244,8 @@ def test_the_sub_event_type_follows_the_definitions(text, sub_event_type, geocod
      "Military Forces of Israel"),
     # The doer of "an attack launched by ..." (هجوم شنّه ...).
     ("قُتل عنصران من قوات النظام في هجوم شنه مقاتلو العشائر على حاجز قرب الميادين",
-     "Arab Ethnic Militia (Syria)"),
-    ("Tribal fighters attacked an SDF checkpoint near Al-Busayrah.", "Arab Ethnic Militia (Syria)"),
+     "Unidentified Tribal Militia (Syria)"),
+    ("Tribal fighters attacked an SDF checkpoint near Al-Busayrah.", "Unidentified Tribal Militia (Syria)"),
     ("The Interior Ministry said its forces arrested three men in Homs.", "Police Forces of Syria"),
     ("أعلنت وزارة الداخلية القبض على أربعة أشخاص في مدينة حماة", "Police Forces of Syria"),
     # Who only told of it, after the event ("..., the ministry said"), is the source.
