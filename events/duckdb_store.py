@@ -135,8 +135,10 @@ def _release_all() -> None:
 def release(path: Path) -> None:
     """Close file `path` now if this process holds it open (`hold`), so
     that another process may open it, or a bench time a cold call."""
+    key = str(Path(path).resolve())
     with _OPENING:
-        held = _HELD.pop(str(Path(path).resolve()), None)
+        _RELEASE_AT.pop(key, None)
+        held = _HELD.pop(key, None)
         if held is not None:
             held.close()
 
