@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from .exc import QueryError
@@ -193,14 +194,29 @@ def with_change(frame: pd.DataFrame) -> pd.DataFrame:
 
 def roll_up(daily: pd.DataFrame, unit: str) -> pd.DataFrame:
     """A timeline per day (`timeline_sql(..., "day")`) as the timeline per
-    `unit` would be: the same rows, in the same order and types."""
+    `unit` would be: the same rows, in the same order and types. In numpy:
+    pandas' groupby took 5 ms of a 60 ms view for a few thousand rows."""
     _checked(unit, UNITS, "timeline unit")
     if unit == "day" or daily.empty:
         return daily
-    period = daily["period"].dt.to_period("W-SUN" if unit == "week" else "M").dt.start_time
-    rolled = (daily.assign(period=period.astype(daily["period"].dtype))
-              .groupby(["period", "event_type"], dropna=False, sort=True)[["events", "fatalities"]].sum()
-              .reset_index())
+    days = daily["period"].to_numpy()
+    if unit == "month":
+        starts = days.astype("datetime64[M]").astype(days.dtype)
+    else:
+        whole = days.astype("datetime64[D]")
+        # 1970-01-01 was a Thursday: (day + 3) % 7 days have passed since Monday.
+        starts = (whole - (whole.astype(np.int64) + 3) % 7).astype(days.dtype)
+    codes, _ = pd.factorize(daily["event_type"], sort=True)
+    # Ordered as the SQL orders: by period, then type, NULLs last.
+    codes = np.where(codes < 0, codes.max(initial=0) + 1, codes)
+    when = np.where(np.isnat(starts), np.iinfo(np.int64).max, starts.astype(np.int64))
+    order = np.lexsort((codes, when))
+    when, codes = when[order], codes[order]
+    first = np.flatnonzero(np.r_[True, (when[1:] != when[:-1]) | (codes[1:] != codes[:-1])])
+    rolled = pd.DataFrame({
+        "period": starts[order][first], "event_type": daily["event_type"].to_numpy()[order][first],
+        "events": np.add.reduceat(daily["events"].to_numpy()[order], first),
+        "fatalities": np.add.reduceat(daily["fatalities"].to_numpy()[order], first)})
     return rolled.astype(daily.dtypes.to_dict())
 
 
@@ -208,6 +224,15 @@ def page_cutoff(daily: pd.DataFrame, rows: int, descending: bool) -> dt.date | N
     """The day on or after which (on or before, ascending) the first
     `rows` events by event_date all fall, from the timeline per day; None
     when the dated events are fewer."""
-    per_day = daily.dropna(subset=["period"]).groupby("period")["events"].sum().sort_index(ascending=not descending)
-    reached = per_day[per_day.cumsum() >= rows]
-    return None if reached.empty else reached.index[0].date()
+    days = daily["period"].to_numpy()
+    dated = ~np.isnat(days)
+    days, events = days[dated], daily["events"].to_numpy()[dated]
+    if not len(days):
+        return None
+    # The timeline is in date order: each day's rows are together.
+    starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
+    per_day, day = np.add.reduceat(events, starts), days[starts]
+    if descending:
+        per_day, day = per_day[::-1], day[::-1]
+    reached = np.flatnonzero(np.cumsum(per_day) >= rows)
+    return None if not len(reached) else pd.Timestamp(day[reached[0]]).date()

@@ -2,13 +2,15 @@
 
 import datetime as dt
 import json
+import random
 
+import duckdb
 import pandas as pd
 import pytest
 
 from events.__main__ import main
 from events.exc import QueryError
-from events.explore import MAP_COLUMNS, NOTES_EXCERPT, timeline_unit
+from events.explore import MAP_COLUMNS, NOTES_EXCERPT, page_cutoff, roll_up, timeline_unit
 from events.filters import EventQuery
 from events.schema import FIELD_NAMES
 from events.store import Batch
@@ -289,3 +291,30 @@ def test_the_tooltips_notes_shorten_as_the_dots_grow(dots, characters):
     import explore_map
 
     assert explore_map.notes_length(dots) == characters
+
+
+def test_a_timeline_rolled_up_from_days_is_the_timeline_of_the_unit():
+    """roll_up and page_cutoff (numpy) against DuckDB's own grouping, on
+    random days, types and gaps, NULL dates and types among them."""
+    con = duckdb.connect()
+    rng = random.Random(7)
+    per = ("SELECT CAST(date_trunc('{unit}', event_date) AS DATE) AS period, event_type, count(*) AS events,"
+           " CAST(coalesce(sum(fatalities), 0) AS BIGINT) AS fatalities FROM e GROUP BY 1, 2 ORDER BY 1, 2")
+    for _ in range(120):
+        rows = [(None if rng.random() < 0.1 else dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 800)),
+                 None if rng.random() < 0.1 else rng.choice(["Battles", "Protests", "Riots"]), rng.randint(0, 5))
+                for _ in range(rng.randint(0, 40))]
+        con.execute("CREATE OR REPLACE TABLE e (event_date DATE, event_type VARCHAR, fatalities BIGINT)")
+        if rows:
+            con.executemany("INSERT INTO e VALUES (?, ?, ?)", rows)
+        daily = con.execute(per.format(unit="day")).df()
+        for unit in ("week", "month"):
+            assert roll_up(daily, unit).equals(con.execute(per.format(unit=unit)).df())
+        dated = sorted((d for d, _, _ in rows if d is not None), reverse=True)
+        for limit in (1, 5, 30):
+            # The first `limit` events newest first all fall on or after the cutoff; None when fewer are dated.
+            expected = dated[limit - 1] if len(dated) >= limit else None
+            assert page_cutoff(daily, limit, descending=True) == expected
+            ascending = sorted(dated)
+            assert page_cutoff(daily, limit, descending=False) == (
+                ascending[limit - 1] if len(ascending) >= limit else None)
