@@ -22,7 +22,7 @@ from pydeck.bindings.json_tools import default_serialize
 import i18n
 from events import access, accounts
 from events.access import Account, GuardedStore
-from events.backends import APP_HOLD_SECONDS, open_store
+from events.backends import app_hold, open_store
 from events.exc import AccessDenied, EventsError, SignInRefused
 from events.export import export
 from events.filters import EventQuery
@@ -78,8 +78,9 @@ def page_setup(title: str, script: str) -> None:
 def shared_store() -> Store:
     """The store named by EVENTS_DSN / EVENTS_DB, else data/events.duckdb,
     shared by every session of the server; a DuckDB file is kept open a
-    few seconds after each call, so that a person's next rerun finds it warm."""
-    return open_store(hold=APP_HOLD_SECONDS)
+    few seconds after each call (EVENTS_HOLD), so that a person's next
+    rerun finds it warm."""
+    return open_store(hold=app_hold())
 
 
 # The signed-in session: its token (what proves it) and, checked on this

@@ -1,13 +1,15 @@
 import datetime as dt
 import multiprocessing
+import re
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from events.backends import app_hold
 from events.duckdb_store import DuckDBStore, release
-from events.exc import DuplicateEventError, StoreError, StoreLockedError
+from events.exc import ConfigurationError, DuplicateEventError, StoreError, StoreLockedError
 from events.filters import EventQuery
 from events.importer import import_path
 from events.native import native_csv
@@ -151,6 +153,18 @@ def test_a_held_file_stays_open_while_in_use_then_lets_others_in(tmp_path):
         assert "in use by another program" in _asked_while_held(store, other)
         release(path)
         assert other.apply(_summary_elsewhere, (str(path),)) == "count 1"
+
+
+@pytest.mark.parametrize("setting, seconds", [(None, 5.0), ("0", 0.0), ("2.5", 2.5), ("60", 60.0)])
+def test_the_apps_hold_is_five_seconds_unless_events_hold_says(setting, seconds):
+    assert app_hold({} if setting is None else {"EVENTS_HOLD": setting}) == seconds
+
+
+@pytest.mark.parametrize("setting", ["soon", "-1", "61", "nan", "inf", ""])
+def test_an_events_hold_of_no_meaning_is_refused_with_its_value(setting):
+    message = f"EVENTS_HOLD must be a number of seconds from 0 to 60, not {setting!r}"
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        app_hold({"EVENTS_HOLD": setting})
 
 
 def test_an_analysts_place_is_kept_and_moved(store):
